@@ -1,0 +1,14 @@
+# Every dependency is a Debian package, found here and nowhere else.
+# scripts/bootstrap installs them; docs/ARCHITECTURE.md says why each one.
+find_package(PkgConfig REQUIRED)
+find_package(OpenSSL 3 REQUIRED)             # libssl-dev: SHA-256, HMAC, TLS for the agent
+find_package(CURL REQUIRED)                  # libcurl4-openssl-dev: spawn's HTTP transport
+find_package(pugixml REQUIRED)               # libpugixml-dev: EC2 query replies
+find_package(nlohmann_json 3.10 REQUIRED)    # nlohmann-json3-dev: JSON protocol, config, output
+find_package(CLI11 REQUIRED)                 # libcli11-dev: spawn's command line
+find_package(fmt REQUIRED)                   # libfmt-dev: formatting
+find_package(tl-expected REQUIRED)           # libexpected-dev: errors as values
+find_package(Threads REQUIRED)
+if(SPAWN_BUILD_TESTS)
+  find_package(GTest REQUIRED)               # googletest / libgtest-dev / libgmock-dev
+endif()

@@ -1,0 +1,24 @@
+#pragma once
+// The libcurl transport spawn uses: one easy handle reused across requests (keep-alive,
+// TLS session reuse), connect and total timeouts, certificate checks always on.
+#include <memory>
+
+#include "spawn/aws/http/transport.hpp"
+
+namespace spawn::aws::http {
+
+class CurlTransport final : public Transport {
+ public:
+  CurlTransport();
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  Result<Response> send(const Request& request) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace spawn::aws::http
