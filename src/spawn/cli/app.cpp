@@ -1,10 +1,63 @@
 #include "spawn/cli/app.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
+#include <exception>
+#include <memory>
+#include <vector>
+
+#include "spawn/cli/launch_command.hpp"
+#include "spawn/cli/list_command.hpp"
+#include "spawn/cli/output.hpp"
+#include "spawn/cli/terminate_command.hpp"
 
 namespace spawn::cli {
-int run(int, char**) {
-  std::fputs("spawn: not built yet\n", stderr);
-  return 1;
+
+int run(int argc, char** argv) {
+  CLI::App app{"spawn: EC2 instances for people who just need compute, with safe spot.", "spawn"};
+  app.set_version_flag("--version", std::string("spawn ") + SPAWN_VERSION);
+  app.require_subcommand(1);
+  app.footer(R"(
+Examples:
+  spawn launch --instance-type m7i.large --name dev
+  spawn list
+  spawn terminate --name dev
+
+Run 'spawn COMMAND --help' for a command's options.)");
+
+  std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(make_launch_command(app));
+  commands.push_back(make_list_command(app));
+  commands.push_back(make_terminate_command(app));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return k_exit_ok;
+  } catch (const CLI::CallForVersion&) {
+    fmt::print("spawn {}\n", SPAWN_VERSION);
+    return k_exit_ok;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {  // --help on a subcommand
+      return app.exit(e);
+    }
+    std::string where;
+    for (const auto& c : commands)
+      if (c->app()->parsed()) where = c->app()->get_name();
+    print_usage_error(e.what(), where);
+    return k_exit_usage;
+  }
+  for (const auto& c : commands) {
+    if (!c->app()->parsed()) continue;
+    try {
+      return c->run();
+    } catch (const std::exception& e) {
+      print_failure(e.what());
+      return k_exit_failure;
+    }
+  }
+  return k_exit_usage;
 }
+
 }  // namespace spawn::cli

@@ -1,0 +1,93 @@
+#include "spawn/aws/ec2/client.hpp"
+
+#include "spawn/aws/ec2/requests.hpp"
+#include "spawn/util/url.hpp"
+
+namespace spawn::aws::ec2 {
+
+Result<std::string> Client::call(std::string_view action, const Params& params) const {
+  Params form;
+  form.reserve(params.size() + 2);
+  form.emplace_back("Action", std::string(action));
+  form.emplace_back("Version", k_api_version);
+  form.insert(form.end(), params.begin(), params.end());
+  ServiceRequest req;
+  req.method = "POST";
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  req.body = util::form_encode(form);
+  auto reply = m_service->send(req, protocol::parse_query_error);
+  if (!reply) return unexpected(reply.error());
+  return std::move(reply->body);
+}
+
+Result<Reservation> Client::run_instances(const RunInstancesInput& input) const {
+  auto body = call("RunInstances", run_instances_params(input));
+  if (!body) {
+    if (input.dry_run && body.error().code == "DryRunOperation") return Reservation{};
+    return unexpected(body.error());
+  }
+  return parse_run_instances(*body);
+}
+
+Result<std::vector<Instance>> Client::describe_instances(const std::vector<Filter>& filters,
+                                                         const std::vector<std::string>& instance_ids) const {
+  std::vector<Instance> all;
+  std::string token;
+  do {
+    Params p;
+    append_filters(p, filters);
+    append_list(p, "InstanceId", instance_ids);
+    // Without MaxResults some implementations stop at 100 per page; it can't go with ids.
+    if (instance_ids.empty()) p.emplace_back("MaxResults", "1000");
+    if (!token.empty()) p.emplace_back("NextToken", token);
+    auto body = call("DescribeInstances", p);
+    if (!body) return unexpected(body.error());
+    auto page = parse_describe_instances(*body);
+    if (!page) return unexpected(page.error());
+    for (auto& i : page->instances) all.push_back(std::move(i));
+    if (page->next_token == token) break;  // a server that repeats its token would loop forever
+    token = page->next_token;
+  } while (!token.empty());
+  return all;
+}
+
+Result<std::vector<StateChange>> Client::terminate_instances(const std::vector<std::string>& ids) const {
+  Params p;
+  append_list(p, "InstanceId", ids);
+  auto body = call("TerminateInstances", p);
+  if (!body) return unexpected(body.error());
+  return parse_terminate_instances(*body);
+}
+
+Result<void> Client::create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const {
+  Params p;
+  append_list(p, "ResourceId", resource_ids);
+  int n = 1;
+  for (const auto& [k, v] : tags) {
+    p.emplace_back("Tag." + std::to_string(n) + ".Key", k);
+    p.emplace_back("Tag." + std::to_string(n++) + ".Value", v);
+  }
+  auto body = call("CreateTags", p);
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
+Result<std::vector<InstanceTypeInfo>> Client::describe_instance_types(const std::vector<std::string>& types) const {
+  std::vector<InstanceTypeInfo> all;
+  std::string token;
+  do {
+    Params p;
+    append_list(p, "InstanceType", types);
+    if (!token.empty()) p.emplace_back("NextToken", token);
+    auto body = call("DescribeInstanceTypes", p);
+    if (!body) return unexpected(body.error());
+    auto page = parse_describe_instance_types(*body);
+    if (!page) return unexpected(page.error());
+    for (auto& t : page->first) all.push_back(std::move(t));
+    if (page->second == token) break;
+    token = page->second;
+  } while (!token.empty());
+  return all;
+}
+
+}  // namespace spawn::aws::ec2

@@ -1,0 +1,36 @@
+#pragma once
+// EC2 over the query protocol (POST form, API version 2016-11-15, XML replies).
+#include <memory>
+
+#include "spawn/aws/ec2/parsers.hpp"
+#include "spawn/aws/ec2/types.hpp"
+#include "spawn/aws/service_client.hpp"
+
+namespace spawn::aws::ec2 {
+
+inline constexpr const char* k_api_version = "2016-11-15";
+
+class Client {
+ public:
+  explicit Client(std::shared_ptr<ServiceClient> service) : m_service(std::move(service)) {}
+
+  // Any action: the reply body (XML) on success.
+  Result<std::string> call(std::string_view action, const Params& params) const;
+
+  // RunInstances. With dry_run, success is EC2's DryRunOperation answer (returned as an
+  // empty Reservation); any other error is returned.
+  Result<Reservation> run_instances(const RunInstancesInput& input) const;
+  // Every page of DescribeInstances for the filters (or the ids).
+  Result<std::vector<Instance>> describe_instances(const std::vector<Filter>& filters,
+                                                   const std::vector<std::string>& instance_ids = {}) const;
+  Result<std::vector<StateChange>> terminate_instances(const std::vector<std::string>& ids) const;
+  Result<void> create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const;
+  Result<std::vector<InstanceTypeInfo>> describe_instance_types(const std::vector<std::string>& types) const;
+
+  const ServiceClient& service() const { return *m_service; }
+
+ private:
+  std::shared_ptr<ServiceClient> m_service;
+};
+
+}  // namespace spawn::aws::ec2

@@ -1,0 +1,91 @@
+#include "spawn/aws/ec2/parsers.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <pugixml.hpp>
+
+namespace spawn::aws::ec2 {
+namespace {
+
+Result<pugi::xml_node> load(pugi::xml_document& doc, std::string_view xml, const char* root_name) {
+  if (!doc.load_buffer(xml.data(), xml.size()))
+    return unexpected(local_error("InvalidReply", std::string("EC2 sent a reply that is not XML (expected ") + root_name + ")"));
+  pugi::xml_node root = doc.child(root_name);
+  if (!root) return unexpected(local_error("InvalidReply", std::string("EC2 sent an unexpected reply (expected ") + root_name + ")"));
+  return root;
+}
+
+Instance parse_instance(const pugi::xml_node& n) {
+  Instance i;
+  i.instance_id = n.child_value("instanceId");
+  i.instance_type = n.child_value("instanceType");
+  i.state = n.child("instanceState").child_value("name");
+  i.availability_zone = n.child("placement").child_value("availabilityZone");
+  i.lifecycle = n.child_value("instanceLifecycle");
+  if (i.lifecycle.empty() || i.lifecycle == "scheduled" || i.lifecycle == "capacity-block") i.lifecycle = "on-demand";
+  i.launch_time = n.child_value("launchTime");
+  i.image_id = n.child_value("imageId");
+  i.private_ip = n.child_value("privateIpAddress");
+  i.public_ip = n.child_value("ipAddress");
+  i.spot_request_id = n.child_value("spotInstanceRequestId");
+  i.ami_launch_index = std::atoi(n.child_value("amiLaunchIndex"));
+  for (pugi::xml_node tag : n.child("tagSet").children("item")) i.tags[tag.child_value("key")] = tag.child_value("value");
+  return i;
+}
+
+}  // namespace
+
+Result<Reservation> parse_run_instances(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = load(doc, xml, "RunInstancesResponse");
+  if (!root) return unexpected(root.error());
+  Reservation r;
+  r.reservation_id = root->child_value("reservationId");
+  for (pugi::xml_node item : root->child("instancesSet").children("item")) r.instances.push_back(parse_instance(item));
+  std::stable_sort(r.instances.begin(), r.instances.end(),
+                   [](const Instance& a, const Instance& b) { return a.ami_launch_index < b.ami_launch_index; });
+  return r;
+}
+
+Result<InstancesPage> parse_describe_instances(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = load(doc, xml, "DescribeInstancesResponse");
+  if (!root) return unexpected(root.error());
+  InstancesPage page;
+  for (pugi::xml_node res : root->child("reservationSet").children("item"))
+    for (pugi::xml_node item : res.child("instancesSet").children("item")) page.instances.push_back(parse_instance(item));
+  page.next_token = root->child_value("nextToken");
+  return page;
+}
+
+Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = load(doc, xml, "TerminateInstancesResponse");
+  if (!root) return unexpected(root.error());
+  std::vector<StateChange> out;
+  for (pugi::xml_node item : root->child("instancesSet").children("item"))
+    out.push_back({item.child_value("instanceId"), item.child("previousState").child_value("name"),
+                   item.child("currentState").child_value("name")});
+  return out;
+}
+
+Result<std::pair<std::vector<InstanceTypeInfo>, std::string>> parse_describe_instance_types(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = load(doc, xml, "DescribeInstanceTypesResponse");
+  if (!root) return unexpected(root.error());
+  std::vector<InstanceTypeInfo> out;
+  for (pugi::xml_node item : root->child("instanceTypeSet").children("item")) {
+    InstanceTypeInfo t;
+    t.instance_type = item.child_value("instanceType");
+    for (pugi::xml_node a : item.child("processorInfo").child("supportedArchitectures").children("item"))
+      t.architectures.emplace_back(a.text().get());
+    t.vcpus = std::atoi(item.child("vCpuInfo").child_value("defaultVCpus"));
+    t.memory_mib = std::atoll(item.child("memoryInfo").child_value("sizeInMiB"));
+    t.hibernation_supported = std::string_view(item.child_value("hibernationSupported")) == "true";
+    for (pugi::xml_node u : item.child("supportedUsageClasses").children("item")) t.usage_classes.emplace_back(u.text().get());
+    out.push_back(std::move(t));
+  }
+  return std::pair{std::move(out), std::string(root->child_value("nextToken"))};
+}
+
+}  // namespace spawn::aws::ec2

@@ -1,0 +1,17 @@
+#pragma once
+// Pure builders of EC2 query parameters (without Action and Version). Testable without I/O.
+#include "spawn/aws/ec2/types.hpp"
+
+namespace spawn::aws::ec2 {
+
+// RunInstances: MinCount = MaxCount = count, IMDSv2 required (hop limit 2, instance tags on),
+// tags on instance and volume, ClientToken, InstanceMarketOptions for spot.
+Params run_instances_params(const RunInstancesInput& in);
+// Filter.N.Name / Filter.N.Value.M
+void append_filters(Params& params, const std::vector<Filter>& filters);
+// Prefix.N = value (1-based)
+void append_list(Params& params, const std::string& prefix, const std::vector<std::string>& values);
+// TagSpecification.N for each resource type with all the tags.
+void append_tag_specifications(Params& params, const std::vector<std::string>& resource_types, const Tags& tags);
+
+}  // namespace spawn::aws::ec2

@@ -1,0 +1,81 @@
+#pragma once
+// EC2 shapes spawn uses, as plain data.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spawn::aws::ec2 {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+using Tags = std::map<std::string, std::string>;
+
+struct Filter {
+  std::string name;
+  std::vector<std::string> values;
+};
+
+struct Instance {
+  std::string instance_id;
+  std::string instance_type;
+  std::string state;  // pending | running | shutting-down | terminated | stopping | stopped
+  std::string availability_zone;
+  std::string lifecycle;  // "spot" or "on-demand" (EC2's instanceLifecycle; absent means on-demand)
+  std::string launch_time;  // ISO 8601 as EC2 gives it
+  std::string image_id;
+  std::string private_ip;
+  std::string public_ip;
+  std::string spot_request_id;
+  int ami_launch_index = 0;
+  Tags tags;
+
+  bool spot() const { return lifecycle == "spot"; }
+};
+
+struct Reservation {
+  std::string reservation_id;
+  std::vector<Instance> instances;
+};
+
+struct StateChange {
+  std::string instance_id;
+  std::string previous_state;
+  std::string current_state;
+};
+
+struct InstanceTypeInfo {
+  std::string instance_type;
+  std::vector<std::string> architectures;  // "x86_64", "arm64", ...
+  int vcpus = 0;
+  long long memory_mib = 0;
+  bool hibernation_supported = false;
+  std::vector<std::string> usage_classes;  // "on-demand", "spot"
+};
+
+// What spawn asks of RunInstances.
+struct RunInstancesInput {
+  std::string image_id;
+  std::string instance_type;
+  int count = 1;  // MinCount = MaxCount: a job array is all or nothing
+  std::string client_token;
+  std::optional<std::string> key_name;
+  std::optional<std::string> subnet_id;
+  std::vector<std::string> security_group_ids;
+  std::optional<std::string> user_data_base64;
+  std::optional<std::string> iam_instance_profile;  // name or ARN
+  Tags tags;  // applied to the instances and their volumes at launch
+  bool dry_run = false;
+  // Spot (InstanceMarketOptions); absent for on-demand.
+  struct Spot {
+    std::optional<std::string> max_price;
+    std::string request_type = "one-time";                  // one-time | persistent
+    std::string interruption_behavior = "terminate";        // terminate | stop | hibernate
+  };
+  std::optional<Spot> spot;
+  bool hibernation = false;  // HibernationOptions.Configured
+  std::optional<int> root_volume_gib;  // with an encrypted gp3 root (hibernation)
+  std::string root_device_name = "/dev/xvda";
+};
+
+}  // namespace spawn::aws::ec2

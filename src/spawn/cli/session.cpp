@@ -1,0 +1,88 @@
+#include "spawn/cli/session.hpp"
+
+#include <fmt/format.h>
+
+#include <mutex>
+
+#include "spawn/aws/http/curl_transport.hpp"
+#include "spawn/util/url.hpp"
+
+namespace spawn::cli {
+namespace {
+
+// --debug: one line per request on stderr: method, URL without query, status, time.
+// Never headers or bodies (they carry signatures and tokens).
+class LoggingTransport final : public aws::http::Transport {
+ public:
+  explicit LoggingTransport(std::shared_ptr<aws::http::Transport> inner) : m_inner(std::move(inner)) {}
+  aws::Result<aws::http::Response> send(const aws::http::Request& r) override {
+    auto start = std::chrono::steady_clock::now();
+    auto reply = m_inner->send(r);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    std::string target = r.url.substr(0, r.url.find('?'));
+    std::string status = reply ? std::to_string(reply->status) : reply.error().code;
+    fmt::print(stderr, "spawn: debug: {} {} -> {} ({} ms)\n", r.method, target, status, ms);
+    return reply;
+  }
+
+ private:
+  std::shared_ptr<aws::http::Transport> m_inner;
+};
+
+// One CurlTransport is not thread-safe; concurrent callers (tagging a large array, pricing
+// several regions) each get a handle from a small pool.
+class PooledCurlTransport final : public aws::http::Transport {
+ public:
+  aws::Result<aws::http::Response> send(const aws::http::Request& r) override {
+    std::unique_ptr<aws::http::CurlTransport> handle;
+    {
+      std::lock_guard lock(m_mutex);
+      if (!m_free.empty()) {
+        handle = std::move(m_free.back());
+        m_free.pop_back();
+      }
+    }
+    if (!handle) handle = std::make_unique<aws::http::CurlTransport>();
+    auto reply = handle->send(r);
+    std::lock_guard lock(m_mutex);
+    m_free.push_back(std::move(handle));
+    return reply;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::vector<std::unique_ptr<aws::http::CurlTransport>> m_free;
+};
+
+}  // namespace
+
+aws::Result<Session> Session::open(const GlobalOptions& options) {
+  if (options.endpoint_url && !util::parse_url(*options.endpoint_url))
+    return unexpected(aws::local_error("InvalidConfig", "--endpoint-url: expected an http:// or https:// URL, got '" +
+                                                            *options.endpoint_url + "'"));
+  Session s;
+  s.m_transport = std::make_shared<PooledCurlTransport>();
+  if (options.debug) s.m_transport = std::make_shared<LoggingTransport>(s.m_transport);
+  aws::config::Overrides overrides{options.region, options.profile, options.endpoint_url};
+  auto settings = aws::config::Settings::load(overrides, aws::config::process_environment(), s.m_transport);
+  if (!settings) return unexpected(settings.error());
+  s.m_settings = std::make_shared<aws::config::Settings>(std::move(*settings));
+  aws::http::RetryPolicy policy;
+  policy.max_attempts = s.m_settings->max_attempts();
+  s.m_retrier = std::make_shared<aws::http::Retrier>(policy, std::make_shared<aws::http::RetryQuota>());
+  return s;
+}
+
+std::shared_ptr<aws::ServiceClient> Session::service(const aws::ServiceInfo& info, const std::string& region) const {
+  std::string r = region.empty() ? m_settings->region() : region;
+  if (info.signing_name == "pricing") r = "us-east-1";  // the Price List API lives there
+  std::string endpoint = m_settings->endpoint(info.service_id, info.endpoint_prefix);
+  if (!region.empty() && region != m_settings->region()) {
+    // Another region: the configured endpoint if any was set explicitly, else that region's default.
+    std::string default_here = fmt::format("https://{}.{}.amazonaws.com", info.endpoint_prefix, m_settings->region());
+    if (endpoint == default_here) endpoint = fmt::format("https://{}.{}.amazonaws.com", info.endpoint_prefix, r);
+  }
+  return std::make_shared<aws::ServiceClient>(info, endpoint, r, m_settings->credentials(), m_transport, m_retrier);
+}
+
+}  // namespace spawn::cli

@@ -1,0 +1,113 @@
+#include "spawn/cli/terminate_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "spawn/cli/output.hpp"
+#include "spawn/cli/session.hpp"
+#include "spawn/model/tags.hpp"
+
+namespace spawn::cli {
+namespace {
+namespace tag = model::tag;
+
+constexpr const char* k_examples = R"(
+Examples:
+  spawn terminate i-0abc1234def567890
+  spawn terminate --name build-box
+  spawn terminate --job-array-name render --yes)";
+
+bool valid_instance_id(const std::string& id) {
+  if (!id.starts_with("i-") || (id.size() != 10 && id.size() != 19)) return false;
+  return id.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
+}
+
+class TerminateCommand final : public Command {
+ public:
+  explicit TerminateCommand(CLI::App& parent) : Command(parent, "terminate", "Terminate instances spawn launched") {
+    m_app->footer(k_examples);
+    m_app->add_option("ids", m_ids, "instance ids");
+    m_app->add_option("--name", m_name, "every live spawn instance with this Name tag");
+    m_app->add_option("--job-array-name", m_job_array, "every live member of this job array");
+    m_app->add_flag("--yes,-y", m_yes, "do not ask for confirmation");
+  }
+
+  int run() override {
+    const int selectors = (m_ids.empty() ? 0 : 1) + (m_name ? 1 : 0) + (m_job_array ? 1 : 0);
+    if (selectors != 1) return usage("give instance ids, --name or --job-array-name (exactly one of them)");
+    for (const auto& id : m_ids)
+      if (!valid_instance_id(id)) return usage("expected instance ids like i-0abc1234def567890, got '" + id + "'");
+
+    auto session = Session::open(m_global);
+    if (!session) {
+      print_error(session.error());
+      return k_exit_failure;
+    }
+    auto ec2 = session->ec2();
+    std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}},
+                                          {"instance-state-name", {"pending", "running", "stopping", "stopped"}}};
+    if (m_name) filters.push_back({"tag:Name", {*m_name}});
+    if (m_job_array) filters.push_back({"tag:" + std::string(tag::k_job_array_name), {*m_job_array}});
+    auto found = ec2.describe_instances(filters, m_ids);
+    if (!found) {
+      print_error(found.error());
+      return k_exit_failure;
+    }
+    std::vector<std::string> ids;
+    for (const auto& i : *found) ids.push_back(i.instance_id);
+    for (const auto& id : m_ids) {
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        print_failure(id + " is not a live instance launched by spawn (spawn only terminates what it launched)");
+        return k_exit_failure;
+      }
+    }
+    if (ids.empty()) {
+      print_failure(fmt::format("no live spawn instance matches {}", m_name ? "--name " + *m_name : "--job-array-name " + *m_job_array));
+      return k_exit_failure;
+    }
+    if (ids.size() > 1 && !m_yes) {
+      if (!isatty(STDIN_FILENO))
+        return usage(fmt::format("{} instances would be terminated; add --yes to confirm (stdin is not a terminal)", ids.size()));
+      fmt::print(stderr, "Terminate {} instances ({})? [y/N] ", ids.size(), fmt::join(ids, ", "));
+      std::string answer;
+      std::getline(std::cin, answer);
+      if (answer != "y" && answer != "Y" && answer != "yes") {
+        fmt::print(stderr, "Nothing terminated.\n");
+        return k_exit_failure;
+      }
+    }
+    auto changes = ec2.terminate_instances(ids);
+    if (!changes) {
+      print_error(changes.error());
+      return k_exit_failure;
+    }
+    if (m_global.output == OutputFormat::json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& c : *changes)
+        out.push_back({{"instance_id", c.instance_id}, {"previous_state", c.previous_state}, {"current_state", c.current_state}});
+      fmt::print("{}\n", nlohmann::json{{"terminated", out}}.dump(2));
+    } else {
+      for (const auto& c : *changes) fmt::print("{}  {} -> {}\n", c.instance_id, c.previous_state, c.current_state);
+    }
+    return k_exit_ok;
+  }
+
+ private:
+  int usage(const std::string& message) {
+    print_usage_error(message, "terminate");
+    return k_exit_usage;
+  }
+
+  std::vector<std::string> m_ids;
+  std::optional<std::string> m_name, m_job_array;
+  bool m_yes = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_terminate_command(CLI::App& parent) { return std::make_unique<TerminateCommand>(parent); }
+
+}  // namespace spawn::cli

@@ -1,0 +1,49 @@
+#pragma once
+// What `spawn launch` was asked for, and its validation. Pure: no I/O but reading --user-data @file.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "spawn/util/expected.hpp"
+
+namespace spawn::model {
+
+struct LaunchOptions {
+  std::string instance_type;
+  std::optional<std::string> ami;
+  std::optional<std::string> key_name;
+  std::optional<std::string> subnet_id;
+  std::vector<std::string> security_group_ids;
+  std::optional<std::string> user_data;  // the text, after reading @file
+  std::optional<std::string> name;
+  int count = 1;
+  std::optional<std::string> job_array_name;
+  std::map<std::string, std::string> tags;  // --tag K=V
+  std::optional<std::string> iam_instance_profile;
+  bool dry_run = false;
+  bool wait = false;
+
+  // A job array: more than one instance, or a name given for one.
+  bool job_array() const { return count > 1 || job_array_name.has_value(); }
+};
+
+// A usage problem: the flag and what is expected, for "spawn: error: <message>" and exit 2.
+struct UsageError {
+  std::string message;
+};
+
+// "K=V" -> {K, V}. K must be non-empty, at most 128 characters, and not start with "aws:"
+// (reserved by AWS) or "spawn:" (spawn's own); V at most 256 characters.
+expected<std::pair<std::string, std::string>, UsageError> parse_tag(std::string_view text);
+// --user-data: the text itself, or @path read from a file (unreadable: UsageError).
+expected<std::string, UsageError> read_user_data(std::string_view arg);
+// Checks what can be checked before any request (count, names, ...).
+expected<void, UsageError> validate(const LaunchOptions& options);
+
+// EC2's limit on user data: 16 KB before base64 encoding.
+inline constexpr size_t k_user_data_limit = 16 * 1024;
+
+}  // namespace spawn::model

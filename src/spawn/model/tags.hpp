@@ -1,0 +1,26 @@
+#pragma once
+// Every spawn:* tag key in one place. Tag values are what `spawn list`, spored and users'
+// own scripts read, so these names are part of spawn's interface.
+namespace spawn::model::tag {
+
+inline constexpr const char* k_name = "Name";
+inline constexpr const char* k_managed = "spawn:managed";          // "true" on everything spawn launches
+inline constexpr const char* k_created_by = "spawn:created-by";    // "spawn"
+inline constexpr const char* k_version = "spawn:version";
+inline constexpr const char* k_job_array_id = "spawn:job-array-id";
+inline constexpr const char* k_job_array_name = "spawn:job-array-name";
+inline constexpr const char* k_job_array_size = "spawn:job-array-size";
+inline constexpr const char* k_job_array_index = "spawn:job-array-index";
+// Spot launches
+inline constexpr const char* k_spot = "spawn:spot";
+inline constexpr const char* k_spot_max_price = "spawn:spot-max-price";
+inline constexpr const char* k_on_interruption = "spawn:on-interruption";
+inline constexpr const char* k_checkpoint_script = "spawn:checkpoint-script";
+inline constexpr const char* k_spot_fallback = "spawn:spot-fallback";
+inline constexpr const char* k_ttl_deadline = "spawn:ttl-deadline";
+// Written by spored on the instance
+inline constexpr const char* k_interruption_notice = "spawn:interruption-notice";
+inline constexpr const char* k_interruption_action = "spawn:interruption-action";
+inline constexpr const char* k_checkpoint_status = "spawn:checkpoint-status";
+
+}  // namespace spawn::model::tag

@@ -1,0 +1,70 @@
+#include "spawn/aws/ec2/parsers.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace spawn::aws::ec2;
+
+namespace {
+const char* k_describe = R"(<?xml version="1.0" encoding="UTF-8"?>
+<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>8f7724cf-496f-496e-8fe3-example</requestId>
+  <reservationSet>
+    <item><reservationId>r-1</reservationId><instancesSet>
+      <item><instanceId>i-0aaa</instanceId><imageId>ami-1</imageId><instanceState><code>16</code><name>running</name></instanceState>
+        <instanceType>m7i.large</instanceType><launchTime>2026-11-27T10:00:00.000Z</launchTime>
+        <placement><availabilityZone>us-east-1a</availabilityZone></placement><amiLaunchIndex>0</amiLaunchIndex>
+        <instanceLifecycle>spot</instanceLifecycle><spotInstanceRequestId>sir-1</spotInstanceRequestId>
+        <tagSet><item><key>Name</key><value>a &amp; b</value></item><item><key>spawn:managed</key><value>true</value></item></tagSet>
+      </item>
+    </instancesSet></item>
+    <item><reservationId>r-2</reservationId><instancesSet>
+      <item><instanceId>i-0bbb</instanceId><instanceState><name>pending</name></instanceState><instanceType>t3.micro</instanceType></item>
+    </instancesSet></item>
+  </reservationSet>
+  <nextToken>tok2</nextToken>
+</DescribeInstancesResponse>)";
+}  // namespace
+
+TEST(Ec2Parsers, DescribeInstancesAllReservationsAndToken) {
+  auto page = parse_describe_instances(k_describe);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->instances.size(), 2u);
+  const auto& a = page->instances[0];
+  EXPECT_EQ(a.instance_id, "i-0aaa");
+  EXPECT_EQ(a.state, "running");
+  EXPECT_EQ(a.availability_zone, "us-east-1a");
+  EXPECT_EQ(a.lifecycle, "spot");
+  EXPECT_TRUE(a.spot());
+  EXPECT_EQ(a.tags.at("Name"), "a & b");
+  EXPECT_EQ(page->instances[1].lifecycle, "on-demand");
+  EXPECT_FALSE(page->instances[1].spot());
+  EXPECT_EQ(page->next_token, "tok2");
+}
+
+TEST(Ec2Parsers, RunInstancesSortedByLaunchIndex) {
+  auto r = parse_run_instances(R"(<RunInstancesResponse><reservationId>r-9</reservationId><instancesSet>
+    <item><instanceId>i-2</instanceId><amiLaunchIndex>1</amiLaunchIndex></item>
+    <item><instanceId>i-1</instanceId><amiLaunchIndex>0</amiLaunchIndex></item></instancesSet></RunInstancesResponse>)");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->reservation_id, "r-9");
+  EXPECT_EQ(r->instances[0].instance_id, "i-1");
+}
+
+TEST(Ec2Parsers, GarbageIsInvalidReply) {
+  EXPECT_EQ(parse_describe_instances("not xml <").error().code, "InvalidReply");
+  EXPECT_EQ(parse_describe_instances("<Other/>").error().code, "InvalidReply");
+  EXPECT_EQ(parse_terminate_instances("").error().code, "InvalidReply");
+}
+
+TEST(Ec2Parsers, InstanceTypes) {
+  auto r = parse_describe_instance_types(R"(<DescribeInstanceTypesResponse><instanceTypeSet><item>
+    <instanceType>c7g.large</instanceType><processorInfo><supportedArchitectures><item>arm64</item></supportedArchitectures></processorInfo>
+    <vCpuInfo><defaultVCpus>2</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>4096</sizeInMiB></memoryInfo>
+    <hibernationSupported>true</hibernationSupported></item></instanceTypeSet></DescribeInstanceTypesResponse>)");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->first.size(), 1u);
+  EXPECT_EQ(r->first[0].architectures, std::vector<std::string>{"arm64"});
+  EXPECT_EQ(r->first[0].memory_mib, 4096);
+  EXPECT_TRUE(r->first[0].hibernation_supported);
+  EXPECT_EQ(r->second, "");
+}
