@@ -1,0 +1,638 @@
+#!/usr/bin/env python3
+"""A local AWS for spawn's tests and demo: moto's server app, in process, on 127.0.0.1,
+wrapped in a middleware that adds what real AWS does and moto does not.
+
+    python3 tests/fakes/local_aws.py [--port 0] [--port-file F] [--scenario F.json]
+                                     [--parent-pid PID] [--verbose]
+
+prints exactly one line, `READY http://127.0.0.1:<port>`, once it accepts connections,
+and stops cleanly on SIGTERM or SIGINT. Point the client at it with
+AWS_ENDPOINT_URL=http://127.0.0.1:<port>; the service is read from the SigV4
+credential scope, as moto does. Scenario schema and control endpoints: README.md.
+
+moto loads in a background thread, so READY comes in about half a second; AWS
+requests wait for it, control endpoints (/_spawn/) do not.
+
+Added over moto, driven by the scenario (local_aws_scenario.py): capacity with
+InsufficientInstanceCapacity (HTTP 500) and partial instant fleets with Errors,
+throttling, lost replies, spot prices (DescribeSpotPriceHistory), the Price List API
+(local_aws_pricing.py). Always on: a request log, ClientToken idempotency for
+RunInstances and CreateFleet, refusal of unsigned requests, SpotMaxPriceTooLow.
+Fixed in moto (local_aws_ec2.py): MaxCount (moto launches MinCount), instanceLifecycle
+for launch-template spot, the instance-lifecycle filter (moto: HTTP 500), CreateFleet
+allocation order and Instances grouping, fleet spot placement, and RunInstances with
+an unknown instance profile (moto: IAM's 404 NoSuchEntity; EC2: 400).
+Every outgoing connection or name lookup that is not loopback fails (guard_loopback).
+
+moto gaps the C++ client must design around (moto 5.2.1; not fixed here):
+- DescribeInstances pages by reservation, not by instance, and without MaxResults
+  returns at most 100 reservations plus a NextToken: always follow NextToken.
+- Only these DescribeInstances filters work: instance-state-name, instance-id,
+  instance-type, availability-zone, architecture, image-id, subnet-id, vpc-id, key-name,
+  tag:<key>, tag-key, instance-lifecycle (added here) and a few more. Any other filter
+  name (launch-time, ...) is an HTTP 500 InternalError naming the filter, and only once
+  some instance exists (moto raises NotImplementedError while filtering).
+- Instances are "running" at once; there is no pending state and no state changes
+  over time. Terminated instances stay listed as terminated.
+- A spot RunInstances creates no spot instance request (real EC2 makes a one-time
+  one), so SpotInstanceRequestId is absent; spot interruptions never happen.
+- Signatures are not checked; any access key works. Request log records whether an
+  Authorization header was present.
+- The server closes every connection after one reply (werkzeug's dev server has no
+  keep-alive), so connection reuse is never exercised.
+- ImageId, InstanceType and KeyName are not validated (moto needs environment
+  switches for that), so typos launch happily here and fail on AWS.
+- moto answers EC2 errors with HTTP 400 (as EC2 does for client errors) and the
+  right code; InsufficientInstanceCapacity is turned into EC2's 500 here.
+- moto failures (exceptions) come back as HTTP 500 InternalError whose message names
+  the moto error; the traceback goes to stderr.
+- CreateFleet with type maintain/request launches at once, like instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import parse_qs, parse_qsl
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from local_aws_scenario import ScenarioError, ScenarioState  # noqa: E402
+
+CONTROL_PREFIX = "/_spawn/"
+LOOPBACK_NAMES = {"127.0.0.1", "::1", "localhost", "localhost.localdomain", "ip6-localhost"}
+
+# Error codes whose HTTP status moto gets wrong because its EC2 model has no error shapes.
+EC2_STATUS_BY_ERROR = {"InsufficientInstanceCapacity": 500}
+IDEMPOTENT_EC2_ACTIONS = ("RunInstances", "CreateFleet")
+IDEMPOTENCY_MISMATCH = ("IdempotentParameterMismatch",
+                        "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+TARGET_SERVICES = {"AmazonSSM": "ssm", "AWSPriceListService": "pricing", "AmazonEC2ContainerRegistry_V20150921": "ecr",
+                   "Logs_20140328": "logs", "AmazonDynamoDB": "dynamodb", "AWSSecurityTokenServiceV20110615": "sts"}
+QUERY_VERSIONS = {"2016-11-15": "ec2", "2011-06-15": "sts", "2010-05-08": "iam", "2010-03-31": "sns",
+                  "2012-11-05": "sqs"}
+
+
+# --- never leave the machine --------------------------------------------------
+
+def _is_loopback(host: Any) -> bool:
+    return isinstance(host, str) and (host in LOOPBACK_NAMES or host.startswith("127.") or host == "0.0.0.0")
+
+
+def guard_loopback() -> None:
+    """Makes every outgoing connection and name lookup outside loopback fail at once."""
+    original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    original_getaddrinfo, original_gethostbyname = socket.getaddrinfo, socket.gethostbyname
+
+    def check(host: Any) -> None:
+        if not _is_loopback(host):
+            raise OSError(f"local_aws: refusing to reach {host!r}: only 127.0.0.1 is allowed")
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            check(address[0])
+        return original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            check(address[0])
+        return original_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not _is_loopback(host.decode() if isinstance(host, bytes) else host):
+            raise socket.gaierror(socket.EAI_NONAME, f"local_aws: refusing to resolve {host!r}")
+        return original_getaddrinfo(host, *args, **kwargs)
+
+    def gethostbyname(host: str) -> str:
+        check(host)
+        return original_gethostbyname(host)
+
+    socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+    socket.getaddrinfo, socket.gethostbyname = getaddrinfo, gethostbyname
+    socket.getfqdn = lambda name="": name or "localhost"
+
+
+# --- what a request is ----------------------------------------------------------
+
+@dataclass
+class Call:
+    """One AWS request as the client sent it."""
+    service: str
+    region: str
+    action: str
+    protocol: str            # "ec2", "query", "json" or "rest"
+    params: dict[str, Any]
+    authorization_present: bool
+    client_token: str | None = None
+    body: bytes = field(default=b"", repr=False)
+
+
+def flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """{"A": [{"B": 1}]} -> {"A.1.B": 1}, the shape of the query protocol's keys."""
+    out = {} if out is None else out
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value, 1):
+            flatten(item, f"{prefix}.{index}", out)
+    elif prefix:
+        out[prefix] = value
+    return out
+
+
+def identify(environ: dict[str, Any], body: bytes) -> Call:
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    scope = re.search(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request", auth)
+    region, service = (scope.group(1), scope.group(2).lower()) if scope else ("us-east-1", "")
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    content_type = environ.get("CONTENT_TYPE", "")
+    query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+
+    if target:
+        protocol = "json"
+        action = target.rsplit(".", 1)[-1]
+        service = service or TARGET_SERVICES.get(target.split(".", 1)[0], "")
+        try:
+            params = flatten(json.loads(body or b"{}"))
+        except ValueError:
+            params = {}
+    elif "x-www-form-urlencoded" in content_type or "Action" in query:
+        params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)) if body else {}
+        params.update(query)
+        action = params.get("Action", "")
+        service = service or QUERY_VERSIONS.get(params.get("Version", ""), "")
+        protocol = "ec2" if service == "ec2" else "query"
+    else:
+        protocol = "rest"
+        action = f"{environ.get('REQUEST_METHOD', 'GET')} {environ.get('PATH_INFO', '/')}"
+        params = query
+        service = service or "s3"
+    token = params.get("ClientToken") or params.get("clientToken")
+    return Call(service=service or "unknown", region=region, action=action, protocol=protocol, params=params,
+                authorization_present=bool(auth), client_token=token if isinstance(token, str) else None,
+                body=body)
+
+
+# --- replies -------------------------------------------------------------------
+
+@dataclass
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    error_code: str | None = None
+
+    def with_body(self, body: bytes) -> "Reply":
+        headers = [(k, v) for k, v in self.headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
+        return Reply(self.status, headers, body, self.error_code)
+
+    def with_new_request_id(self) -> "Reply":
+        """A fresh UUID in the x-amzn-RequestId header and in the EC2 body's requestId
+        (moto writes "request-id" in every EC2 body; EC2 writes the header's UUID)."""
+        request_id = str(uuid.uuid4())
+        body = re.sub(rb"<(requestId|RequestID)>[^<]*</(requestId|RequestID)>",
+                      lambda m: b"<%s>%s</%s>" % (m.group(1), request_id.encode(), m.group(2)), self.body, count=1)
+        reply = self.with_body(body)
+        # moto also sends a "status" header of its own; AWS does not.
+        reply.headers = [(k, v) for k, v in reply.headers if k.lower() not in ("x-amzn-requestid", "status")]
+        reply.headers.append(("x-amzn-RequestId", request_id))
+        return reply
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def error_reply(call: Call, status: int, code: str, message: str) -> Reply:
+    """An error in the wire format of the call's protocol."""
+    request_id = str(uuid.uuid4())
+    if call.protocol == "json":
+        body = json.dumps({"__type": code, "message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id),
+                   ("x-amzn-ErrorType", code)]
+    elif call.protocol == "ec2":
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
+                f"<Message>{_xml_escape(message)}</Message></Error></Errors>"
+                f"<RequestID>{request_id}</RequestID></Response>").encode()
+        headers = [("Content-Type", "text/xml;charset=UTF-8"), ("x-amzn-RequestId", request_id)]
+    elif call.protocol == "query":
+        kind = "Receiver" if status >= 500 else "Sender"
+        body = (f'<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code><Message>{_xml_escape(message)}'
+                f"</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>").encode()
+        headers = [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)]
+    else:
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>'
+                f"{_xml_escape(message)}</Message><RequestId>{request_id}</RequestId></Error>").encode()
+        headers = [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)]
+    return Reply(status, headers, b"", code).with_body(body)
+
+
+def throttle_reply(call: Call) -> Reply:
+    if call.protocol == "ec2":
+        return error_reply(call, 503, "RequestLimitExceeded", "Request limit exceeded.")
+    if call.protocol == "json":
+        return error_reply(call, 400, "ThrottlingException", "Rate exceeded")
+    if call.protocol == "query":
+        return error_reply(call, 400, "Throttling", "Rate exceeded")
+    return error_reply(call, 503, "SlowDown", "Please reduce your request rate.")
+
+
+def unsigned_reply(call: Call) -> Reply:
+    """What AWS answers a request that carries no signature at all."""
+    if call.protocol == "ec2":
+        return error_reply(call, 401, "AuthFailure", "AWS was not able to validate the provided access credentials")
+    if call.protocol == "json":
+        return error_reply(call, 400, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    if call.protocol == "query":
+        return error_reply(call, 403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+    return error_reply(call, 403, "AccessDenied", "Access Denied")
+
+
+def _exempt_from_signing(environ: dict[str, Any]) -> bool:
+    """Presigned URLs carry their signature in the query; moto's own pages need none."""
+    query = environ.get("QUERY_STRING", "")
+    path = environ.get("PATH_INFO", "")
+    return "X-Amz-Signature=" in query or "Signature=" in query or path.startswith(("/moto-api", "/latest/"))
+
+
+def error_code_of(reply: Reply) -> str | None:
+    if reply.status < 300:
+        return None
+    for key, value in reply.headers:
+        if key.lower() == "x-amzn-errortype" and value:
+            return value.split(":", 1)[0].split("#")[-1]
+    text = reply.body[:4096].decode("utf-8", "replace")
+    match = re.search(r"<Code>([^<]+)</Code>", text)
+    if match:
+        return match.group(1)
+    try:
+        kind = json.loads(text).get("__type") or json.loads(text).get("code")
+        return str(kind).split("#")[-1] if kind else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def call_wsgi(app: Callable, environ: dict[str, Any]) -> Reply:
+    started: dict[str, Any] = {}
+    written: list[bytes] = []
+
+    def start_response(status: str, headers: list, exc_info: Any = None) -> Callable:
+        started["status"], started["headers"] = status, headers
+        return written.append
+
+    chunks = app(environ, start_response)
+    try:
+        written.extend(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return Reply(int(started["status"].split()[0]), list(started["headers"]), b"".join(written))
+
+
+class ReplyLost(ConnectionError):
+    """Raised after the connection was shut on purpose; werkzeug then stays quiet."""
+
+
+# --- state kept beside moto ------------------------------------------------------
+
+class RequestLog:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[dict[str, Any]] = []
+        self._seq = 0
+
+    def add(self, call: Call, reply: Reply, reply_lost: bool) -> None:
+        with self._lock:
+            self._seq += 1
+            self._entries.append({
+                "seq": self._seq, "service": call.service, "region": call.region, "action": call.action,
+                "params": call.params, "client_token": call.client_token, "status": reply.status,
+                "error_code": reply.error_code, "authorization_present": call.authorization_present,
+                "reply_lost": reply_lost, "time": round(time.time(), 6)})
+
+    def entries(self, action: str | None = None, service: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [e for e in self._entries
+                    if (action is None or e["action"] == action) and (service is None or e["service"] == service)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+@dataclass
+class IdempotencyCache:
+    """First successful reply per (region, action, ClientToken) and the parameters that made it."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    replies: dict[tuple[str, str, str], tuple[dict[str, Any], Reply]] = field(default_factory=dict)
+
+
+def _fingerprint(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k not in ("ClientToken", "clientToken")}
+
+
+# --- the middleware ----------------------------------------------------------------
+
+class LocalAws:
+    """WSGI app: control endpoints, then scenario effects around moto's dispatcher.
+
+    moto loads in the background (load()); the control endpoints answer at once and
+    AWS requests wait until moto is there.
+    """
+
+    def __init__(self, state: ScenarioState, verbose: bool = False):
+        self.state = state
+        self.moto_app: Callable | None = None
+        self.price_list: Any = None
+        self.loaded = threading.Event()
+        self.warm = threading.Event()
+        self.load_error: str | None = None
+        self.log = RequestLog()
+        self.idempotency = IdempotencyCache()
+        self.started = time.time()
+        self.verbose = verbose
+
+    def load(self) -> None:
+        """Imports moto, patches it (local_aws_ec2), then warms the busiest backends."""
+        try:
+            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+            import local_aws_ec2
+            import local_aws_pricing
+
+            local_aws_ec2.install(self.state)
+            self.price_list = local_aws_pricing.PriceList(self.state)
+            self.moto_app = DomainDispatcherApplication(create_backend_app)
+        except Exception as e:  # reported by main(), which then exits
+            self.load_error = f"{type(e).__name__}: {e}"
+            import traceback
+            traceback.print_exc()
+            return
+        finally:
+            self.loaded.set()
+        _warm_up(self.moto_app)
+        self.warm.set()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
+            return self._control(environ, start_response)
+        body = _read_body(environ)
+        call = identify(environ, body)
+        self.loaded.wait()
+
+        if self.load_error is not None:
+            reply = error_reply(call, 500, "InternalError", f"local_aws: moto did not load: {self.load_error}")
+        elif not call.authorization_present and not _exempt_from_signing(environ):
+            reply = unsigned_reply(call)
+        elif self.state.should_throttle(call.service, call.action):
+            reply = throttle_reply(call)
+        elif call.service == "ec2" and call.action in IDEMPOTENT_EC2_ACTIONS and call.client_token:
+            reply = self._idempotent(call, environ)
+        else:
+            reply = self._dispatch(call, environ)
+
+        lost = self.state.should_lose_reply(call.service, call.action)
+        self.log.add(call, reply, lost)
+        if lost:
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            raise ReplyLost(f"reply to {call.action} lost on purpose")
+        start_response(f"{reply.status} {_reason(reply.status)}", reply.headers)
+        return [reply.body]
+
+    def _idempotent(self, call: Call, environ: dict[str, Any]) -> Reply:
+        key = (call.region, call.action, call.client_token or "")
+        fingerprint = _fingerprint(call.params)
+        with self.idempotency.lock:
+            seen = self.idempotency.replies.get(key)
+            if seen is not None:
+                if seen[0] != fingerprint:
+                    return error_reply(call, 400, *IDEMPOTENCY_MISMATCH)
+                return seen[1].with_new_request_id()
+            reply = self._dispatch(call, environ)
+            if reply.status < 300:
+                self.idempotency.replies[key] = (fingerprint, reply)
+            return reply
+
+    def _dispatch(self, call: Call, environ: dict[str, Any]) -> Reply:
+        if call.service == "pricing":
+            import local_aws_pricing
+            try:
+                request = json.loads(call.body or b"{}")
+            except ValueError:
+                request = {}
+            status, document = local_aws_pricing.handle(self.price_list, self.state, call.action, request)
+            payload = json.dumps(document).encode()
+            headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))]
+            if status >= 300:
+                headers.append(("x-amzn-ErrorType", document["__type"]))
+            reply = Reply(status, headers, b"").with_body(payload)
+        else:
+            try:
+                reply = call_wsgi(self.moto_app, environ)
+            except Exception as e:  # moto raised instead of answering: show it as AWS would a 500
+                import traceback
+                traceback.print_exc()
+                reply = error_reply(call, 500, "InternalError", f"local_aws: moto failed: {type(e).__name__}: {e}")
+        if call.service == "ec2":
+            reply = reply.with_new_request_id()
+        reply.error_code = error_code_of(reply)
+        if call.service == "ec2" and reply.error_code in EC2_STATUS_BY_ERROR:
+            reply.status = EC2_STATUS_BY_ERROR[reply.error_code]
+        if call.service == "ec2" and reply.error_code == "NoSuchEntity":
+            # moto lets IAM's 404 through; EC2 says the parameter is invalid.
+            for key, field_name in (("IamInstanceProfile.Name", "name"), ("IamInstanceProfile.Arn", "arn")):
+                if key in call.params:
+                    return error_reply(call, 400, "InvalidParameterValue",
+                                       f"Value ({call.params[key]}) for parameter iamInstanceProfile.{field_name} "
+                                       "is invalid. Invalid IAM Instance Profile name")
+        return reply
+
+    # --- /_spawn/ ---
+
+    def _control(self, environ: dict[str, Any], start_response: Callable) -> Any:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ["PATH_INFO"][len(CONTROL_PREFIX):].strip("/")
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        status, document = 404, {"error": f"no control endpoint {method} {environ['PATH_INFO']}"}
+        if path == "requests" and method == "GET":
+            status, document = 200, self.log.entries(query.get("action"), query.get("service"))
+        elif path == "reset" and method == "POST":
+            self.log.clear()
+            status, document = 200, {"ok": True}
+        elif path == "scenario" and method == "GET":
+            status, document = 200, self.state.doc
+        elif path == "scenario" and method == "POST":
+            try:
+                self.state.replace(json.loads(_read_body(environ) or b"{}"))
+                status, document = 200, self.state.doc
+            except (ValueError, ScenarioError) as e:
+                status, document = 400, {"error": str(e)}
+        elif path == "health" and method == "GET":
+            status, document = 200, {"status": "ok" if self.load_error is None else "broken", "pid": os.getpid(),
+                                     "uptime_s": round(time.time() - self.started, 3),
+                                     "moto_loaded": self.loaded.is_set() and self.load_error is None,
+                                     "warm": self.warm.is_set(), "load_error": self.load_error,
+                                     "requests": len(self.log.entries()), "scenario_state": self.state.status()}
+        payload = json.dumps(document, default=str).encode()
+        start_response(f"{status} {_reason(status)}", [("Content-Type", "application/json"),
+                                                       ("Content-Length", str(len(payload)))])
+        return [payload]
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """Reads the whole body once and leaves a rewound copy for whoever reads next."""
+    stream = environ.get("wsgi.input")
+    if isinstance(stream, io.BytesIO):
+        return stream.getvalue()
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > 0:
+        body = stream.read(length)
+    elif environ.get("wsgi.input_terminated") and stream is not None:
+        body = stream.read()
+    else:
+        body = b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return body
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+# --- the server --------------------------------------------------------------------
+
+def _warm_up(moto_app: Callable) -> None:
+    """First calls build moto's per-service app and backend (about a second each);
+    make them now, beside the client's start, not in its first request."""
+    from werkzeug.test import EnvironBuilder
+
+    def signed(service: str) -> str:
+        return (f"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, "
+                "SignedHeaders=host, Signature=0")
+
+    calls = [
+        {"data": "Action=DescribeAvailabilityZones&Version=2016-11-15",
+         "headers": {"Authorization": signed("ec2"), "Content-Type": "application/x-www-form-urlencoded"}},
+        {"data": json.dumps({"Name": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"}),
+         "headers": {"Authorization": signed("ssm"), "Content-Type": "application/x-amz-json-1.1",
+                     "X-Amz-Target": "AmazonSSM.GetParameter"}},
+    ]
+    for call in calls:
+        try:
+            environ = EnvironBuilder(path="/", method="POST", base_url="http://127.0.0.1", **call).get_environ()
+            call_wsgi(moto_app, environ)
+        except Exception:
+            pass  # only an optimisation
+
+
+def make_server(app: LocalAws, port: int, verbose: bool) -> Any:
+    import socketserver
+
+    from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            if verbose:
+                super().log_request(*args, **kwargs)
+
+    class Server(ThreadedWSGIServer):
+        daemon_threads = True
+
+        def server_bind(self) -> None:
+            # http.server would look up the host's FQDN here: a DNS query, and slow.
+            socketserver.TCPServer.server_bind(self)
+            self.server_name, self.server_port = self.server_address[:2]
+
+    return Server("127.0.0.1", port, app, handler=Handler)
+
+
+def _parent_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Local AWS (moto + spawn scenarios) on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
+    parser.add_argument("--port-file", help="also write the READY line here (atomically)")
+    parser.add_argument("--scenario", help="scenario JSON file, laid over default_scenario.json")
+    parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
+    args = parser.parse_args(argv)
+
+    guard_loopback()
+    try:
+        scenario = {}
+        if args.scenario:
+            with open(args.scenario, encoding="utf-8") as f:
+                scenario = json.load(f)
+        state = ScenarioState(scenario)
+    except (OSError, ValueError) as e:  # ScenarioError is a ValueError
+        print(f"local_aws: bad scenario: {e}", file=sys.stderr)
+        return 2
+
+    app = LocalAws(state, verbose=args.verbose)
+    server = make_server(app, args.port, args.verbose)
+    ready = f"READY http://127.0.0.1:{server.server_port}"
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threading.Thread(target=app.load, name="moto-loader", daemon=True).start()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+
+    if args.port_file:
+        partial = f"{args.port_file}.tmp{os.getpid()}"
+        with open(partial, "w", encoding="utf-8") as f:
+            f.write(ready + "\n")
+        os.replace(partial, args.port_file)
+    print(ready, flush=True)
+
+    while not stop.wait(0.2):
+        if args.parent_pid and not _parent_alive(args.parent_pid):
+            break
+        if app.load_error is not None:
+            print(f"local_aws: moto did not load: {app.load_error}", file=sys.stderr)
+            break
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+    return 1 if app.load_error is not None else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

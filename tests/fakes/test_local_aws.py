@@ -1,0 +1,462 @@
+"""Self-tests of the local AWS (local_aws.py), with boto3 as the client.
+
+    python3 tests/fakes/test_local_aws.py
+"""
+
+import concurrent.futures
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import botocore.exceptions  # noqa: E402
+
+from fakes.local_aws_fixture import SERVER, LocalAws  # noqa: E402
+
+AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
+
+
+def error_of(context):
+    e = context.exception
+    return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], e.response["Error"]["Message"]
+
+
+class LocalAwsTest(unittest.TestCase):
+    """One server for the class; each test sets its scenario and cleans up its instances."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.aws = LocalAws()
+        cls.aws.__enter__()
+        cls.ec2 = cls.aws.ec2()
+        cls.ami = cls.aws.client("ssm").get_parameter(Name=AL2023 + "x86_64")["Parameter"]["Value"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.aws.__exit__(None, None, None)
+
+    def setUp(self):
+        self.aws.set_scenario({})
+        self.aws.reset_log()
+
+    def tearDown(self):
+        self.aws.set_scenario({})
+        ids = [i["InstanceId"] for i in self.instances() if i["State"]["Name"] != "terminated"]
+        if ids:
+            self.ec2.terminate_instances(InstanceIds=ids)
+
+    def instances(self, ec2=None, **filters):
+        flt = [{"Name": k, "Values": [v]} for k, v in filters.items()]
+        pages = (ec2 or self.ec2).get_paginator("describe_instances").paginate(Filters=flt)
+        return [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
+
+    def running(self, **filters):
+        return self.instances(**{"instance-state-name": "running", **filters})
+
+    def launch(self, instance_type="m7i.large", count=1, max_count=None, **kw):
+        return self.ec2.run_instances(ImageId=self.ami, InstanceType=instance_type, MinCount=count,
+                                      MaxCount=max_count or count, **kw)
+
+    def launch_template(self, name):
+        return self.ec2.create_launch_template(
+            LaunchTemplateName=name,
+            LaunchTemplateData={"ImageId": self.ami, "InstanceType": "m7i.large"})["LaunchTemplate"]["LaunchTemplateId"]
+
+    # --- log and control ---
+
+    def test_request_log_records_each_call(self):
+        self.launch(TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "spawn:managed", "Value": "true"}]}])
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.ec2.terminate_instances(InstanceIds=["i-0123456789abcdef0"])
+        log = self.aws.requests()
+        self.assertEqual([e["action"] for e in log], ["RunInstances", "TerminateInstances"])
+        run, bad = log
+        self.assertEqual(set(run), {"seq", "service", "region", "action", "params", "client_token", "status",
+                                    "error_code", "authorization_present", "reply_lost", "time"})
+        self.assertEqual((run["service"], run["region"], run["status"], run["error_code"]), ("ec2", "us-east-1", 200, None))
+        self.assertEqual(run["params"]["InstanceType"], "m7i.large")
+        self.assertEqual(run["params"]["TagSpecification.1.Tag.1.Key"], "spawn:managed")
+        self.assertEqual(run["client_token"], run["params"]["ClientToken"])
+        self.assertTrue(run["authorization_present"])
+        self.assertEqual((bad["status"], bad["error_code"]), (400, "InvalidInstanceID.NotFound"))
+        self.assertLess(run["seq"], bad["seq"])
+        self.assertEqual(self.aws.requests("TerminateInstances"), [bad])
+
+        ssm = self.aws.client("ssm")
+        ssm.get_parameter(Name=AL2023 + "arm64")
+        entry = self.aws.requests(service="ssm")[-1]
+        self.assertEqual((entry["action"], entry["params"]["Name"]), ("GetParameter", AL2023 + "arm64"))
+
+        self.aws.reset_log()
+        self.assertEqual(self.aws.requests(), [])
+
+    def test_unsigned_request_is_refused_like_aws(self):
+        body = b"Action=DescribeRegions&Version=2016-11-15"
+        request = urllib.request.Request(self.aws.endpoint + "/", data=body, method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with self.assertRaises(urllib.error.HTTPError) as e:
+            urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10)
+        self.assertEqual(e.exception.code, 401)
+        self.assertIn(b"AuthFailure", e.exception.read())
+        entry = self.aws.requests()[-1]
+        self.assertFalse(entry["authorization_present"])
+        self.assertEqual((entry["service"], entry["action"], entry["error_code"]), ("ec2", "DescribeRegions", "AuthFailure"))
+
+    def test_scenario_endpoint(self):
+        effective = self.aws.set_scenario({"throttle": {"every": 5}})
+        self.assertEqual(effective["throttle"], {"every": 5})
+        self.assertEqual(effective["spot_prices"]["m7i.large"]["us-east-1a"], "0.0302", "defaults stay")
+        self.assertEqual(self.aws.get_scenario(), effective)
+        with self.assertRaisesRegex(Exception, "HTTP 400.*capacity\\[0\\]"):
+            self.aws.set_scenario({"capacity": [{"market": "spot"}]})
+        with self.assertRaisesRegex(Exception, "unknown key"):
+            self.aws.set_scenario({"capacty": []})
+        self.assertEqual(self.aws.health()["status"], "ok")
+
+    # --- capacity ---
+
+    def test_run_instances_capacity_counts_down_and_honours_max_count(self):
+        self.aws.set_scenario({"capacity": [{"instance_type": "m7i.large", "market": "on-demand", "available": 3}]})
+        got = self.launch(count=1, max_count=2)["Instances"]
+        self.assertEqual(len(got), 2, "up to MaxCount while capacity lasts")
+        self.assertEqual(len(self.launch(count=1, max_count=5)["Instances"]), 1, "what is left, since >= MinCount")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch()
+        status, code, message = error_of(e)
+        self.assertEqual((status, code), (500, "InsufficientInstanceCapacity"))
+        self.assertIn("We currently do not have sufficient m7i.large capacity in the Availability Zone you requested", message)
+        self.assertEqual(self.aws.requests("RunInstances")[-1]["status"], 500)
+        self.assertEqual(len(self.running()), 3)
+        spot = self.launch(InstanceMarketOptions={"MarketType": "spot"})["Instances"]
+        self.assertEqual(len(spot), 1, "the spot market is another pool")
+
+    def test_min_count_above_capacity_launches_nothing(self):
+        self.aws.set_scenario({"capacity": [{"instance_type": "g5.xlarge", "market": "spot", "available": 2}]})
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch("g5.xlarge", count=3, InstanceMarketOptions={"MarketType": "spot"})
+        self.assertEqual(error_of(e)[:2], (500, "InsufficientInstanceCapacity"))
+        self.assertEqual(self.running(), [])
+        self.assertEqual(len(self.launch("g5.xlarge", count=2, InstanceMarketOptions={"MarketType": "spot"})["Instances"]), 2)
+
+    def test_concurrent_launches_never_exceed_capacity(self):
+        self.aws.set_scenario({"capacity": [{"instance_type": "t3.micro", "market": "on-demand", "available": 4}]})
+        def one(_):
+            try:
+                self.ec2.run_instances(ImageId=self.ami, InstanceType="t3.micro", MinCount=1, MaxCount=1)
+                return "ok"
+            except botocore.exceptions.ClientError as e:
+                return e.response["Error"]["Code"]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+            outcomes = sorted(pool.map(one, range(10)))
+        self.assertEqual(outcomes, ["InsufficientInstanceCapacity"] * 6 + ["ok"] * 4)
+        self.assertEqual(len(self.running()), 4)
+
+    def test_capacity_per_availability_zone(self):
+        self.aws.set_scenario({"capacity": [{"instance_type": "c7i.large", "market": "on-demand", "az": "us-east-1a", "available": 0}]})
+        placed = self.launch("c7i.large")["Instances"][0]["Placement"]["AvailabilityZone"]
+        self.assertEqual(placed, "us-east-1b", "an unpinned launch goes where there is capacity")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch("c7i.large", Placement={"AvailabilityZone": "us-east-1a"})
+        status, code, message = error_of(e)
+        self.assertEqual((status, code), (500, "InsufficientInstanceCapacity"))
+        self.assertIn("(us-east-1a)", message)
+        self.assertIn("us-east-1b", message)
+
+    def test_spot_max_price_below_market_is_refused(self):
+        spot = {"MarketType": "spot", "SpotOptions": {"MaxPrice": "0.0300"}}
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch(InstanceMarketOptions=spot, Placement={"AvailabilityZone": "us-east-1a"})
+        status, code, message = error_of(e)
+        self.assertEqual((status, code), (400, "SpotMaxPriceTooLow"))
+        self.assertIn("0.0302", message)
+        spot["SpotOptions"]["MaxPrice"] = "0.0310"
+        placed = self.launch(InstanceMarketOptions=spot)["Instances"][0]["Placement"]["AvailabilityZone"]
+        self.assertIn(placed, ("us-east-1a", "us-east-1b"))
+
+    def test_missing_instance_profile_is_an_ec2_error(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch(IamInstanceProfile={"Name": "no-such-profile"})
+        self.assertEqual(error_of(e)[:2], (400, "InvalidParameterValue"))
+        iam = self.aws.client("iam")
+        iam.create_instance_profile(InstanceProfileName="spawn-test-profile")
+        self.launch(IamInstanceProfile={"Name": "spawn-test-profile"})
+
+    # --- CreateFleet ---
+
+    def test_instant_fleet_partial_fulfilment_reports_errors(self):
+        self.aws.set_scenario({"capacity": [
+            {"instance_type": "m7i.large", "market": "spot", "available": 1},
+            {"instance_type": "c7i.large", "market": "spot", "available": 2}]})
+        lt = self.launch_template("fleet-partial")
+        reply = self.ec2.create_fleet(
+            Type="instant",
+            LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": lt, "Version": "$Latest"},
+                                    "Overrides": [{"InstanceType": "m7i.large"}, {"InstanceType": "c7i.large"}]}],
+            TargetCapacitySpecification={"TotalTargetCapacity": 5, "DefaultTargetCapacityType": "spot"},
+            SpotOptions={"AllocationStrategy": "lowest-price"})
+        launched = [(i["InstanceType"], i["Lifecycle"]) for i in reply["Instances"] for _ in i["InstanceIds"]]
+        self.assertEqual(sorted(launched), [("c7i.large", "spot"), ("c7i.large", "spot"), ("m7i.large", "spot")])
+        errors = reply["Errors"]
+        self.assertEqual({e["LaunchTemplateAndOverrides"]["Overrides"]["InstanceType"] for e in errors},
+                         {"m7i.large", "c7i.large"})
+        for error in errors:
+            self.assertEqual((error["ErrorCode"], error["Lifecycle"]), ("InsufficientInstanceCapacity", "spot"))
+            self.assertEqual(error["LaunchTemplateAndOverrides"]["LaunchTemplateSpecification"]["LaunchTemplateId"], lt)
+        running = self.running()
+        self.assertEqual(len(running), 3)
+        self.assertEqual({i.get("InstanceLifecycle") for i in running}, {"spot"})
+
+    def test_instant_fleet_prefers_cheapest_pool_and_on_demand_has_no_lifecycle(self):
+        lt = self.launch_template("fleet-od")
+        reply = self.ec2.create_fleet(
+            Type="instant",
+            LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": lt, "Version": "1"},
+                                    "Overrides": [{"InstanceType": "m7i.large"}, {"InstanceType": "t3.micro"}]}],
+            TargetCapacitySpecification={"TotalTargetCapacity": 2, "DefaultTargetCapacityType": "on-demand"})
+        self.assertEqual(reply["Errors"], [])
+        self.assertEqual([(i["InstanceType"], i["Lifecycle"], len(i["InstanceIds"])) for i in reply["Instances"]],
+                         [("t3.micro", "on-demand", 2)])
+        self.assertEqual([i.get("InstanceLifecycle") for i in self.running()], [None, None])
+
+    def test_instant_fleet_with_no_capacity_launches_nothing(self):
+        self.aws.set_scenario({"capacity": [{"instance_type": "m7i.large", "market": "spot", "available": 0}]})
+        lt = self.launch_template("fleet-none")
+        reply = self.ec2.create_fleet(
+            Type="instant",
+            LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": lt, "Version": "1"}}],
+            TargetCapacitySpecification={"TotalTargetCapacity": 1, "DefaultTargetCapacityType": "spot"})
+        self.assertEqual(reply.get("Instances", []), [])
+        self.assertEqual([e["ErrorCode"] for e in reply["Errors"]], ["InsufficientInstanceCapacity"])
+        self.assertEqual(self.running(), [])
+
+    # --- throttling, lost replies, idempotency ---
+
+    def test_throttling_every_nth_matching_call(self):
+        self.aws.set_scenario({"throttle": {"every": 3, "actions": ["DescribeRegions", "RunInstances"]}})
+        self.ec2.describe_availability_zones()  # not a matching action
+        self.ec2.describe_regions()
+        self.ec2.describe_regions()
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.ec2.describe_regions()
+        self.assertEqual(error_of(e), (503, "RequestLimitExceeded", "Request limit exceeded."))
+        self.ec2.describe_regions()
+        self.launch()
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch()
+        self.assertEqual(error_of(e)[1], "RequestLimitExceeded")
+        self.assertEqual(len(self.running()), 1, "a throttled call is not applied")
+        statuses = [e["status"] for e in self.aws.requests()]
+        self.assertEqual(statuses.count(503), 2)
+
+    def test_lost_reply_is_applied_and_the_retry_is_idempotent(self):
+        self.aws.set_scenario({"lose_reply": [{"action": "RunInstances", "times": 1}]})
+        token = "spawn-test-lost-reply-1"
+        with self.assertRaises(botocore.exceptions.BotoCoreError) as e:
+            self.launch(count=2, ClientToken=token)
+        self.assertNotIsInstance(e.exception, botocore.exceptions.ClientError)
+        ids = sorted(i["InstanceId"] for i in self.running())
+        self.assertEqual(len(ids), 2, "the request was applied before the connection dropped")
+        retry = self.launch(count=2, ClientToken=token)
+        self.assertEqual(sorted(i["InstanceId"] for i in retry["Instances"]), ids)
+        self.assertEqual(len(self.running()), 2, "the retry launched nothing new")
+        log = self.aws.requests("RunInstances")
+        self.assertEqual([e["reply_lost"] for e in log], [True, False])
+
+    def test_client_token_idempotency(self):
+        first = self.launch(ClientToken="spawn-test-token-A")
+        again = self.launch(ClientToken="spawn-test-token-A")
+        self.assertEqual(again["ReservationId"], first["ReservationId"])
+        self.assertEqual(again["Instances"][0]["InstanceId"], first["Instances"][0]["InstanceId"])
+        ids = [r["ResponseMetadata"]["RequestId"] for r in (first, again)]
+        self.assertNotEqual(ids[0], ids[1], "a replay is a new request")
+        self.assertEqual(ids[1], again["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"])
+        self.assertRegex(ids[1], r"^[0-9a-f]{8}-[0-9a-f]{4}-")
+        self.assertEqual(len(self.running()), 1)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch("t3.micro", ClientToken="spawn-test-token-A")
+        self.assertEqual(error_of(e)[:2], (400, "IdempotentParameterMismatch"))
+        self.assertEqual(len(self.launch(ClientToken="spawn-test-token-B")["Instances"]), 1)
+
+        lt = self.launch_template("fleet-token")
+        args = dict(Type="instant", ClientToken="spawn-test-fleet-token",
+                    LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": lt, "Version": "1"}}],
+                    TargetCapacitySpecification={"TotalTargetCapacity": 1, "DefaultTargetCapacityType": "spot"})
+        fleet = self.ec2.create_fleet(**args)
+        self.assertEqual(self.ec2.create_fleet(**args)["FleetId"], fleet["FleetId"])
+        args["TargetCapacitySpecification"] = {"TotalTargetCapacity": 2, "DefaultTargetCapacityType": "spot"}
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.ec2.create_fleet(**args)
+        self.assertEqual(error_of(e)[1], "IdempotentParameterMismatch")
+        self.assertEqual(len(self.running()), 3)
+
+    # --- lifecycle, AMIs, instance types ---
+
+    def test_instance_lifecycle(self):
+        spot = self.launch(InstanceMarketOptions={"MarketType": "spot"})["Instances"][0]["InstanceId"]
+        on_demand = self.launch()["Instances"][0]["InstanceId"]
+        by_id = {i["InstanceId"]: i for i in self.running()}
+        self.assertEqual(by_id[spot].get("InstanceLifecycle"), "spot")
+        self.assertNotIn("InstanceLifecycle", by_id[on_demand])
+        self.assertEqual([i["InstanceId"] for i in self.running(**{"instance-lifecycle": "spot"})], [spot])
+        self.ec2.create_launch_template(LaunchTemplateName="spot-template", LaunchTemplateData={
+            "ImageId": self.ami, "InstanceType": "t3.micro", "InstanceMarketOptions": {"MarketType": "spot"}})
+        from_template = self.ec2.run_instances(LaunchTemplate={"LaunchTemplateName": "spot-template"},
+                                               MinCount=1, MaxCount=1)["Instances"][0]
+        self.assertEqual((from_template["InstanceType"], from_template.get("InstanceLifecycle")), ("t3.micro", "spot"))
+
+    def test_al2023_parameters_resolve_to_existing_images(self):
+        for region in ("us-east-1", "us-west-2"):
+            ssm, ec2 = self.aws.client("ssm", region), self.aws.ec2(region)
+            for arch in ("x86_64", "arm64"):
+                ami = ssm.get_parameter(Name=AL2023 + arch)["Parameter"]["Value"]
+                image = ec2.describe_images(ImageIds=[ami])["Images"][0]
+                self.assertEqual(image["Architecture"], arch)
+                self.assertIn("al2023", image["Name"])
+        types = self.ec2.describe_instance_types(InstanceTypes=["m7i.large", "g5.xlarge", "t4g.micro", "c7g.large"])
+        arch = {t["InstanceType"]: t["ProcessorInfo"]["SupportedArchitectures"] for t in types["InstanceTypes"]}
+        self.assertEqual(arch, {"m7i.large": ["x86_64"], "g5.xlarge": ["x86_64"],
+                                "t4g.micro": ["arm64"], "c7g.large": ["arm64"]})
+
+    # --- prices ---
+
+    def test_spot_price_history(self):
+        rows = self.ec2.describe_spot_price_history(
+            InstanceTypes=["m7i.large"], ProductDescriptions=["Linux/UNIX"],
+            StartTime=datetime.now(timezone.utc))["SpotPriceHistory"]
+        prices = {r["AvailabilityZone"]: r["SpotPrice"] for r in rows}
+        self.assertEqual(prices["us-east-1a"], "0.030200")
+        self.assertEqual(prices["us-east-1b"], "0.031000")
+        self.assertTrue(all(az.startswith("us-east-1") for az in prices))
+        self.assertEqual({r["ProductDescription"] for r in rows}, {"Linux/UNIX"})
+
+        one = self.ec2.describe_spot_price_history(
+            Filters=[{"Name": "instance-type", "Values": ["g5.xlarge"]},
+                     {"Name": "availability-zone", "Values": ["us-east-1a"]},
+                     {"Name": "product-description", "Values": ["Linux/UNIX (Amazon VPC)"]}])["SpotPriceHistory"]
+        self.assertEqual([(r["InstanceType"], r["SpotPrice"]) for r in one], [("g5.xlarge", "0.301800")])
+
+        pages = list(self.ec2.get_paginator("describe_spot_price_history").paginate(
+            InstanceTypes=["m7i.large"], AvailabilityZone="us-east-1a", PaginationConfig={"PageSize": 1}))
+        self.assertEqual(sum(len(p["SpotPriceHistory"]) for p in pages), 2)
+        self.assertEqual(len(pages), 2)
+
+        self.aws.set_scenario({"spot_prices": {"m7i.large": {"us-east-1c": "0.0444"}}})
+        rows = self.ec2.describe_spot_price_history(InstanceTypes=["m7i.large"])["SpotPriceHistory"]
+        self.assertEqual({(r["AvailabilityZone"], r["SpotPrice"]) for r in rows}, {("us-east-1c", "0.044400")})
+        self.assertEqual(self.ec2.describe_spot_price_history(
+            InstanceTypes=["m7i.large"], EndTime=datetime(2020, 1, 1, tzinfo=timezone.utc))["SpotPriceHistory"], [])
+        west = self.aws.ec2("us-west-2").describe_spot_price_history(InstanceTypes=["m7i.large"])["SpotPriceHistory"]
+        self.assertEqual(west, [])
+
+    def test_price_list_get_products(self):
+        pricing = self.aws.client("pricing")
+
+        def products(**terms):
+            filters = [{"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in terms.items()]
+            return [json.loads(p) for page in pricing.get_paginator("get_products").paginate(
+                ServiceCode="AmazonEC2", Filters=filters) for p in page["PriceList"]]
+
+        exact = products(instanceType="m7i.large", regionCode="us-east-1", operatingSystem="Linux",
+                         tenancy="Shared", preInstalledSw="NA", capacitystatus="Used")
+        self.assertEqual(len(exact), 1)
+        doc = exact[0]
+        self.assertEqual(doc["product"]["attributes"]["licenseModel"], "No License required")
+        (term,) = doc["terms"]["OnDemand"].values()
+        (dimension,) = term["priceDimensions"].values()
+        self.assertEqual(dimension["pricePerUnit"]["USD"], "0.1008000000")
+        self.assertEqual(dimension["unit"], "Hrs")
+
+        loose = products(instanceType="m7i.large", regionCode="us-east-1")
+        self.assertGreater(len(loose), 5, "a loose query also returns Windows, dedicated, reservations...")
+        g5 = products(instanceType="g5.xlarge", location="US East (N. Virginia)", operatingSystem="Linux",
+                      tenancy="Shared", preInstalledSw="NA", capacitystatus="Used")
+        usd = [d["priceDimensions"] for t in g5[0]["terms"]["OnDemand"].values() for d in [t]][0]
+        self.assertEqual(next(iter(usd.values()))["pricePerUnit"]["USD"], "1.0060000000")
+
+        page = pricing.get_products(ServiceCode="AmazonEC2", MaxResults=2,
+                                    Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": "us-east-1"}])
+        self.assertEqual(len(page["PriceList"]), 2)
+        self.assertTrue(page["NextToken"])
+        self.assertIsInstance(page["PriceList"][0], str, "PriceList items are JSON strings")
+        services = pricing.describe_services(ServiceCode="AmazonEC2")["Services"]
+        self.assertIn("instanceType", services[0]["AttributeNames"])
+
+        self.aws.set_scenario({"pricing": {"deny": True}})
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            pricing.get_products(ServiceCode="AmazonEC2")
+        self.assertEqual(error_of(e)[:2], (400, "AccessDeniedException"))
+
+
+class LifetimeTest(unittest.TestCase):
+    def test_ready_line_port_file_scenario_and_sigterm(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            scenario = os.path.join(tmp, "scenario.json")
+            with open(scenario, "w") as f:
+                json.dump({"capacity": [{"instance_type": "t3.micro", "available": 0}]}, f)
+            port_file = os.path.join(tmp, "port")
+            started = time.monotonic()
+            proc = subprocess.Popen([sys.executable, SERVER, "--port", "0", "--port-file", port_file,
+                                     "--scenario", scenario], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                line = proc.stdout.readline()
+                self.assertLess(time.monotonic() - started, 5.0, "READY comes before moto has loaded")
+                self.assertRegex(line, r"^READY http://127\.0\.0\.1:\d+\n$")
+                with open(port_file) as f:
+                    self.assertEqual(f.read(), line)
+                endpoint = line.split()[1]
+                with urllib.request.urlopen(endpoint + "/_spawn/scenario", timeout=10) as r:
+                    self.assertEqual(json.load(r)["capacity"][0]["available"], 0)
+                proc.send_signal(signal.SIGTERM)
+                self.assertEqual(proc.wait(timeout=10), 0)
+                self.assertEqual(proc.stdout.read(), "", "exactly one line on stdout")
+                with self.assertRaises(OSError):
+                    socket.create_connection(("127.0.0.1", int(endpoint.rsplit(":", 1)[1])), timeout=2).close()
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                proc.stdout.close()
+                proc.stderr.close()
+
+    def test_loopback_guard_refuses_other_hosts(self):
+        probe = ("import socket, local_aws\n"
+                 "local_aws.guard_loopback()\n"
+                 "for target in [('192.0.2.1', 443), ('example.com', 443)]:\n"
+                 "    try:\n"
+                 "        socket.create_connection(target, timeout=1)\n"
+                 "    except OSError as e:\n"
+                 "        print('refused' if 'refusing' in str(e) else 'other', flush=True)\n"
+                 "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+                 "socket.create_connection(s.getsockname(), timeout=1).close()\n"
+                 "print('loopback ok')\n")
+        r = subprocess.run([sys.executable, "-c", probe], cwd=os.path.dirname(SERVER), capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.stdout.split(), ["refused", "refused", "loopback", "ok"], r.stderr)
+
+    def test_fixture_environment_and_stop(self):
+        with LocalAws(scenario={"throttle": {"every": 7}}, wait_warm=False) as aws:
+            self.assertEqual(aws.get_scenario()["throttle"], {"every": 7})
+            env = aws.env()
+            self.assertEqual(env["AWS_ENDPOINT_URL"], aws.endpoint)
+            self.assertEqual((env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]), ("testing", "testing"))
+            self.assertEqual((env["AWS_REGION"], env["AWS_EC2_METADATA_DISABLED"]), ("us-east-1", "true"))
+            self.assertTrue(os.path.isdir(env["HOME"]))
+            self.assertFalse(os.path.exists(os.path.join(env["HOME"], ".aws")))
+            proc = aws.proc
+        self.assertIsNotNone(proc.returncode, "leaving the block stopped the server")
+        self.assertIsNone(aws.proc)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
