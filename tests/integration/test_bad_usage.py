@@ -28,6 +28,8 @@ BAD = [
     (["terminate", "i-0abc1234def567890", "--name", "x"], "exactly one"),
     (["frobnicate"], "frobnicate"),
     ([], "subcommand"),
+    (["list", "--region", "mars"], "--region"),
+    (["list", "--region", ""], "--region"),
 ]
 
 

@@ -77,6 +77,7 @@ class LaunchTest(SpawnTestCase):
         subnet = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
         sg = self.ec2.create_security_group(GroupName="spawn-test", Description="t", VpcId=vpc)["GroupId"]
         self.ec2.create_key_pair(KeyName="spawn-key")
+        self.aws.client("iam").create_instance_profile(InstanceProfileName="my-profile")
         ami = self.ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
         with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
             f.write("#!/bin/bash\necho 'hello $(world)'\n")
@@ -138,11 +139,17 @@ class LaunchFailureTest(SpawnTestCase):
         self.assertEqual(sorted(i["InstanceId"] for i in live), sorted(i["instance_id"] for i in out["instances"]))
 
     def test_throttling_is_retried(self):
+        # Every second call to any service is throttled: each one is retried and the launch completes.
         self.aws.set_scenario({"throttle": {"every": 2}})
-        self.spawn_json("launch", "--instance-type", "m7i.large", "--ami", "ami-12345678")
-        statuses = [r["status"] for r in self.requests("RunInstances")]
-        self.assertIn(503, statuses + [r["status"] for r in self.requests()])
-        self.assertEqual(len(self.live_instances()), 1)
+        out = self.spawn_json("launch", "--instance-type", "m7i.large", "--count", "3")
+        log = self.requests()
+        self.assertIn(503, [r["status"] for r in log if r["service"] == "ec2"])
+        run = self.requests("RunInstances")
+        self.assertEqual([r["status"] for r in run], [503, 200])
+        self.assertEqual(run[0]["params"]["ClientToken"], run[1]["params"]["ClientToken"])
+        self.aws.set_scenario({})  # the test's own boto3 calls are not retried
+        self.assertEqual(len(self.live_instances()), 3)
+        self.assertEqual(len(out["instances"]), 3)
 
     def test_capacity_error_is_one_clear_line_and_nothing_runs(self):
         self.aws.set_scenario({"capacity": [{"instance_type": "m7i.large", "market": "on-demand", "available": 0}]})

@@ -30,6 +30,14 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_list_command(app));
   commands.push_back(make_terminate_command(app));
 
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
+    if (!known) {
+      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate)", argv[1]));
+      return k_exit_usage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -50,6 +58,10 @@ Run 'spawn COMMAND --help' for a command's options.)");
   }
   for (const auto& c : commands) {
     if (!c->app()->parsed()) continue;
+    if (auto problem = check_global_options(c->global())) {
+      print_usage_error(*problem, c->app()->get_name());
+      return k_exit_usage;
+    }
     try {
       return c->run();
     } catch (const std::exception& e) {

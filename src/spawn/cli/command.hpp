@@ -12,6 +12,7 @@ class Command {
   // Runs after a successful parse; returns the exit status.
   virtual int run() = 0;
   CLI::App* app() const { return m_app; }
+  const GlobalOptions& global() const { return m_global; }
 
  protected:
   Command(CLI::App& parent, const std::string& name, const std::string& description) {

@@ -1,6 +1,9 @@
 #include "spawn/cli/global_options.hpp"
 
 #include <map>
+#include <regex>
+
+#include "spawn/util/url.hpp"
 
 namespace spawn::cli {
 
@@ -16,6 +19,16 @@ void add_global_options(CLI::App& command, GlobalOptions& options) {
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->group("AWS options");
   command.add_flag("--debug", options.debug, "log every AWS request and reply status to stderr")->group("AWS options");
+}
+
+std::optional<std::string> check_global_options(const GlobalOptions& options) {
+  static const std::regex k_region(R"([a-z]{2}(-[a-z]+)+-[0-9]+)");
+  if (options.region && !std::regex_match(*options.region, k_region))
+    return "--region: expected a region like us-east-1, got '" + *options.region + "'";
+  if (options.endpoint_url && !util::parse_url(*options.endpoint_url))
+    return "--endpoint-url: expected an http:// or https:// URL, got '" + *options.endpoint_url + "'";
+  if (options.profile && options.profile->empty()) return "--profile: expected a profile name";
+  return std::nullopt;
 }
 
 }  // namespace spawn::cli

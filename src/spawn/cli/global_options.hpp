@@ -19,5 +19,7 @@ struct GlobalOptions {
 
 // Adds --region, --profile, --endpoint-url, --output and --debug to a command.
 void add_global_options(CLI::App& command, GlobalOptions& options);
+// A usage problem in the global options (malformed --region or --endpoint-url), or nullopt.
+std::optional<std::string> check_global_options(const GlobalOptions& options);
 
 }  // namespace spawn::cli

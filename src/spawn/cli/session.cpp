@@ -5,7 +5,6 @@
 #include <mutex>
 
 #include "spawn/aws/http/curl_transport.hpp"
-#include "spawn/util/url.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -57,9 +56,6 @@ class PooledCurlTransport final : public aws::http::Transport {
 }  // namespace
 
 aws::Result<Session> Session::open(const GlobalOptions& options) {
-  if (options.endpoint_url && !util::parse_url(*options.endpoint_url))
-    return unexpected(aws::local_error("InvalidConfig", "--endpoint-url: expected an http:// or https:// URL, got '" +
-                                                            *options.endpoint_url + "'"));
   Session s;
   s.m_transport = std::make_shared<PooledCurlTransport>();
   if (options.debug) s.m_transport = std::make_shared<LoggingTransport>(s.m_transport);

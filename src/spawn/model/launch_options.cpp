@@ -1,5 +1,6 @@
 #include "spawn/model/launch_options.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -36,6 +37,9 @@ expected<std::string, UsageError> read_user_data(std::string_view arg) {
   if (!arg.starts_with("@")) return std::string(arg);
   std::string path(arg.substr(1));
   if (path.empty()) return unexpected(UsageError{"--user-data: expected text or @FILE, got '@'"});
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return unexpected(UsageError{"--user-data: cannot read '" + path + "' (not a readable file)"});
   std::ifstream in(path, std::ios::binary);
   if (!in) return unexpected(UsageError{"--user-data: cannot read '" + path + "'"});
   std::ostringstream buf;
