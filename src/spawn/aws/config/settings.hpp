@@ -1,9 +1,11 @@
 #pragma once
 // Where spawn talks to and as whom: region, endpoints, credentials and retry settings,
 // resolved the way the AWS SDKs and CLI do.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "spawn/aws/auth/credentials.hpp"
 #include "spawn/aws/config/environment.hpp"
@@ -21,14 +23,30 @@ struct Overrides {
 
 enum class RetryMode { standard, legacy, adaptive };
 
+// A service's endpoint when nothing is configured: https://<prefix>.<region>.amazonaws.com
+// (amazonaws.com.cn for cn- regions). IAM is global: https://iam.amazonaws.com
+// (https://iam.cn-north-1.amazonaws.com.cn in China); Pricing lives in us-east-1
+// (cn-northwest-1 in China), whatever the region.
+std::string default_endpoint(std::string_view service_id, std::string_view endpoint_prefix, std::string_view region);
+
 class Settings {
  public:
   // Resolves everything but the credentials (fetched lazily by the provider).
   // Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region; an error with code
   // "InvalidConfig" when none is set. Profile: --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, "default".
   // The transport is used by the credential providers that call HTTP (container, IMDS).
+  // Other "InvalidConfig" errors, each naming the flag, variable or file and key: a profile
+  // named by --profile / AWS_PROFILE / AWS_DEFAULT_PROFILE that neither file has, a shared file
+  // that cannot be read or parsed, a malformed region, endpoint URL, max_attempts, retry_mode
+  // or IMDS setting, a profile's services = name without its [services name] section (or with
+  // an entry there that is not an indented block).
   static Result<Settings> load(const Overrides& overrides, const Environment& env,
                                std::shared_ptr<http::Transport> transport);
+
+  // Only the credentials provider, resolved as load() does it but without needing a region
+  // (spored, which learns its region from IMDS). Same errors, minus the region's.
+  static Result<std::shared_ptr<auth::CredentialsProvider>> load_credentials(
+      const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport);
 
   const std::string& region() const { return m_region; }
   const std::string& profile() const { return m_profile; }
@@ -38,16 +56,19 @@ class Settings {
   // the profile's services section, the profile's endpoint_url, then the regional default
   // (https://ec2.us-east-1.amazonaws.com; pricing is always us-east-1 unless configured).
   // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's ignore_configured_endpoint_urls)
-  // skips all but --endpoint-url.
+  // skips all but --endpoint-url. <SERVICE> is the service id upper-cased with spaces as
+  // underscores (AWS_ENDPOINT_URL_EC2); in the services section the key is the id lower-cased
+  // the same way ("ec2", "pricing") holding an indented endpoint_url. The values of spawn's own
+  // services (EC2, S3, SNS, SSM, IAM, STS, Pricing) are validated by load().
   std::string endpoint(std::string_view service_id, std::string_view endpoint_prefix) const;
 
-  // The credentials provider: the SDK default chain behind a cache.
+  // The credentials provider: the SDK default chain behind a cache (auth/default_chain.hpp).
   std::shared_ptr<auth::CredentialsProvider> credentials() const { return m_credentials; }
 
   int max_attempts() const { return m_max_attempts; }  // AWS_MAX_ATTEMPTS / max_attempts, default 3
-  RetryMode retry_mode() const { return m_retry_mode; }  // AWS_RETRY_MODE / retry_mode
+  RetryMode retry_mode() const { return m_retry_mode; }  // AWS_RETRY_MODE / retry_mode, default standard
 
-  // For tests and spored: settings given directly.
+  // For tests and spored: settings given directly (default endpoints, 3 attempts, standard).
   Settings(std::string region, std::string profile,
            std::shared_ptr<auth::CredentialsProvider> credentials);
 
@@ -55,9 +76,12 @@ class Settings {
   Settings() = default;
   std::string m_region;
   std::string m_profile = "default";
-  std::optional<std::string> m_cli_endpoint;
-  std::map<std::string, std::string> m_endpoint_overrides;  // upper-case service id or "" -> url
+  std::optional<std::string> m_cli_endpoint;             // --endpoint-url
   bool m_ignore_configured_endpoints = false;
+  Environment m_env;                                     // for AWS_ENDPOINT_URL_<SERVICE>; empty: none
+  std::optional<std::string> m_env_endpoint;             // AWS_ENDPOINT_URL
+  std::map<std::string, std::string> m_service_endpoints;  // services section: "ec2" -> url
+  std::optional<std::string> m_profile_endpoint;         // the profile's endpoint_url
   std::shared_ptr<auth::CredentialsProvider> m_credentials;
   int m_max_attempts = 3;
   RetryMode m_retry_mode = RetryMode::standard;
