@@ -1,11 +1,13 @@
-// The IMDSv2 client against a scripted transport: each request takes the next scripted outcome.
+// The IMDSv2 client against the scripted transport (tests/unit/support): each request takes the
+// next scripted outcome.
 // The same client against the real loopback fake: tests/integration/test_imds_client.py.
 #include "spawn/aws/imds/client.hpp"
+
+#include "../../support/scripted_transport.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -18,37 +20,12 @@ using http::Headers;
 using http::Request;
 using http::Response;
 
-class ScriptedTransport final : public http::Transport {
- public:
-  ScriptedTransport& reply(int status, std::string body = {}, Headers headers = {}) {
-    m_script.emplace_back(Response{status, std::move(headers), std::move(body)});
-    return *this;
-  }
-  ScriptedTransport& token(std::string value = "tok-1", std::string ttl = "21600") {
-    return reply(200, std::move(value), {{"X-Aws-Ec2-Metadata-Token-Ttl-Seconds", std::move(ttl)}});
-  }
-  ScriptedTransport& fail(std::string code) {
-    m_script.emplace_back(unexpected(local_error(std::move(code), "scripted " + code)));
-    return *this;
-  }
+using test::ScriptedTransport;
 
-  Result<Response> send(const Request& request) override {
-    requests.push_back(request);
-    if (m_script.empty()) {
-      ADD_FAILURE() << "unscripted request " << request.method << " " << request.url;
-      return unexpected(local_error("NetworkError", "unscripted"));
-    }
-    auto next = std::move(m_script.front());
-    m_script.pop_front();
-    return next;
-  }
-
-  bool finished() const { return m_script.empty(); }
-  std::vector<Request> requests;
-
- private:
-  std::deque<Result<Response>> m_script;
-};
+// The reply to a token PUT.
+Response token_reply(std::string value = "tok-1", std::string ttl = "21600") {
+  return Response{200, {{"X-Aws-Ec2-Metadata-Token-Ttl-Seconds", std::move(ttl)}}, std::move(value)};
+}
 
 std::string header_of(const Request& r, std::string_view name) {
   for (const auto& [k, v] : r.headers)
@@ -63,11 +40,11 @@ class ImdsClientTest : public ::testing::Test {
         client(transport, Options{.endpoint = "http://169.254.169.254/"}, [this] { return now; },
                [this](std::chrono::milliseconds d) { sleeps.push_back(d); }) {}
 
-  ~ImdsClientTest() override { EXPECT_TRUE(transport->finished()) << "scripted replies left over"; }
+  ~ImdsClientTest() override { EXPECT_EQ(transport->pending(), 0u) << "scripted replies left over"; }
 
   int puts() const {
     int n = 0;
-    for (const auto& r : transport->requests) n += r.method == "PUT";
+    for (const auto& r : transport->requests()) n += r.method == "PUT";
     return n;
   }
 
@@ -78,21 +55,22 @@ class ImdsClientTest : public ::testing::Test {
 };
 
 TEST_F(ImdsClientTest, TokenThenGet) {
-  transport->token("AQAEA-token").reply(200, "i-0123456789abcdef0");
+  transport->reply(token_reply("AQAEA-token")).reply(200, "i-0123456789abcdef0");
   auto r = client.get("meta-data/instance-id");
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_TRUE(r->has_value());
   EXPECT_EQ(**r, "i-0123456789abcdef0");
 
-  ASSERT_EQ(transport->requests.size(), 2u);
-  const Request& put = transport->requests[0];
+  const auto requests = transport->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const Request& put = requests[0];
   EXPECT_EQ(put.method, "PUT");
   EXPECT_EQ(put.url, "http://169.254.169.254/latest/api/token");
   EXPECT_EQ(header_of(put, "X-aws-ec2-metadata-token-ttl-seconds"), "21600");
   EXPECT_EQ(header_of(put, "X-Forwarded-For"), "");
   EXPECT_EQ(put.timeout, 1000ms);
   EXPECT_EQ(put.connect_timeout, 1000ms);
-  const Request& get = transport->requests[1];
+  const Request& get = requests[1];
   EXPECT_EQ(get.method, "GET");
   EXPECT_EQ(get.url, "http://169.254.169.254/latest/meta-data/instance-id");
   EXPECT_EQ(header_of(get, "X-aws-ec2-metadata-token"), "AQAEA-token");
@@ -100,15 +78,15 @@ TEST_F(ImdsClientTest, TokenThenGet) {
 }
 
 TEST_F(ImdsClientTest, NotFoundIsNoValue) {
-  transport->token().reply(404, "<html>404 - Not Found</html>");
+  transport->reply(token_reply()).reply(404, "<html>404 - Not Found</html>");
   auto r = client.get("/meta-data/spot/instance-action");
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_FALSE(r->has_value());
-  EXPECT_EQ(transport->requests[1].url, "http://169.254.169.254/latest/meta-data/spot/instance-action");
+  EXPECT_EQ(transport->requests()[1].url, "http://169.254.169.254/latest/meta-data/spot/instance-action");
 }
 
 TEST_F(ImdsClientTest, TokenReused) {
-  transport->token().reply(404).reply(404).reply(200, "spot");
+  transport->reply(token_reply()).reply(404).reply(404).reply(200, "spot");
   EXPECT_TRUE(client.get("meta-data/spot/instance-action"));
   now += 1h;
   EXPECT_TRUE(client.get("meta-data/spot/instance-action"));
@@ -117,64 +95,64 @@ TEST_F(ImdsClientTest, TokenReused) {
 }
 
 TEST_F(ImdsClientTest, TokenRefreshedBeforeItExpires) {
-  transport->token("t1").reply(200, "a");
+  transport->reply(token_reply("t1")).reply(200, "a");
   ASSERT_TRUE(client.get("meta-data/instance-id"));
   now += 6h - 2min;  // inside the last minute... not yet
   transport->reply(200, "b");
   ASSERT_TRUE(client.get("meta-data/instance-id"));
   now += 1min + 30s;  // 30 s before expiry: a new token first
-  transport->token("t2").reply(200, "c");
+  transport->reply(token_reply("t2")).reply(200, "c");
   ASSERT_TRUE(client.get("meta-data/instance-id"));
   EXPECT_EQ(puts(), 2);
-  EXPECT_EQ(header_of(transport->requests.back(), "X-aws-ec2-metadata-token"), "t2");
+  EXPECT_EQ(header_of(transport->requests().back(), "X-aws-ec2-metadata-token"), "t2");
 }
 
 TEST_F(ImdsClientTest, RemainingTtlOfRepliesIsUsed) {
   // The service says the token has 100 s left (it was made by someone else's clock): the client
   // refreshes 25 s before that, not 6 h later.
-  transport->token("t1").reply(200, "a", {{"X-Aws-Ec2-Metadata-Token-Ttl-Seconds", "100"}});
+  transport->reply(token_reply("t1")).reply(200, "a", {{"X-Aws-Ec2-Metadata-Token-Ttl-Seconds", "100"}});
   ASSERT_TRUE(client.get("meta-data/instance-id"));
   now += 70s;
   transport->reply(200, "b");
   ASSERT_TRUE(client.get("meta-data/instance-id"));
   now += 10s;
-  transport->token("t2").reply(200, "c");
+  transport->reply(token_reply("t2")).reply(200, "c");
   ASSERT_TRUE(client.get("meta-data/instance-id"));
   EXPECT_EQ(puts(), 2);
 }
 
 TEST_F(ImdsClientTest, ShortTtlGrantedIsHonoured) {
-  transport->token("t1", "4").reply(200, "a");
+  transport->reply(token_reply("t1", "4")).reply(200, "a");
   ASSERT_TRUE(client.get("x"));
   now += 3s + 100ms;  // margin for 4 s is 1 s
-  transport->token("t2", "4").reply(200, "b");
+  transport->reply(token_reply("t2", "4")).reply(200, "b");
   ASSERT_TRUE(client.get("x"));
   EXPECT_EQ(puts(), 2);
 }
 
 TEST_F(ImdsClientTest, UnauthorizedFetchesNewTokenOnce) {
-  transport->token("old").reply(401).token("new").reply(200, "ok");
+  transport->reply(token_reply("old")).reply(401).reply(token_reply("new")).reply(200, "ok");
   auto r = client.get("meta-data/instance-id");
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(**r, "ok");
   EXPECT_EQ(puts(), 2);
-  EXPECT_EQ(header_of(transport->requests[3], "X-aws-ec2-metadata-token"), "new");
+  EXPECT_EQ(header_of(transport->requests()[3], "X-aws-ec2-metadata-token"), "new");
   EXPECT_TRUE(sleeps.empty());
 }
 
 TEST_F(ImdsClientTest, UnauthorizedTwiceIsAnError) {
-  transport->token("a").reply(401).token("b").reply(401);
+  transport->reply(token_reply("a")).reply(401).reply(token_reply("b")).reply(401);
   auto r = client.get("meta-data/instance-id");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().http_status, 401);
   EXPECT_EQ(r.error().code, "Unauthorized");
   // The token is not trusted any more: the next call starts with a PUT.
-  transport->token("c").reply(200, "ok");
+  transport->reply(token_reply("c")).reply(200, "ok");
   EXPECT_TRUE(client.get("meta-data/instance-id"));
 }
 
 TEST_F(ImdsClientTest, ServerErrorsRetriedWithBackoff) {
-  transport->token().reply(503).reply(500).reply(200, "ok");
+  transport->reply(token_reply()).reply(503).reply(500).reply(200, "ok");
   auto r = client.get("meta-data/instance-id");
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(**r, "ok");
@@ -182,7 +160,7 @@ TEST_F(ImdsClientTest, ServerErrorsRetriedWithBackoff) {
 }
 
 TEST_F(ImdsClientTest, ServerErrorsAfterLastAttempt) {
-  transport->token().reply(503).reply(503).reply(503);
+  transport->reply(token_reply()).reply(503).reply(503).reply(503);
   auto r = client.get("meta-data/spot/instance-action");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().http_status, 503);
@@ -192,20 +170,20 @@ TEST_F(ImdsClientTest, ServerErrorsAfterLastAttempt) {
 }
 
 TEST_F(ImdsClientTest, ThrottlingRetried) {
-  transport->token().reply(429).reply(200, "ok");
+  transport->reply(token_reply()).reply(429).reply(200, "ok");
   EXPECT_TRUE(client.get("meta-data/instance-id"));
   EXPECT_EQ(sleeps.size(), 1u);
 }
 
 TEST_F(ImdsClientTest, TimeoutsAndRefusalsRetried) {
-  transport->fail("NetworkError").token().fail("RequestTimeout").reply(200, "ok");
+  transport->fail("NetworkError").reply(token_reply()).fail("RequestTimeout").reply(200, "ok");
   auto r = client.get("meta-data/instance-id");
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(sleeps.size(), 2u);
 }
 
 TEST_F(ImdsClientTest, GetTimeoutsExhausted) {
-  transport->token().fail("RequestTimeout").fail("RequestTimeout").fail("RequestTimeout");
+  transport->reply(token_reply()).fail("RequestTimeout").fail("RequestTimeout").fail("RequestTimeout");
   auto r = client.get("meta-data/instance-id");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "RequestTimeout");
@@ -220,7 +198,7 @@ TEST_F(ImdsClientTest, TokenTimeoutNamesTheHopLimit) {
   EXPECT_NE(r.error().message.find("hop limit"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("container"), std::string::npos) << r.error().message;
   // No IMDSv1 fallback: without a token, no GET was ever sent.
-  for (const auto& req : transport->requests) EXPECT_EQ(req.method, "PUT");
+  for (const auto& req : transport->requests()) EXPECT_EQ(req.method, "PUT");
 }
 
 TEST_F(ImdsClientTest, TokenRefusedConnection) {
@@ -256,7 +234,7 @@ TEST_F(ImdsClientTest, EmptyTokenIsInvalid) {
 }
 
 TEST_F(ImdsClientTest, OtherStatusIsInvalidReply) {
-  transport->token().reply(302);
+  transport->reply(token_reply()).reply(302);
   auto r = client.get("meta-data/instance-id");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().http_status, 302);
@@ -264,10 +242,10 @@ TEST_F(ImdsClientTest, OtherStatusIsInvalidReply) {
 }
 
 TEST_F(ImdsClientTest, InvalidateTokenForcesPut) {
-  transport->token("t1").reply(200, "a");
+  transport->reply(token_reply("t1")).reply(200, "a");
   ASSERT_TRUE(client.get("x"));
   client.invalidate_token();
-  transport->token("t2").reply(200, "b");
+  transport->reply(token_reply("t2")).reply(200, "b");
   ASSERT_TRUE(client.get("x"));
   EXPECT_EQ(puts(), 2);
 }
@@ -281,7 +259,7 @@ TEST(ImdsClientOptions, TtlClampedAndAttemptsAtLeastOne) {
   auto r = client.get("x");
   ASSERT_FALSE(r);
   EXPECT_TRUE(sleeps.empty());
-  EXPECT_EQ(header_of(transport->requests[0], "X-aws-ec2-metadata-token-ttl-seconds"), "21600");
+  EXPECT_EQ(header_of(transport->requests()[0], "X-aws-ec2-metadata-token-ttl-seconds"), "21600");
 }
 
 // A service that always answers: tokens for PUTs, the token back for GETs.
