@@ -1,0 +1,55 @@
+#pragma once
+// S3 over REST: GetObject only (spored fetches the checkpoint script from s3://bucket/key).
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "spawn/aws/service_client.hpp"
+
+namespace spawn::aws::s3 {
+
+struct Location {
+  std::string bucket;
+  std::string key;  // decoded, without the leading '/'
+};
+
+// "s3://bucket/key/with/slashes" -> {bucket, key}; nullopt for anything else (no bucket, no key,
+// another scheme).
+std::optional<Location> parse_s3_url(std::string_view url);
+
+enum class Addressing { path, virtual_host };
+
+// Virtual-host addressing (https://bucket.s3.region.amazonaws.com) for AWS's own endpoints and a
+// bucket name that is a valid DNS label without dots (so the certificate matches); path addressing
+// (endpoint/bucket) otherwise, and always for a configured endpoint (a local or private S3).
+Addressing choose_addressing(std::string_view bucket, bool endpoint_configured);
+
+// The endpoint to build a ServiceClient for: endpoint with the bucket as the first host label
+// (virtual_host) or as the first path segment (path).
+std::string bucket_endpoint(std::string_view endpoint, std::string_view bucket, Addressing addressing);
+
+// The request path of a key under a bucket endpoint: "/" + the key percent-encoded once, slashes kept.
+std::string object_path(std::string_view key);
+
+struct Object {
+  bool not_modified = false;  // the ETag matched if_none_match: body is empty
+  std::string body;
+  std::string etag;           // as S3 sends it, quotes included
+};
+
+class Client {
+ public:
+  // service: a ServiceClient for S3 whose endpoint is bucket_endpoint(...) of the bucket.
+  explicit Client(std::shared_ptr<ServiceClient> service) : m_service(std::move(service)) {}
+
+  // GET the object. With if_none_match (an ETag from an earlier get), a 304 answer is
+  // {not_modified = true}. Errors as ServiceClient::send with the S3 error parser
+  // (NoSuchKey, NoSuchBucket, AccessDenied ...).
+  Result<Object> get_object(std::string_view key, std::string_view if_none_match = {}) const;
+
+ private:
+  std::shared_ptr<ServiceClient> m_service;
+};
+
+}  // namespace spawn::aws::s3

@@ -1,0 +1,225 @@
+#include "spawn/util/process_group.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+extern char** environ;
+
+namespace spawn::util {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds k_tick{20};
+// After SIGKILL, how long to wait for zombies that only init can reap.
+constexpr milliseconds k_zombie_patience{1000};
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+bool group_exists(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
+
+// Splits what arrives into lines and hands them over, within the output bound.
+class LineSink {
+ public:
+  explicit LineSink(const GroupRunOptions& options) : m_options(options) {}
+
+  void add(const char* data, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (m_delivered >= m_options.max_output) {
+        m_dropped += n - i;
+        return;
+      }
+      ++m_delivered;
+      if (data[i] == '\n') {
+        emit();
+        continue;
+      }
+      m_line.push_back(data[i]);
+      if (m_line.size() >= m_options.max_line) emit();
+    }
+  }
+  void finish() {
+    if (!m_line.empty()) emit();
+  }
+  size_t dropped() const { return m_dropped; }
+
+ private:
+  void emit() {
+    if (m_options.on_output) m_options.on_output(m_line);
+    m_line.clear();
+  }
+  const GroupRunOptions& m_options;
+  std::string m_line;
+  size_t m_delivered = 0;
+  size_t m_dropped = 0;
+};
+
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+};
+
+}  // namespace
+
+// Why the loop is shaped this way: three things end independently - the first process (we get
+// its status from waitpid), the rest of its group (only kill(-pgid, 0) can tell, and orphans
+// are reaped by us only as a subreaper), and the pipe (which a process outside the group could
+// hold open forever). The loop never blocks on any one of them for more than a tick, so the
+// deadline and the SIGKILL are always on time, and it ends when the group is gone, whatever
+// the pipe says.
+expected<GroupRunResult, std::string> run_in_new_session(const std::vector<std::string>& argv,
+                                                         const GroupRunOptions& options) {
+  if (argv.empty() || argv[0].empty()) return unexpected(std::string("no program to run"));
+  const std::string& name = argv[0];
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return unexpected("cannot run " + name + ": pipe: " + errno_text(errno));
+  int read_fd = pipe_fds[0];
+  int write_fd = pipe_fds[1];
+
+  SpawnSetup setup;
+  posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, write_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, write_fd, STDERR_FILENO);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&setup.attr, &all);
+  posix_spawnattr_setsigmask(&setup.attr, &none);
+  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  std::vector<char*> cenv;
+  for (const auto& e : options.environment) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+
+  GroupRunResult result;
+  result.started = Clock::now();
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, name.c_str(), &setup.actions, &setup.attr, cargv.data(), cenv.data());
+  ::close(write_fd);
+  if (rc != 0) {
+    ::close(read_fd);
+    return unexpected("cannot run " + name + ": " + errno_text(rc));
+  }
+  const pid_t pgid = pid;  // the session leader leads its process group too
+
+  LineSink sink(options);
+  bool leader_alive = true;
+  bool pipe_open = true;
+  std::optional<Clock::time_point> term_sent;
+  std::optional<Clock::time_point> kill_sent;
+  char buffer[8192];
+
+  auto send_term = [&](Clock::time_point now) {
+    if (term_sent) return;
+    ::kill(-pgid, SIGTERM);
+    term_sent = now;
+  };
+
+  for (;;) {
+    const auto now = Clock::now();
+    const auto deadline = options.deadline ? options.deadline() : Clock::time_point::max();
+    if (leader_alive && now >= deadline && !term_sent) {
+      result.timed_out = true;
+      send_term(now);
+    }
+    if (term_sent && !kill_sent && now >= *term_sent + options.kill_grace) {
+      ::kill(-pgid, SIGKILL);
+      result.killed = true;
+      kill_sent = now;
+    }
+
+    int status = 0;
+    pid_t reaped;
+    while ((reaped = ::waitpid(-pgid, &status, WNOHANG)) > 0) {
+      if (reaped != pid) continue;
+      leader_alive = false;
+      if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    }
+    if (reaped < 0 && errno == ECHILD && leader_alive) leader_alive = false;  // reaped elsewhere
+
+    if (!leader_alive) {
+      if (!group_exists(pgid)) break;
+      if (!term_sent) {
+        result.leftovers = true;
+        send_term(now);
+      }
+      if (kill_sent && now >= *kill_sent + k_zombie_patience) break;
+    }
+
+    // Sleep on the pipe until output arrives or the next thing is due.
+    auto wait = k_tick;
+    if (leader_alive && !term_sent && deadline > now)
+      wait = std::min(wait, std::chrono::ceil<milliseconds>(deadline - now));
+    if (pipe_open) {
+      pollfd pfd{read_fd, POLLIN, 0};
+      int n = ::poll(&pfd, 1, static_cast<int>(std::max<long long>(1, wait.count())));
+      if (n > 0) {
+        ssize_t got = ::read(read_fd, buffer, sizeof buffer);
+        if (got > 0) sink.add(buffer, static_cast<size_t>(got));
+        else if (got == 0 || (errno != EINTR && errno != EAGAIN)) pipe_open = false;
+      }
+    } else {
+      ::poll(nullptr, 0, static_cast<int>(wait.count()));
+    }
+  }
+
+  // What is still buffered in the pipe (the group is gone; nothing more will be written, unless
+  // an escaped process holds it, so read without waiting).
+  if (pipe_open) {
+    ::fcntl(read_fd, F_SETFL, ::fcntl(read_fd, F_GETFL) | O_NONBLOCK);
+    ssize_t got;
+    while ((got = ::read(read_fd, buffer, sizeof buffer)) > 0) sink.add(buffer, static_cast<size_t>(got));
+  }
+  ::close(read_fd);
+  sink.finish();
+  result.dropped_output = sink.dropped();
+  result.ended = Clock::now();
+  return result;
+}
+
+expected<void, std::string> become_child_subreaper() {
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    return unexpected("cannot become a child subreaper: " + errno_text(errno));
+  return {};
+}
+
+bool process_exists(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+std::vector<std::string> environment_with(const std::vector<std::pair<std::string, std::string>>& set) {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    std::string_view key = entry.substr(0, eq);
+    bool replaced = std::any_of(set.begin(), set.end(), [&](const auto& kv) { return kv.first == key; });
+    if (!replaced) out.emplace_back(entry);
+  }
+  for (const auto& [k, v] : set) out.push_back(k + "=" + v);
+  return out;
+}
+
+}  // namespace spawn::util

@@ -1,0 +1,76 @@
+#include "spawn/aws/s3/client.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../../support/scripted_transport.hpp"
+
+namespace spawn::aws::s3 {
+namespace {
+
+std::string header_of(const http::Request& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers)
+    if (http::header_name_equal(k, name)) return v;
+  return {};
+}
+
+class StaticCredentials final : public auth::CredentialsProvider {
+ public:
+  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
+};
+
+std::shared_ptr<ServiceClient> service(std::shared_ptr<http::Transport> t, std::string endpoint) {
+  return std::make_shared<ServiceClient>(services::s3, std::move(endpoint), "us-east-1",
+                                         std::make_shared<StaticCredentials>(), std::move(t), nullptr);
+}
+
+TEST(S3, ParseUrl) {
+  auto l = parse_s3_url("s3://my-bucket/ckpt/save me.sh");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->bucket, "my-bucket");
+  EXPECT_EQ(l->key, "ckpt/save me.sh");
+  for (const char* bad : {"s3://bucket", "s3://bucket/", "s3:///key", "https://b/k", "bucket/key"})
+    EXPECT_FALSE(parse_s3_url(bad)) << bad;
+}
+
+TEST(S3, Addressing) {
+  EXPECT_EQ(choose_addressing("my-bucket", false), Addressing::virtual_host);
+  EXPECT_EQ(choose_addressing("my.bucket", false), Addressing::path);  // the certificate would not match
+  EXPECT_EQ(choose_addressing("My_Bucket", false), Addressing::path);
+  EXPECT_EQ(choose_addressing("my-bucket", true), Addressing::path);
+  EXPECT_EQ(bucket_endpoint("https://s3.us-east-1.amazonaws.com", "b1", Addressing::virtual_host),
+            "https://b1.s3.us-east-1.amazonaws.com");
+  EXPECT_EQ(bucket_endpoint("http://127.0.0.1:5000/", "b1", Addressing::path), "http://127.0.0.1:5000/b1");
+  EXPECT_EQ(object_path("dir/a b+c.sh"), "/dir/a%20b%2Bc.sh");
+}
+
+TEST(S3, GetObjectPathStyleSignedForS3) {
+  auto transport = std::make_shared<test::ScriptedTransport>();
+  transport->reply(200, "#!/bin/bash\necho hi\n", {{"ETag", "\"abc\""}});
+  Client s3(service(transport, bucket_endpoint("http://127.0.0.1:5000", "b1", Addressing::path)));
+  auto o = s3.get_object("ckpt/save.sh");
+  ASSERT_TRUE(o) << o.error().describe();
+  EXPECT_FALSE(o->not_modified);
+  EXPECT_EQ(o->body, "#!/bin/bash\necho hi\n");
+  EXPECT_EQ(o->etag, "\"abc\"");
+  auto r = transport->requests().at(0);
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.url, "http://127.0.0.1:5000/b1/ckpt/save.sh");
+  EXPECT_NE(header_of(r, "Authorization").find("/us-east-1/s3/aws4_request"), std::string::npos);
+  EXPECT_NE(header_of(r, "x-amz-content-sha256"), "");
+}
+
+TEST(S3, NotModifiedAndErrors) {
+  auto transport = std::make_shared<test::ScriptedTransport>();
+  transport->reply(304).reply(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
+  Client s3(service(transport, "https://b1.s3.us-east-1.amazonaws.com"));
+  auto same = s3.get_object("k", "\"abc\"");
+  ASSERT_TRUE(same);
+  EXPECT_TRUE(same->not_modified);
+  EXPECT_EQ(header_of(transport->requests().at(0), "If-None-Match"), "\"abc\"");
+  auto missing = s3.get_object("k");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "NoSuchKey");
+}
+
+}  // namespace
+}  // namespace spawn::aws::s3
