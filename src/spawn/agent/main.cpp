@@ -1,7 +1,4 @@
-// spored: wiring only.
-#include <cstdio>
+// spored: wiring only (agent/app.cpp).
+#include "spawn/agent/app.hpp"
 
-int main() {
-  std::fputs("spored: not built yet\n", stderr);
-  return 1;
-}
+int main(int argc, char** argv) { return spawn::agent::run_spored(argc, argv); }

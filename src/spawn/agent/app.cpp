@@ -1,0 +1,109 @@
+#include "spawn/agent/app.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "spawn/agent/command_line.hpp"
+#include "spawn/agent/config.hpp"
+#include "spawn/agent/daemon.hpp"
+#include "spawn/agent/status.hpp"
+#include "spawn/aws/auth/caching_provider.hpp"
+#include "spawn/aws/auth/instance_role_provider.hpp"
+#include "spawn/aws/http/socket_transport.hpp"
+#include "spawn/util/files.hpp"
+#include "spawn/util/process_group.hpp"
+#include "spawn/util/signals.hpp"
+
+namespace spawn::agent {
+namespace {
+
+int usage_error(const std::string& message) {
+  std::fputs(fmt::format("spored: {}\n", message).c_str(), stderr);
+  return k_exit_usage;
+}
+
+int run_daemon(const Sources& sources, const AgentConfig& config) {
+  auto log = std::make_shared<Logger>(config.log_format);
+  if (auto made = util::ensure_dir(config.state_dir, 0755); !made) {
+    std::fputs(fmt::format("spored: {}\n", made.error()).c_str(), stderr);
+    return k_exit_failure;
+  }
+  if (auto reaper = util::become_child_subreaper(); !reaper)
+    log->warning("subreaper_unavailable", {{"error", reaper.error()},
+                                           {"consequence", "orphans of the checkpoint script are reaped by init"}});
+
+  auto transport = std::make_shared<aws::http::SocketTransport>();
+  aws::imds::Options imds_options;
+  imds_options.endpoint = config.imds_endpoint;
+  auto imds = std::make_shared<aws::imds::Client>(transport, imds_options);
+  // The credentials get their own metadata client: the loop's is used by the loop's thread only,
+  // and the caching provider lets one caller at a time reach this one.
+  auto credentials = aws::auth::make_caching_provider(
+      aws::auth::make_instance_role_provider(std::make_shared<aws::imds::Client>(transport, imds_options)));
+
+  DaemonParts parts;
+  parts.sources = sources;
+  parts.config = config;
+  parts.log = log;
+  parts.imds = imds;
+  auto environment = sources.environment;
+  parts.make_actions = [=](const InstanceFacts& instance) {
+    auto aws = std::make_shared<AwsContext>(instance.region, environment, transport, credentials);
+    return make_aws_actions(aws, instance.instance_id);
+  };
+  parts.make_fetch = [=](const InstanceFacts& instance) {
+    return make_remote_fetch(std::make_shared<AwsContext>(instance.region, environment, transport, credentials));
+  };
+  parts.shutdown = make_shutdown_command(config.shutdown_command);
+
+  Daemon daemon(std::move(parts));
+  util::watch_daemon_signals([&daemon, log](int signo) {
+    log->info("signal", {{"signal", signo == SIGTERM ? "SIGTERM" : signo == SIGINT ? "SIGINT" : "SIGHUP"}});
+    if (signo != SIGHUP) daemon.stop();
+  });
+  return daemon.run();
+}
+
+}  // namespace
+
+int run_spored(int argc, const char* const* argv) {
+  // Before any thread exists, so every thread inherits the mask (see util/signals.hpp).
+  util::block_daemon_signals();
+  try {
+    auto parsed = parse_command_line(argc, argv);
+    if (auto* early = std::get_if<EarlyExit>(&parsed)) {
+      std::fputs(early->out.c_str(), stdout);
+      std::fputs(early->err.c_str(), stderr);
+      return early->code;
+    }
+    const auto& line = std::get<CommandLine>(parsed);
+
+    Sources sources;
+    sources.flags = line.flags;
+    sources.environment = aws::config::process_environment();
+    sources.file_path = config_file_path(line.flags, sources.environment);
+    const bool named = line.flags.contains("config") || sources.environment("SPORED_CONFIG").has_value();
+    if (line.command == Command::run) {
+      auto file = load_config_file(sources.file_path, named);
+      if (!file) return usage_error(file.error());
+      sources.file = std::move(*file);
+    }
+    auto config = resolve_config(sources);
+    if (!config) return usage_error(config.error().message);
+
+    if (line.command == Command::status) {
+      auto report = status_report(config->state_dir, line.json);
+      std::fputs(report.text.c_str(), report.exit_code == 0 ? stdout : stderr);
+      return report.exit_code;
+    }
+    return run_daemon(sources, *config);
+  } catch (const std::exception& e) {
+    std::fputs(fmt::format("spored: {}\n", e.what()).c_str(), stderr);
+    return k_exit_failure;
+  }
+}
+
+}  // namespace spawn::agent

@@ -1,0 +1,161 @@
+#include "spawn/agent/aws_actions.hpp"
+
+#include <thread>
+
+#include "spawn/agent/version.hpp"
+#include "spawn/aws/config/settings.hpp"
+#include "spawn/aws/ec2/client.hpp"
+#include "spawn/aws/sns/client.hpp"
+
+namespace spawn::agent {
+namespace {
+
+using aws::http::Request;
+using aws::http::Response;
+
+class BoundedTransport final : public aws::http::Transport {
+ public:
+  BoundedTransport(std::shared_ptr<aws::http::Transport> inner, std::chrono::milliseconds limit)
+      : m_inner(std::move(inner)), m_limit(limit) {}
+
+  aws::Result<Response> send(const Request& request) override {
+    Request bounded = request;
+    bounded.connect_timeout = std::min(bounded.connect_timeout, m_limit);
+    bounded.timeout = std::min(bounded.timeout, m_limit);
+    return m_inner->send(bounded);
+  }
+
+ private:
+  std::shared_ptr<aws::http::Transport> m_inner;
+  std::chrono::milliseconds m_limit;
+};
+
+class AwsActions final : public Actions {
+ public:
+  AwsActions(std::shared_ptr<AwsContext> aws, std::string instance_id)
+      : m_aws(std::move(aws)), m_instance_id(std::move(instance_id)) {}
+
+  aws::Result<void> tag_instance(const std::vector<std::pair<std::string, std::string>>& tags) override {
+    aws::ec2::Tags t;
+    for (const auto& [k, v] : tags) t[k] = v;
+    return ec2().create_tags({m_instance_id}, t);
+  }
+
+  aws::Result<void> terminate_instance() override {
+    auto r = ec2().terminate_instances({m_instance_id});
+    if (!r) return unexpected(r.error());
+    return {};
+  }
+
+  aws::Result<std::string> publish(const std::string& topic_arn, const std::string& subject,
+                                   const std::string& message) override {
+    auto region = aws::sns::topic_region(topic_arn);
+    if (!region) return unexpected(aws::local_error("InvalidConfig", "not an SNS topic ARN: " + topic_arn));
+    aws::sns::Client sns(m_aws->service(aws::services::sns, *region));
+    return sns.publish(topic_arn, message, aws::sns::clean_subject(subject));
+  }
+
+  aws::Result<void> post_webhook(const std::string& url, const std::string& json_body) override {
+    return post_json(*m_aws->bounded_transport(), url, json_body, m_aws->limits());
+  }
+
+ private:
+  aws::ec2::Client ec2() const { return aws::ec2::Client(m_aws->service(aws::services::ec2)); }
+
+  std::shared_ptr<AwsContext> m_aws;
+  std::string m_instance_id;
+};
+
+// Settings::load reads the endpoint variables and the shared config the way the SDKs do; when it
+// cannot (a broken ~/.aws/config on the instance), AWS's own endpoints still work.
+std::optional<aws::config::Settings> load_settings(const std::string& region, const aws::config::Environment& env,
+                                                   const std::shared_ptr<aws::http::Transport>& transport) {
+  aws::config::Overrides overrides;
+  overrides.region = region;
+  auto settings = aws::config::Settings::load(overrides, env, transport);
+  if (!settings) return std::nullopt;
+  return std::move(*settings);
+}
+
+}  // namespace
+
+std::shared_ptr<aws::http::Transport> make_bounded_transport(std::shared_ptr<aws::http::Transport> inner,
+                                                             std::chrono::milliseconds limit) {
+  return std::make_shared<BoundedTransport>(std::move(inner), limit);
+}
+
+AwsContext::AwsContext(std::string region, aws::config::Environment env,
+                       std::shared_ptr<aws::http::Transport> transport,
+                       std::shared_ptr<aws::auth::CredentialsProvider> credentials, CallLimits limits)
+    : m_region(std::move(region)),
+      m_transport(make_bounded_transport(std::move(transport), limits.per_attempt)),
+      m_credentials(std::move(credentials)),
+      m_limits(limits) {
+  m_settings = load_settings(m_region, env, m_transport);
+}
+
+std::string AwsContext::endpoint(const aws::ServiceInfo& info, const std::string& region) const {
+  const std::string& where = region.empty() ? m_region : region;
+  if (!m_settings) return aws::config::default_endpoint(info.service_id, info.endpoint_prefix, where);
+  std::string configured = m_settings->endpoint(info.service_id, info.endpoint_prefix);
+  if (configured != aws::config::default_endpoint(info.service_id, info.endpoint_prefix, m_region)) return configured;
+  return aws::config::default_endpoint(info.service_id, info.endpoint_prefix, where);
+}
+
+bool AwsContext::endpoint_configured(const aws::ServiceInfo& info) const {
+  return endpoint(info) != aws::config::default_endpoint(info.service_id, info.endpoint_prefix, m_region);
+}
+
+std::shared_ptr<aws::ServiceClient> AwsContext::service(const aws::ServiceInfo& info, const std::string& region) const {
+  return service_at(info, endpoint(info, region), region);
+}
+
+std::shared_ptr<aws::ServiceClient> AwsContext::service_at(const aws::ServiceInfo& info, const std::string& endpoint,
+                                                           const std::string& region) const {
+  aws::http::RetryPolicy policy;
+  policy.max_attempts = m_limits.max_attempts;
+  policy.base = m_limits.first_backoff;
+  policy.max_backoff = m_limits.first_backoff * 8;
+  auto retrier = std::make_shared<aws::http::Retrier>(policy, std::make_shared<aws::http::RetryQuota>());
+  return std::make_shared<aws::ServiceClient>(info, endpoint, region.empty() ? m_region : region,
+                                              m_credentials, m_transport, retrier);
+}
+
+std::shared_ptr<Actions> make_aws_actions(std::shared_ptr<AwsContext> aws, std::string instance_id) {
+  return std::make_shared<AwsActions>(std::move(aws), std::move(instance_id));
+}
+
+aws::Result<void> post_json(aws::http::Transport& transport, const std::string& url, const std::string& body,
+                            const CallLimits& limits, const std::function<void(std::chrono::milliseconds)>& sleep) {
+  Request request;
+  request.method = "POST";
+  request.url = url;
+  request.headers = {{"Content-Type", "application/json"}, {"User-Agent", std::string("spored/") + version()}};
+  request.body = body;
+  request.connect_timeout = limits.per_attempt;
+  request.timeout = limits.per_attempt;
+  auto backoff = limits.first_backoff;
+  for (int attempt = 1;; ++attempt) {
+    auto reply = transport.send(request);
+    aws::Error error;
+    if (reply && reply->status >= 200 && reply->status < 300) return {};
+    if (reply) {
+      error = aws::Error{reply->status, "HttpError",
+                         "webhook " + loggable_url(url) + " answered " + std::to_string(reply->status), {}};
+      if (reply->status != 429 && reply->status < 500) return unexpected(error);
+    } else {
+      error = reply.error();
+      // The transport's message may quote the URL; the webhook's path is often its secret.
+      error.message = "webhook " + loggable_url(url) + ": no answer (" + error.code + ")";
+    }
+    if (attempt >= limits.max_attempts) {
+      error.message += " after " + std::to_string(attempt) + " attempts";
+      return unexpected(error);
+    }
+    if (sleep) sleep(backoff);
+    else std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
+}
+
+}  // namespace spawn::agent

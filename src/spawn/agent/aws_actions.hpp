@@ -1,0 +1,87 @@
+#pragma once
+// Everything spored asks of AWS, behind one small interface so the handlers are tested with a
+// fake: tag itself, terminate itself, publish to SNS, post to a webhook. The real one signs with
+// the instance role's credentials (from IMDS) and bounds each call: a few attempts, a few seconds
+// each, so that no notification can hold up the checkpoint or the shutdown.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "spawn/agent/log.hpp"
+#include "spawn/aws/auth/credentials.hpp"
+#include "spawn/aws/config/environment.hpp"
+#include "spawn/aws/config/settings.hpp"
+#include "spawn/aws/error.hpp"
+#include "spawn/aws/http/transport.hpp"
+#include "spawn/aws/service_client.hpp"
+
+namespace spawn::agent {
+
+class Actions {
+ public:
+  virtual ~Actions() = default;
+  // CreateTags on this instance.
+  virtual aws::Result<void> tag_instance(const std::vector<std::pair<std::string, std::string>>& tags) = 0;
+  // TerminateInstances on this instance.
+  virtual aws::Result<void> terminate_instance() = 0;
+  // SNS Publish to topic_arn (in the topic's region); the MessageId.
+  virtual aws::Result<std::string> publish(const std::string& topic_arn, const std::string& subject,
+                                           const std::string& message) = 0;
+  // POST json_body to an https:// URL; any 2xx is success.
+  virtual aws::Result<void> post_webhook(const std::string& url, const std::string& json_body) = 0;
+};
+
+// Bounds for every call the real Actions make.
+struct CallLimits {
+  int max_attempts = 3;
+  std::chrono::milliseconds per_attempt{5000};    // connect and whole request
+  std::chrono::milliseconds first_backoff{300};   // then doubled, full jitter (AWS) or not (webhooks)
+};
+
+// Service clients for one instance: where each service is (AWS_ENDPOINT_URL_<SERVICE>,
+// AWS_ENDPOINT_URL, the shared config, else AWS's regional endpoint) and as whom.
+class AwsContext {
+ public:
+  // env: the process environment (endpoints only; credentials always come from `credentials`).
+  AwsContext(std::string region, aws::config::Environment env, std::shared_ptr<aws::http::Transport> transport,
+             std::shared_ptr<aws::auth::CredentialsProvider> credentials, CallLimits limits = {});
+
+  // A signed, retried client for service in region (empty: the instance's), each attempt bounded.
+  std::shared_ptr<aws::ServiceClient> service(const aws::ServiceInfo& info, const std::string& region = {}) const;
+  // The same for an endpoint URL of the caller's choosing (an S3 bucket endpoint).
+  std::shared_ptr<aws::ServiceClient> service_at(const aws::ServiceInfo& info, const std::string& endpoint,
+                                                 const std::string& region = {}) const;
+  // Whether the service's endpoint was configured (not AWS's default), e.g. to pick S3 addressing.
+  bool endpoint_configured(const aws::ServiceInfo& info) const;
+  // The endpoint URL service() uses.
+  std::string endpoint(const aws::ServiceInfo& info, const std::string& region = {}) const;
+
+  // The transport with each request bounded by the limits (for webhooks and https downloads).
+  std::shared_ptr<aws::http::Transport> bounded_transport() const { return m_transport; }
+  const CallLimits& limits() const { return m_limits; }
+  const std::string& region() const { return m_region; }
+
+ private:
+  std::string m_region;
+  std::optional<aws::config::Settings> m_settings;     // nullopt: AWS's default endpoints
+  std::shared_ptr<aws::http::Transport> m_transport;  // bounded
+  std::shared_ptr<aws::auth::CredentialsProvider> m_credentials;
+  CallLimits m_limits;
+};
+
+std::shared_ptr<Actions> make_aws_actions(std::shared_ptr<AwsContext> aws, std::string instance_id);
+
+// A transport that caps each request's connect and total timeouts at `limit`.
+std::shared_ptr<aws::http::Transport> make_bounded_transport(std::shared_ptr<aws::http::Transport> inner,
+                                                             std::chrono::milliseconds limit);
+
+// POSTs body to url (Content-Type application/json) with limits.max_attempts attempts on no
+// reply, 429 or 5xx; another status is an error at once (http_status set, code "HttpError").
+aws::Result<void> post_json(aws::http::Transport& transport, const std::string& url, const std::string& body,
+                            const CallLimits& limits, const std::function<void(std::chrono::milliseconds)>& sleep = {});
+
+}  // namespace spawn::agent

@@ -1,0 +1,93 @@
+#include "spawn/agent/checkpoint.hpp"
+
+#include "spawn/model/tags.hpp"
+#include "spawn/util/process_group.hpp"
+
+namespace spawn::agent {
+
+std::string_view to_string(CheckpointStatus status) {
+  switch (status) {
+    case CheckpointStatus::ok: return "ok";
+    case CheckpointStatus::failed: return "failed";
+    case CheckpointStatus::timeout: return "timeout";
+    case CheckpointStatus::none: return "none";
+  }
+  return "none";
+}
+
+EnvVars checkpoint_environment(const Event& event, OnInterruption on_interruption, util::SystemTime deadline,
+                               const InstanceFacts& instance) {
+  const bool rebalance = event.kind == EventKind::rebalance;
+  EnvVars env = {
+      {"INTERRUPTION_TIME", event.time_text},
+      {"INTERRUPTION_ACTION", rebalance ? "rebalance" : event.action},
+      {"SPAWN_ON_INTERRUPTION", std::string(to_string(on_interruption))},
+      // format_rfc3339 drops the fraction: the variable is never later than the real deadline.
+      {"SPAWN_CHECKPOINT_DEADLINE", util::format_rfc3339(deadline)},
+      {"SPAWN_CHECKPOINT_REASON", rebalance ? "rebalance" : "interruption"},
+      {"SPAWN_INSTANCE_ID", instance.instance_id},
+      {"SPAWN_REGION", instance.region},
+  };
+  const std::pair<const char*, const char*> job_array[] = {
+      {model::tag::k_job_array_id, "SPAWN_JOB_ARRAY_ID"},
+      {model::tag::k_job_array_name, "SPAWN_JOB_ARRAY_NAME"},
+      {model::tag::k_job_array_size, "SPAWN_JOB_ARRAY_SIZE"},
+      {model::tag::k_job_array_index, "SPAWN_JOB_ARRAY_INDEX"},
+  };
+  for (const auto& [tag, variable] : job_array)
+    if (auto it = instance.tags.find(tag); it != instance.tags.end()) env.emplace_back(variable, it->second);
+  return env;
+}
+
+CheckpointRunner::CheckpointRunner(Logger& log, std::chrono::milliseconds kill_grace)
+    : m_log(log), m_kill_grace(kill_grace) {}
+
+void CheckpointRunner::tighten_deadline(SteadyTime deadline) {
+  auto wanted = deadline.time_since_epoch().count();
+  auto current = m_cap.load();
+  while (wanted < current && !m_cap.compare_exchange_weak(current, wanted)) {
+  }
+}
+
+void CheckpointRunner::clear_deadline_cap() { m_cap.store(SteadyTime::max().time_since_epoch().count()); }
+
+CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
+  std::lock_guard lock(m_run_mutex);
+  CheckpointResult result;
+  auto effective_deadline = [&] {
+    return std::min(run.deadline, SteadyTime(SteadyTime::duration(m_cap.load())));
+  };
+  const SteadyTime start = std::chrono::steady_clock::now();
+  if (effective_deadline() <= start) {
+    result.status = CheckpointStatus::timeout;
+    result.error = "no time left before the deadline: the script was not started";
+    return result;
+  }
+
+  util::GroupRunOptions options;
+  options.environment = util::environment_with(run.environment);
+  options.deadline = effective_deadline;
+  options.kill_grace = m_kill_grace;
+  options.on_output = [&](std::string_view line) {
+    m_log.info("checkpoint_output", {{"reason", run.reason}, {"line", std::string(line)}});
+  };
+  auto ran = util::run_in_new_session({"bash", run.script}, options);
+  if (!ran) {
+    result.status = CheckpointStatus::failed;
+    result.error = ran.error();
+    result.seconds = seconds_between(start, std::chrono::steady_clock::now());
+    return result;
+  }
+  result.exit_code = ran->exit_code;
+  result.signal = ran->signal;
+  result.killed = ran->killed;
+  result.seconds = seconds_between(ran->started, ran->ended);
+  if (ran->dropped_output > 0)
+    m_log.warning("checkpoint_output_truncated", {{"reason", run.reason}, {"dropped_bytes", ran->dropped_output}});
+  if (ran->timed_out) result.status = CheckpointStatus::timeout;
+  else if (ran->succeeded()) result.status = CheckpointStatus::ok;
+  else result.status = CheckpointStatus::failed;
+  return result;
+}
+
+}  // namespace spawn::agent

@@ -1,0 +1,86 @@
+#include "spawn/agent/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <map>
+
+#include "spawn/agent/version.hpp"
+
+namespace spawn::agent {
+namespace {
+
+struct FlagHelp {
+  const char* name;
+  const char* value;
+  const char* help;
+  bool repeated;
+};
+
+// One line per flag; the layering of each (environment, file, tag, default) is in config.hpp.
+// clang-format off
+const FlagHelp k_flags[] = {
+  {"config",            "PATH",       "spot settings file (default /etc/spawn/spot-config.json; env SPORED_CONFIG)", false},
+  {"imds-endpoint",     "URL",        "instance metadata service (default http://169.254.169.254; env AWS_EC2_METADATA_SERVICE_ENDPOINT)", false},
+  {"poll-interval",     "DURATION",   "how often to ask for notices, 100ms..10s (default 1s)", false},
+  {"state-dir",         "DIR",        "where events and the checkpoint script are kept (default /var/lib/spawn)", false},
+  {"shutdown-command",  "COMMAND",    "run after a terminate/stop notice, split like a shell line but never run by one; '' for none (default: systemctl poweroff)", false},
+  {"log-format",        "json|text",  "log lines on stderr (default json)", false},
+  {"spot",              "true|false", "treat the instance as spot or not (default: instance-life-cycle)", false},
+  {"on-interruption",   "ACTION",     "checkpoint | hibernate | terminate (default terminate)", false},
+  {"checkpoint-script", "PATH|URL",   "absolute path, s3://bucket/key or https://...", false},
+  {"notify",            "TARGET",     "SNS topic ARN or https:// webhook; repeatable", true},
+  {"ttl-deadline",      "TIME",       "RFC 3339 time at which to terminate this instance", false},
+};
+// clang-format on
+
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv) {
+  CLI::App app{"spored: the spawn agent. Watches the instance metadata service for spot interruption and "
+               "rebalance notices and the instance's TTL; checkpoints, notifies and shuts down.",
+               "spored"};
+  app.set_version_flag("--version", std::string("spored ") + version());
+  app.footer(
+      "Settings are layered: flag > environment > config file > instance tag > default.\n"
+      "Run without a command to start the daemon (systemd: dist/spored.service).");
+
+  std::map<std::string, std::vector<std::string>> values;
+  std::map<std::string, CLI::Option*> options;
+  for (const auto& f : k_flags) {
+    auto* option = app.add_option(std::string("--") + f.name, values[f.name], f.help)->option_text(f.value);
+    if (!f.repeated) option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->expected(1);
+    options[f.name] = option;
+  }
+  auto* status = app.add_subcommand("status", "print what spored watches and what it has seen (from --state-dir)");
+  status->fallthrough();
+  bool json = false;
+  status->add_flag("--json", json, "the same as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return EarlyExit{k_exit_ok, app.help(), {}};
+  } catch (const CLI::CallForVersion&) {
+    return EarlyExit{k_exit_ok, std::string("spored ") + version() + "\n", {}};
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return EarlyExit{k_exit_ok, status->parsed() ? status->help() : app.help(), {}};
+    return EarlyExit{k_exit_usage, {}, fmt::format("spored: {} (see spored --help)\n", one_line(e.what()))};
+  }
+
+  CommandLine line;
+  line.command = status->parsed() ? Command::status : Command::run;
+  line.json = json;
+  for (const auto& [name, option] : options)
+    if (option->count() > 0) line.flags[name] = values[name];
+  return line;
+}
+
+}  // namespace spawn::agent

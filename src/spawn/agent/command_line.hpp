@@ -1,0 +1,34 @@
+#pragma once
+// spored's command line: `spored [OPTIONS]` runs the daemon, `spored status` reports, parsed
+// with CLI11 into raw flag values for the configuration layers (config.hpp).
+#include <string>
+#include <variant>
+
+#include "spawn/agent/config.hpp"
+
+namespace spawn::agent {
+
+enum class Command { run, status };
+
+struct CommandLine {
+  Command command = Command::run;
+  RawValues flags;    // option name (without "--") -> values, only for options given
+  bool json = false;  // status --json
+};
+
+// What to do instead of running: print out (stdout) or err (stderr) and exit with code.
+struct EarlyExit {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failure = 1;
+inline constexpr int k_exit_usage = 2;
+
+// --help and --version are an EarlyExit with code 0; a usage error is one with code 2 and a
+// one-line message on err ("spored: ...").
+std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv);
+
+}  // namespace spawn::agent

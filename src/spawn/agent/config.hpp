@@ -1,0 +1,97 @@
+#pragma once
+// spored's settings, layered: flag > environment > config file > instance tag > default, one
+// table line per option (config.cpp), validated after the layers are merged.
+//
+// option             flag                 environment                        file key           instance tag
+// imds-endpoint      --imds-endpoint      AWS_EC2_METADATA_SERVICE_ENDPOINT  -                  -
+// poll-interval      --poll-interval      SPORED_POLL_INTERVAL               poll_interval      -
+// state-dir          --state-dir          SPORED_STATE_DIR                   -                  -
+// shutdown-command   --shutdown-command   SPORED_SHUTDOWN_COMMAND            shutdown_command   -
+// log-format         --log-format         SPORED_LOG_FORMAT                  log_format         -
+// spot               --spot               SPAWN_SPOT                         spot               spawn:spot
+// on-interruption    --on-interruption    SPAWN_ON_INTERRUPTION              on_interruption    spawn:on-interruption
+// checkpoint-script  --checkpoint-script  SPAWN_CHECKPOINT_SCRIPT            checkpoint_script  spawn:checkpoint-script
+// notify             --notify (repeated)  SPAWN_NOTIFY (comma-separated)     notify (array)     -
+// ttl-deadline       --ttl-deadline       SPAWN_TTL_DEADLINE                 ttl_deadline       spawn:ttl-deadline
+// The file itself: --config, SPORED_CONFIG, default /etc/spawn/spot-config.json (the one the
+// spot launch's user-data writes). An empty environment variable counts as unset.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "spawn/agent/log.hpp"
+#include "spawn/aws/config/environment.hpp"
+#include "spawn/util/expected.hpp"
+#include "spawn/util/time.hpp"
+
+namespace spawn::agent {
+
+inline constexpr const char* k_default_config_file = "/etc/spawn/spot-config.json";
+inline constexpr std::chrono::milliseconds k_min_poll_interval{100};
+inline constexpr std::chrono::milliseconds k_max_poll_interval{10000};
+
+enum class OnInterruption { terminate, checkpoint, hibernate };
+std::string_view to_string(OnInterruption value);
+
+enum class Origin { flag, environment, file, tag, fallback };
+
+struct AgentConfig {
+  std::string imds_endpoint = "http://169.254.169.254";
+  std::chrono::milliseconds poll_interval{1000};
+  std::string state_dir = "/var/lib/spawn";
+  std::string shutdown_command = "systemctl poweroff";  // empty: none
+  LogFormat log_format = LogFormat::json;
+  std::string config_file = k_default_config_file;
+  std::optional<bool> spot;                             // unset: instance-life-cycle decides
+  OnInterruption on_interruption = OnInterruption::terminate;
+  std::string checkpoint_script;                        // absolute path, s3://bucket/key, https://...; empty: none
+  std::vector<std::string> notify;                      // SNS topic ARNs and https:// URLs
+  std::optional<util::SystemTime> ttl_deadline;
+  std::map<std::string, Origin> origins;                // option name -> the layer that set it
+};
+
+// A layer given as text: option name -> its values (several only for notify).
+using RawValues = std::map<std::string, std::vector<std::string>>;
+
+struct Sources {
+  RawValues flags;                                      // from the command line (parse_command_line)
+  aws::config::Environment environment;                 // empty function: no environment
+  std::optional<nlohmann::json> file;                   // the config file's object, when there is one
+  std::string file_path;                                // for messages and embedded scripts
+  std::map<std::string, std::string> tags;              // instance tags, key -> value
+};
+
+struct ConfigError {
+  std::string message;  // one line naming where the bad value came from: "--poll-interval 50ms: ..."
+  std::string option;
+  Origin origin = Origin::flag;
+};
+
+// Merges the layers and validates every value. The first bad value is the error.
+// A checkpoint_script "embedded:<sha256>" (what the launch tags for a local script) means the
+// script the user-data wrote next to the config file: <folder of file_path>/checkpoint.sh.
+expected<AgentConfig, ConfigError> resolve_config(const Sources& sources);
+
+// The config file's path: --config, then SPORED_CONFIG, then the default.
+std::string config_file_path(const RawValues& flags, const aws::config::Environment& environment);
+
+// Reads the config file: its JSON object; nullopt when the file does not exist and was not named
+// explicitly (spored on an instance launched without spot settings). An error (a sentence naming
+// the file) when it cannot be read, is not a JSON object, or was named explicitly and is missing.
+expected<std::optional<nlohmann::json>, std::string> load_config_file(const std::string& path, bool explicitly_named);
+
+// "250ms", "1s", "1.5s" -> milliseconds; nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_interval(std::string_view text);
+
+// The instance tags read for the configuration (and the job-array variables).
+std::vector<std::string> config_tag_keys();
+
+// What each option was set to and where from, for the start-up log and `spored status`.
+nlohmann::json describe(const AgentConfig& config);
+
+}  // namespace spawn::agent

@@ -1,0 +1,121 @@
+#pragma once
+// The loop, in one place: discover the instance, then every poll interval ask each monitor once
+// and hand each new event (latched by the event store) to its handler on a worker thread, so a
+// two-minute checkpoint never stops the polling. Metadata errors are logged (once per kind of
+// failure, and again when it recovers) and the loop carries on: nothing the metadata service
+// does stops the agent.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "spawn/agent/checkpoint.hpp"
+#include "spawn/agent/clocks.hpp"
+#include "spawn/agent/config.hpp"
+#include "spawn/agent/event_store.hpp"
+#include "spawn/agent/handlers.hpp"
+#include "spawn/agent/instance.hpp"
+#include "spawn/agent/log.hpp"
+#include "spawn/agent/monitors.hpp"
+#include "spawn/agent/script_cache.hpp"
+#include "spawn/aws/imds/client.hpp"
+
+namespace spawn::agent {
+
+struct DaemonParts {
+  Sources sources;                                  // the layers; instance tags are added after discovery
+  AgentConfig config;                               // resolved from sources without tags (validated)
+  std::shared_ptr<Logger> log;
+  std::shared_ptr<aws::imds::Client> imds;          // used by the loop's thread only
+  Clocks clocks = real_clocks();
+  // The AWS side, built once the instance (id, region) is known. Tests give fakes.
+  std::function<std::shared_ptr<Actions>(const InstanceFacts&)> make_actions;
+  std::function<ScriptFetch(const InstanceFacts&)> make_fetch;
+  ShutdownCommand shutdown;                         // empty: none
+  std::function<expected<void, std::string>(const std::string&)> wall;  // empty: util::wall
+  std::chrono::milliseconds kill_grace = k_kill_grace;
+  std::chrono::milliseconds notify_wait{10000};
+  std::chrono::minutes script_refresh{10};          // re-fetch a remote checkpoint script this often
+  std::chrono::seconds rearm_after{120};            // a latched notice absent this long is re-armed
+  std::chrono::seconds ttl_retry{30};               // after a failed TTL termination
+};
+
+class Daemon {
+ public:
+  // Opens the event store in config.state_dir (which must exist).
+  explicit Daemon(DaemonParts parts);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Polls until stop(), then waits for the handlers at work. Returns the exit code (0).
+  int run();
+  // Thread-safe; run() returns after the poll in progress.
+  void stop();
+
+  // One round: discovery until it has worked once, then each monitor once. For tests.
+  void poll_once();
+  // Waits for every handler started so far to end. For tests.
+  void wait_for_handlers();
+
+  // What the agent watches once discovery is done (empty before).
+  std::vector<std::string> watching() const;
+
+ private:
+  bool discover();
+  void dispatch(const Event& event);
+  void note_absent(EventKind kind);
+  void start_worker(std::string name, std::function<void()> work);
+  void report_error(const std::string& source, const aws::Error& error);
+  void report_ok(const std::string& source);
+  void maybe_refresh_script();
+  void write_status(const char* state);
+
+  DaemonParts m_parts;
+  AgentConfig m_config;
+  std::shared_ptr<Logger> m_log;
+  EventStore m_store;
+  std::optional<InstanceFacts> m_instance;
+  bool m_spot = false;
+  std::vector<std::unique_ptr<Monitor>> m_monitors;
+  std::unique_ptr<CheckpointRunner> m_runner;
+  std::unique_ptr<ScriptCache> m_scripts;
+  std::unique_ptr<Handlers> m_handlers;
+
+  struct Failure {
+    std::string error;
+    int count = 0;
+    SteadyTime logged_at{};
+    std::string since;
+  };
+  std::map<std::string, Failure> m_failures;        // source -> its current failure
+  std::string m_last_ok;                            // wall time of the last successful poll
+  std::map<EventKind, SteadyTime> m_absent_since;   // latched notices no longer posted
+  std::map<std::string, bool> m_already_logged;     // "already handled" said once per key
+  std::optional<SteadyTime> m_next_script_refresh;
+  std::atomic<bool> m_script_refreshing{false};
+  std::atomic<bool> m_ttl_busy{false};
+  std::atomic<bool> m_ttl_done{false};
+  std::atomic<SteadyTime::rep> m_next_ttl_attempt{0};  // steady time, after a failed termination
+  SteadyTime m_status_written{};
+  std::string m_started_at;
+
+  std::mutex m_mutex;                               // the workers and stopping
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+    std::string name;
+  };
+  std::vector<Worker> m_workers;
+  std::atomic<int> m_busy{0};
+};
+
+}  // namespace spawn::agent

@@ -1,0 +1,25 @@
+#include "spawn/agent/event.hpp"
+
+namespace spawn::agent {
+
+std::string_view to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::interruption: return "interruption";
+    case EventKind::rebalance: return "rebalance";
+    case EventKind::ttl_warning: return "ttl_warning";
+    case EventKind::ttl_deadline: return "ttl_deadline";
+  }
+  return "unknown";
+}
+
+std::string latch_key(const Event& event) {
+  switch (event.kind) {
+    case EventKind::interruption:
+    case EventKind::rebalance: return std::string(to_string(event.kind));
+    case EventKind::ttl_warning:
+    case EventKind::ttl_deadline: return std::string(to_string(event.kind)) + ":" + event.time_text;
+  }
+  return "unknown";
+}
+
+}  // namespace spawn::agent

@@ -1,0 +1,33 @@
+#pragma once
+// The one event type every monitor returns (at most one per check) and every handler takes.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "spawn/util/time.hpp"
+
+namespace spawn::agent {
+
+enum class EventKind {
+  interruption,  // spot/instance-action: the two-minute notice
+  rebalance,     // events/recommendations/rebalance: elevated risk of interruption
+  ttl_warning,   // five minutes before spawn:ttl-deadline
+  ttl_deadline,  // spawn:ttl-deadline reached
+};
+
+struct Event {
+  EventKind kind = EventKind::interruption;
+  std::string action;                    // interruption: terminate | stop | hibernate (as EC2 says)
+  std::string time_text;                 // the time as the source wrote it (notice time, noticeTime, deadline)
+  std::optional<util::SystemTime> time;  // time_text parsed; nullopt when it does not parse
+};
+
+// "interruption", "rebalance", "ttl_warning", "ttl_deadline".
+std::string_view to_string(EventKind kind);
+
+// The key under which the event store latches an event, the same for every observation of one
+// real-world event: "interruption" and "rebalance" (a jittering time is still the same notice),
+// "ttl_warning:<deadline>" and "ttl_deadline:<deadline>" (a new deadline is a new event).
+std::string latch_key(const Event& event);
+
+}  // namespace spawn::agent

@@ -1,0 +1,207 @@
+#include "spawn/agent/handlers.hpp"
+
+#include <fmt/format.h>
+
+#include "spawn/model/tags.hpp"
+#include "spawn/util/shell_split.hpp"
+#include "spawn/util/subprocess.hpp"
+#include "spawn/util/wall.hpp"
+
+namespace spawn::agent {
+namespace {
+
+namespace tag = model::tag;
+
+bool hibernating(const Event& event, const AgentConfig& config) {
+  // Powering off a hibernating instance would throw away the memory EC2 is about to save, so
+  // either side saying "hibernate" is enough to leave the instance alone.
+  return event.action == "hibernate" || config.on_interruption == OnInterruption::hibernate;
+}
+
+}  // namespace
+
+ShutdownCommand make_shutdown_command(const std::string& command_line) {
+  auto words = util::shell_split(command_line);
+  if (!words || words->empty()) return {};
+  return [argv = *words]() -> expected<void, std::string> {
+    util::RunOptions options;
+    options.timeout = std::chrono::seconds(60);
+    options.child_stdin = util::ChildStdin::null;
+    auto r = util::run_process(argv, options);
+    if (!r) return unexpected(r.error());
+    if (!r->succeeded())
+      return unexpected(fmt::format("{} ended with {} {}", argv[0], r->signal ? "signal" : "status",
+                                    r->signal ? r->signal : r->exit_code));
+    return {};
+  };
+}
+
+Handlers::Handlers(HandlerContext context)
+    : m_ctx(std::move(context)), m_notifier(m_ctx.actions, m_ctx.log, m_ctx.clocks.steady) {
+  if (!m_ctx.wall) m_ctx.wall = [](const std::string& text) { return util::wall(text); };
+}
+
+Message Handlers::message_for(const Event& event, Detection detected) const {
+  const auto& i = m_ctx.instance;
+  const bool rebalance = event.kind == EventKind::rebalance;
+  nlohmann::json body = {
+      {"source", "spored"},
+      {"event", rebalance ? "rebalance_recommendation" : "spot_interruption"},
+      {"instance_id", i.instance_id},
+      {"region", i.region},
+      {"time", event.time_text},
+      {"detected_at", format_time_ms(detected.wall)},
+      {"on_interruption", std::string(to_string(m_ctx.config.on_interruption))},
+  };
+  if (!rebalance) body["action"] = event.action;
+  for (const auto& [key, value] : i.tags)
+    if (key.starts_with("spawn:job-array")) body["job_array"][key.substr(std::string_view("spawn:job-array-").size())] = value;
+  std::string subject = rebalance ? fmt::format("spawn: rebalance recommendation for {}", i.instance_id)
+                                  : fmt::format("spawn: spot interruption of {} ({} at {})", i.instance_id,
+                                                event.action, event.time_text);
+  return Message{subject, body.dump()};
+}
+
+CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
+                                      std::optional<util::SystemTime> notice_time) {
+  auto& log = *m_ctx.log;
+  const char* reason = event.kind == EventKind::rebalance ? "rebalance" : "interruption";
+  const util::SystemTime deadline = checkpoint_deadline(detected.wall, notice_time);
+  const SteadyTime steady_deadline = to_steady(deadline, detected.wall, detected.steady);
+  if (event.kind == EventKind::interruption) m_ctx.runner->tighten_deadline(steady_deadline);
+
+  CheckpointResult result;
+  auto script = m_ctx.scripts->path_for_run();
+  if (!script) {
+    result.status = CheckpointStatus::failed;
+    result.error = script.error();
+    log.error("checkpoint_finished", {{"reason", reason}, {"status", "failed"}, {"seconds", 0}, {"error", script.error()}});
+    return result;
+  }
+  CheckpointRun run{*script, checkpoint_environment(event, m_ctx.config.on_interruption, deadline, m_ctx.instance),
+                    steady_deadline, reason};
+  log.info("checkpoint_started",
+           {{"reason", reason},
+            {"script", m_ctx.scripts->remote() ? m_ctx.scripts->script_path() : *script},
+            {"deadline", util::format_rfc3339(deadline)},
+            {"seconds_available", seconds_between(m_ctx.clocks.steady(), steady_deadline)},
+            {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
+  result = m_ctx.runner->run(run);
+  nlohmann::json fields = {{"reason", reason},
+                           {"status", std::string(to_string(result.status))},
+                           {"seconds", result.seconds},
+                           {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}};
+  if (result.exit_code >= 0) fields["exit_code"] = result.exit_code;
+  if (result.signal != 0) fields["signal"] = result.signal;
+  if (result.killed) fields["killed"] = true;
+  if (!result.error.empty()) fields["error"] = result.error;
+  log.log(result.status == CheckpointStatus::ok ? Level::info : Level::warning, "checkpoint_finished", fields);
+  return result;
+}
+
+void Handlers::interruption(const Event& event, Detection detected) {
+  auto& log = *m_ctx.log;
+  const std::string key = latch_key(event);
+  log.warning("interruption_notice",
+              {{"action", event.action},
+               {"notice_time", event.time_text},
+               {"detected_at", format_time_ms(detected.wall)},
+               {"seconds_to_notice_time",
+                event.time ? nlohmann::json(std::chrono::duration<double>(*event.time - detected.wall).count())
+                           : nlohmann::json(nullptr)}});
+
+  // 1. Notify first, without waiting: the owner hears even if everything after fails.
+  m_notifier.tag({{tag::k_interruption_notice, event.time_text}, {tag::k_interruption_action, event.action}},
+                 detected.steady);
+  m_notifier.send(m_ctx.config.notify, message_for(event, detected), detected.steady);
+
+  // 2. Checkpoint.
+  CheckpointStatus status = CheckpointStatus::none;
+  if (m_ctx.scripts != nullptr && m_ctx.scripts->configured()) {
+    status = checkpoint(event, detected, event.time).status;
+  } else {
+    log.info("checkpoint_finished", {{"reason", "interruption"}, {"status", "none"}, {"seconds", 0}});
+  }
+  // Later checkpoints (after a hibernation, say) get their own deadlines again.
+  m_ctx.runner->clear_deadline_cap();
+  if (auto e = m_ctx.store->record(key, "checkpoint_status", std::string(to_string(status))); !e.empty())
+    log.error("state_write_failed", {{"error", e}});
+  m_notifier.tag({{tag::k_checkpoint_status, std::string(to_string(status))}}, detected.steady);
+
+  // 3. Shutdown.
+  if (hibernating(event, m_ctx.config)) {
+    m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+    log.info("shutdown", {{"skipped", true},
+                          {"reason", "hibernate: EC2 saves the memory of the running instance"},
+                          {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
+    m_ctx.store->record(key, "shutdown", "skipped (hibernate)");
+    return;
+  }
+  std::size_t unfinished = m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+  if (unfinished > 0) log.warning("notifications_unfinished", {{"count", unfinished}});
+  if (!m_ctx.shutdown) {
+    log.info("shutdown", {{"skipped", true}, {"reason", "no shutdown command configured"},
+                          {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
+    m_ctx.store->record(key, "shutdown", "skipped (no command)");
+    return;
+  }
+  log.warning("shutdown", {{"command", m_ctx.config.shutdown_command},
+                           {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
+  m_ctx.store->record(key, "shutdown", "started");
+  if (auto done = m_ctx.shutdown(); !done) {
+    log.error("shutdown_failed", {{"error", done.error()}});
+    m_ctx.store->record(key, "shutdown", "failed: " + done.error());
+  }
+}
+
+void Handlers::rebalance(const Event& event, Detection detected) {
+  auto& log = *m_ctx.log;
+  const std::string key = latch_key(event);
+  log.warning("rebalance_recommendation", {{"notice_time", event.time_text}, {"detected_at", format_time_ms(detected.wall)}});
+  m_notifier.send(m_ctx.config.notify, message_for(event, detected), detected.steady);
+
+  const bool wants_checkpoint = m_ctx.config.on_interruption == OnInterruption::checkpoint &&
+                                m_ctx.scripts != nullptr && m_ctx.scripts->configured();
+  if (wants_checkpoint && m_ctx.store->latched("interruption")) {
+    log.info("checkpoint_skipped", {{"reason", "rebalance"}, {"why", "an interruption notice is being handled"}});
+  } else if (wants_checkpoint) {
+    auto result = checkpoint(event, detected, std::nullopt);
+    m_ctx.store->record(key, "checkpoint_status", std::string(to_string(result.status)));
+  }
+  m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+}
+
+void Handlers::ttl_warning(const Event& event) {
+  auto& log = *m_ctx.log;
+  auto left = event.time ? std::chrono::duration_cast<std::chrono::seconds>(*event.time - m_ctx.clocks.wall())
+                         : std::chrono::seconds(0);
+  std::string text = fmt::format(
+      "spawn: this instance ({}) reaches its TTL at {} (in {}) and will then be terminated. Save your work.",
+      m_ctx.instance.instance_id, event.time_text, util::format_age(left));
+  nlohmann::json fields = {{"deadline", event.time_text}, {"seconds_left", left.count()}};
+  auto walled = m_ctx.wall(text);
+  if (!walled) fields["wall_error"] = walled.error();
+  log.warning("ttl_warning", fields);
+}
+
+bool Handlers::ttl_deadline(const Event& event) {
+  auto& log = *m_ctx.log;
+  log.warning("ttl_expired", {{"deadline", event.time_text}, {"instance_id", m_ctx.instance.instance_id}});
+  auto terminated = m_ctx.actions->terminate_instance();
+  if (terminated) {
+    log.warning("ttl_terminate", {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});
+    return true;
+  }
+  log.error("ttl_terminate_failed", {{"error", terminated.error().describe()}});
+  if (aws::retryable(terminated.error()) || !m_ctx.shutdown) return false;
+  // AWS said no for good (a missing permission): powering off still ends the cost of compute,
+  // and terminates the instance when its shutdown behaviour is "terminate".
+  log.warning("shutdown", {{"command", m_ctx.config.shutdown_command}, {"reason", "ttl"}});
+  if (auto done = m_ctx.shutdown(); !done) {
+    log.error("shutdown_failed", {{"error", done.error()}});
+    return false;
+  }
+  return true;
+}
+
+}  // namespace spawn::agent

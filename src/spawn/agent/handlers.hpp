@@ -1,0 +1,82 @@
+#pragma once
+// What spored does about each event, once the event store has latched it. The daemon calls
+// these on worker threads; each returns when its work is done (or bounded out).
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "spawn/agent/aws_actions.hpp"
+#include "spawn/agent/checkpoint.hpp"
+#include "spawn/agent/clocks.hpp"
+#include "spawn/agent/config.hpp"
+#include "spawn/agent/event.hpp"
+#include "spawn/agent/event_store.hpp"
+#include "spawn/agent/instance.hpp"
+#include "spawn/agent/log.hpp"
+#include "spawn/agent/notifier.hpp"
+#include "spawn/agent/script_cache.hpp"
+
+namespace spawn::agent {
+
+// When the event was first seen, on both clocks (read together).
+struct Detection {
+  util::SystemTime wall;
+  SteadyTime steady;
+};
+
+// Runs the shutdown command; an error (a sentence) when it could not run or failed.
+using ShutdownCommand = std::function<expected<void, std::string>()>;
+
+// The configured command split into words (no shell ever sees it) and run for at most 60 s;
+// an empty function for an empty command (none).
+ShutdownCommand make_shutdown_command(const std::string& command_line);
+
+struct HandlerContext {
+  std::shared_ptr<Logger> log;
+  EventStore* store = nullptr;
+  AgentConfig config;
+  InstanceFacts instance;
+  std::shared_ptr<Actions> actions;
+  CheckpointRunner* runner = nullptr;
+  ScriptCache* scripts = nullptr;
+  ShutdownCommand shutdown;                         // empty: none
+  Clocks clocks;
+  std::chrono::milliseconds notify_wait{10000};    // how long shutdown waits for notifications
+  std::function<expected<void, std::string>(const std::string&)> wall = {};  // util::wall by default
+};
+
+class Handlers {
+ public:
+  explicit Handlers(HandlerContext context);
+
+  // The interruption notice, in this order, each step bounded so the next one always happens:
+  // 1. notify (tags spawn:interruption-notice/-action, SNS, webhooks) on threads of their own;
+  // 2. the checkpoint script, deadline min(detection + 90 s, notice time - 30 s), then the tag
+  //    spawn:checkpoint-status (ok | failed | timeout | none);
+  // 3. hibernate (the notice's action, or on_interruption): nothing; otherwise, once the
+  //    notifications are done (at most notify_wait), the shutdown command.
+  void interruption(const Event& event, Detection detected);
+
+  // A rebalance recommendation: notify; with on_interruption checkpoint, run the checkpoint
+  // early (deadline detection + 90 s), unless an interruption is being handled already.
+  void rebalance(const Event& event, Detection detected);
+
+  // Five minutes before the TTL: a log record and a wall message.
+  void ttl_warning(const Event& event);
+
+  // The TTL deadline: TerminateInstances on this instance. When AWS refuses for good (no
+  // permission, say), the shutdown command instead. true when one of them worked.
+  bool ttl_deadline(const Event& event);
+
+  // The message for SNS and webhooks about event (pure; public for tests).
+  Message message_for(const Event& event, Detection detected) const;
+
+ private:
+  CheckpointResult checkpoint(const Event& event, Detection detected, std::optional<util::SystemTime> notice_time);
+
+  HandlerContext m_ctx;
+  Notifier m_notifier;
+};
+
+}  // namespace spawn::agent

@@ -1,0 +1,58 @@
+#include "spawn/agent/instance.hpp"
+
+#include <algorithm>
+
+namespace spawn::agent {
+namespace {
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+aws::Result<std::string> required(aws::imds::Client& imds, const std::string& path) {
+  auto body = imds.get(path);
+  if (!body) return unexpected(body.error());
+  if (!*body || trimmed(**body).empty())
+    return unexpected(aws::local_error("InvalidReply", "the metadata service has no " + path));
+  return trimmed(std::move(**body));
+}
+
+}  // namespace
+
+aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std::vector<std::string>& tag_keys) {
+  InstanceFacts facts;
+  auto id = required(imds, "meta-data/instance-id");
+  if (!id) return unexpected(id.error());
+  facts.instance_id = *id;
+  auto region = required(imds, "meta-data/placement/region");
+  if (!region) return unexpected(region.error());
+  facts.region = *region;
+  auto lifecycle = required(imds, "meta-data/instance-life-cycle");
+  if (!lifecycle) return unexpected(lifecycle.error());
+  facts.lifecycle = *lifecycle;
+
+  auto listing = imds.get("meta-data/tags/instance");
+  if (!listing) return unexpected(listing.error());
+  if (!*listing) return facts;  // instance tags not exposed in the metadata
+  facts.tags_exposed = true;
+  std::vector<std::string> present;
+  std::string line;
+  for (char c : **listing + "\n") {
+    if (c == '\n') {
+      if (!trimmed(line).empty()) present.push_back(trimmed(line));
+      line.clear();
+    } else {
+      line.push_back(c);
+    }
+  }
+  for (const auto& key : tag_keys) {
+    if (std::find(present.begin(), present.end(), key) == present.end()) continue;
+    auto value = imds.get("meta-data/tags/instance/" + key);
+    if (!value) return unexpected(value.error());
+    if (*value) facts.tags[key] = **value;
+  }
+  return facts;
+}
+
+}  // namespace spawn::agent

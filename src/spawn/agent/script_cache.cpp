@@ -1,0 +1,137 @@
+#include "spawn/agent/script_cache.hpp"
+
+#include <sys/stat.h>
+
+#include "spawn/agent/log.hpp"
+#include "spawn/aws/auth/sigv4.hpp"
+#include "spawn/aws/s3/client.hpp"
+#include "spawn/util/files.hpp"
+
+namespace spawn::agent {
+namespace {
+
+bool is_remote(const std::string& source) { return source.starts_with("s3://") || source.starts_with("https://"); }
+
+std::string shown(const std::string& source) {
+  return source.starts_with("https://") ? loggable_url(source) : source;
+}
+
+aws::Result<FetchedScript> fetch_https(aws::http::Transport& transport, const std::string& url,
+                                       const std::string& etag) {
+  aws::http::Request request;
+  request.method = "GET";
+  request.url = url;
+  if (!etag.empty()) request.headers.emplace_back("If-None-Match", etag);
+  auto reply = transport.send(request);
+  if (!reply) {
+    aws::Error e = reply.error();
+    e.message = "cannot download " + loggable_url(url) + " (" + e.code + ")";
+    return unexpected(e);
+  }
+  if (reply->status == 304) return FetchedScript{true, {}, etag};
+  if (reply->status != 200)
+    return unexpected(aws::Error{reply->status, "HttpError",
+                                 loggable_url(url) + " answered " + std::to_string(reply->status), {}});
+  return FetchedScript{false, std::move(reply->body), reply->header("ETag")};
+}
+
+}  // namespace
+
+ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws) {
+  return [aws](const std::string& source, const std::string& etag) -> aws::Result<FetchedScript> {
+    if (source.starts_with("https://")) return fetch_https(*aws->bounded_transport(), source, etag);
+    auto location = aws::s3::parse_s3_url(source);
+    if (!location) return unexpected(aws::local_error("InvalidConfig", "not a script URL: " + shown(source)));
+    auto addressing = aws::s3::choose_addressing(location->bucket, aws->endpoint_configured(aws::services::s3));
+    auto endpoint = aws::s3::bucket_endpoint(aws->endpoint(aws::services::s3), location->bucket, addressing);
+    aws::s3::Client s3(aws->service_at(aws::services::s3, endpoint));
+    auto object = s3.get_object(location->key, etag);
+    if (!object) return unexpected(object.error());
+    return FetchedScript{object->not_modified, std::move(object->body), object->etag};
+  };
+}
+
+ScriptCache::ScriptCache(std::string folder, std::string source, ScriptFetch fetch)
+    : m_folder(std::move(folder)), m_source(std::move(source)), m_fetch(std::move(fetch)) {}
+
+bool ScriptCache::remote() const { return is_remote(m_source); }
+
+nlohmann::json ScriptCache::read_meta() const {
+  auto text = util::read_file(meta_path());
+  if (!text || !*text) return nlohmann::json::object();
+  auto doc = nlohmann::json::parse(**text, nullptr, false);
+  return doc.is_object() ? doc : nlohmann::json::object();
+}
+
+expected<ScriptCache::Refreshed, std::string> ScriptCache::refresh() {
+  std::lock_guard lock(m_mutex);
+  return refresh_locked();
+}
+
+// Why the ETag and the hash both: the ETag saves the download when nothing changed (S3 and most
+// web servers honour If-None-Match), the hash decides whether a download is a change, so a server
+// without ETags does not make us rewrite the script every time.
+expected<ScriptCache::Refreshed, std::string> ScriptCache::refresh_locked() {
+  if (!configured()) return unexpected(std::string("no checkpoint script configured"));
+  if (!remote()) return Refreshed{"local", {}, 0};
+  if (auto made = util::ensure_private_dir(m_folder); !made) return unexpected(made.error());
+
+  nlohmann::json meta = read_meta();
+  const bool have_copy = meta.value("source", "") == m_source && util::read_file(script_path()).value_or(std::nullopt);
+  std::string etag = have_copy ? meta.value("etag", "") : "";
+  auto fetched = m_fetch(m_source, etag);
+  if (!fetched) return unexpected("cannot fetch the checkpoint script " + shown(m_source) + ": " + fetched.error().describe());
+  if (fetched->not_modified) return Refreshed{"unchanged", meta.value("sha256", ""), 0};
+  if (fetched->body.size() > k_max_script_bytes)
+    return unexpected("the checkpoint script " + shown(m_source) + " is larger than 1 MiB");
+
+  std::string sha = aws::auth::sha256_hex(fetched->body);
+  if (have_copy && meta.value("sha256", "") == sha) {
+    if (meta.value("etag", "") != fetched->etag) {
+      meta["etag"] = fetched->etag;
+      (void)util::write_file_atomically(meta_path(), meta.dump(1) + "\n", 0600);
+    }
+    return Refreshed{"unchanged", sha, fetched->body.size()};
+  }
+  if (auto written = util::write_file_atomically(script_path(), fetched->body, 0700); !written)
+    return unexpected(written.error());
+  nlohmann::json fresh = {{"source", m_source},
+                          {"sha256", sha},
+                          {"etag", fetched->etag},
+                          {"bytes", fetched->body.size()},
+                          {"fetched_at", format_time_ms(std::chrono::system_clock::now())}};
+  if (auto written = util::write_file_atomically(meta_path(), fresh.dump(1) + "\n", 0600); !written)
+    return unexpected(written.error());
+  return Refreshed{have_copy ? "updated" : "fetched", sha, fetched->body.size()};
+}
+
+expected<std::string, std::string> ScriptCache::path_for_run() {
+  if (!configured()) return unexpected(std::string("no checkpoint script configured"));
+  if (!remote()) {
+    struct stat st {};
+    if (::stat(m_source.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      return unexpected("the checkpoint script " + m_source + " does not exist");
+    return m_source;
+  }
+  std::lock_guard lock(m_mutex);
+  nlohmann::json meta = read_meta();
+  struct stat st {};
+  if (meta.value("source", "") == m_source && ::stat(script_path().c_str(), &st) == 0) return script_path();
+  auto fetched = refresh_locked();
+  if (!fetched) return unexpected(fetched.error());
+  return script_path();
+}
+
+nlohmann::json ScriptCache::describe() const {
+  if (!configured()) return nullptr;
+  if (!remote()) return {{"source", m_source}, {"local", true}};
+  std::lock_guard lock(m_mutex);
+  nlohmann::json meta = read_meta();
+  bool cached = meta.value("source", "") == m_source;
+  return {{"source", shown(m_source)},
+          {"cached", cached ? nlohmann::json(script_path()) : nlohmann::json(nullptr)},
+          {"sha256", cached ? meta.value("sha256", "") : ""},
+          {"fetched_at", cached ? meta.value("fetched_at", "") : ""}};
+}
+
+}  // namespace spawn::agent

@@ -1,0 +1,241 @@
+// Layering flag > environment > file > tag > default, and validation after the merge.
+#include "spawn/agent/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "spawn/agent/command_line.hpp"
+#include "spawn/model/tags.hpp"
+#include "../support/temp_dir.hpp"
+
+namespace spawn::agent {
+namespace {
+
+using namespace std::chrono_literals;
+using aws::config::fixed_environment;
+
+Sources sources(RawValues flags = {}, std::map<std::string, std::string> env = {},
+                std::optional<nlohmann::json> file = std::nullopt, std::map<std::string, std::string> tags = {}) {
+  Sources s;
+  s.flags = std::move(flags);
+  s.environment = fixed_environment(std::move(env));
+  s.file = std::move(file);
+  s.file_path = "/etc/spawn/spot-config.json";
+  s.tags = std::move(tags);
+  return s;
+}
+
+TEST(AgentConfig, DefaultsWithNothingSet) {
+  auto c = resolve_config(sources());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->imds_endpoint, "http://169.254.169.254");
+  EXPECT_EQ(c->poll_interval, 1s);
+  EXPECT_EQ(c->state_dir, "/var/lib/spawn");
+  EXPECT_EQ(c->shutdown_command, "systemctl poweroff");
+  EXPECT_EQ(c->log_format, LogFormat::json);
+  EXPECT_FALSE(c->spot);
+  EXPECT_EQ(c->on_interruption, OnInterruption::terminate);
+  EXPECT_EQ(c->checkpoint_script, "");
+  EXPECT_TRUE(c->notify.empty());
+  EXPECT_FALSE(c->ttl_deadline);
+  EXPECT_EQ(c->origins.at("poll-interval"), Origin::fallback);
+}
+
+TEST(AgentConfig, EachLayerBeatsTheOnesBelow) {
+  const std::string tag = model::tag::k_on_interruption;
+  nlohmann::json file = {{"on_interruption", "hibernate"}};
+  // tag only
+  auto c = resolve_config(sources({}, {}, std::nullopt, {{tag, "checkpoint"}}));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->on_interruption, OnInterruption::checkpoint);
+  EXPECT_EQ(c->origins.at("on-interruption"), Origin::tag);
+  // file beats tag
+  c = resolve_config(sources({}, {}, file, {{tag, "checkpoint"}}));
+  EXPECT_EQ(c->on_interruption, OnInterruption::hibernate);
+  EXPECT_EQ(c->origins.at("on-interruption"), Origin::file);
+  // environment beats file
+  c = resolve_config(sources({}, {{"SPAWN_ON_INTERRUPTION", "checkpoint"}}, file, {{tag, "terminate"}}));
+  EXPECT_EQ(c->on_interruption, OnInterruption::checkpoint);
+  EXPECT_EQ(c->origins.at("on-interruption"), Origin::environment);
+  // flag beats environment
+  c = resolve_config(sources({{"on-interruption", {"terminate"}}}, {{"SPAWN_ON_INTERRUPTION", "checkpoint"}}, file));
+  EXPECT_EQ(c->on_interruption, OnInterruption::terminate);
+  EXPECT_EQ(c->origins.at("on-interruption"), Origin::flag);
+}
+
+TEST(AgentConfig, TheSpotLaunchConfigFile) {
+  nlohmann::json file = nlohmann::json::parse(R"({"spot": true, "on_interruption": "checkpoint",
+      "checkpoint_script": "s3://my-bucket/ckpt/save.sh",
+      "notify": ["arn:aws:sns:eu-west-1:123456789012:spot-alerts", "https://hooks.example.com/T/B/secret"]})");
+  auto c = resolve_config(sources({}, {}, file));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->spot, true);
+  EXPECT_EQ(c->on_interruption, OnInterruption::checkpoint);
+  EXPECT_EQ(c->checkpoint_script, "s3://my-bucket/ckpt/save.sh");
+  ASSERT_EQ(c->notify.size(), 2u);
+  EXPECT_EQ(c->notify[0], "arn:aws:sns:eu-west-1:123456789012:spot-alerts");
+  // describe() never shows a webhook's path (often its secret).
+  EXPECT_EQ(describe(*c).dump().find("secret"), std::string::npos);
+}
+
+TEST(AgentConfig, ImdsEndpointFromTheSdkVariable) {
+  auto c = resolve_config(sources({}, {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:8111/"}}));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->imds_endpoint, "http://127.0.0.1:8111");
+  c = resolve_config(sources({{"imds-endpoint", {"http://127.0.0.1:9999"}}},
+                             {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:8111"}}));
+  EXPECT_EQ(c->imds_endpoint, "http://127.0.0.1:9999");
+}
+
+TEST(AgentConfig, PollIntervalBounds) {
+  for (const char* good : {"100ms", "250ms", "1s", "1.5s", "10s", "10000ms"})
+    EXPECT_TRUE(resolve_config(sources({{"poll-interval", {good}}}))) << good;
+  auto c = resolve_config(sources({{"poll-interval", {"1.5s"}}}));
+  EXPECT_EQ(c->poll_interval, 1500ms);
+  for (const char* bad : {"99ms", "50ms", "11s", "0s", "1", "fast", "", "-1s", "1m", "1.s5"}) {
+    auto r = resolve_config(sources({{"poll-interval", {bad}}}));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().option, "poll-interval");
+    EXPECT_TRUE(r.error().message.starts_with("--poll-interval")) << r.error().message;
+  }
+  auto env = resolve_config(sources({}, {{"SPORED_POLL_INTERVAL", "50ms"}}));
+  ASSERT_FALSE(env);
+  EXPECT_EQ(env.error().message, "SPORED_POLL_INTERVAL=50ms: must be between 100ms and 10s");
+}
+
+TEST(AgentConfig, EmptyShutdownCommandMeansNone) {
+  auto c = resolve_config(sources({{"shutdown-command", {""}}}));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->shutdown_command, "");
+  EXPECT_FALSE(resolve_config(sources({{"shutdown-command", {"echo 'unclosed"}}})));
+}
+
+TEST(AgentConfig, CheckpointScriptForms) {
+  for (const char* good : {"/opt/job/checkpoint.sh", "s3://bucket/key.sh", "s3://bucket/deep/key.sh",
+                           "https://example.com/ckpt.sh", ""})
+    EXPECT_TRUE(resolve_config(sources({{"checkpoint-script", {good}}}))) << good;
+  auto http = resolve_config(sources({{"checkpoint-script", {"http://example.com/ckpt.sh"}}}));
+  ASSERT_FALSE(http);
+  EXPECT_NE(http.error().message.find("https:// or s3://"), std::string::npos);
+  for (const char* bad : {"relative/path.sh", "s3://bucket", "s3:///key", "ftp://x/y"})
+    EXPECT_FALSE(resolve_config(sources({{"checkpoint-script", {bad}}}))) << bad;
+}
+
+TEST(AgentConfig, EmbeddedScriptTagMeansTheFileNextToTheConfig) {
+  auto s = sources({}, {}, std::nullopt, {{model::tag::k_checkpoint_script, "embedded:0123abcd"}});
+  s.file_path = "/tmp/x/spot-config.json";
+  auto c = resolve_config(s);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->checkpoint_script, "/tmp/x/checkpoint.sh");
+}
+
+TEST(AgentConfig, NotifyTargets) {
+  auto c = resolve_config(sources({}, {{"SPAWN_NOTIFY", "arn:aws:sns:us-east-1:123456789012:a, https://h.example/x,"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->notify, (std::vector<std::string>{"arn:aws:sns:us-east-1:123456789012:a", "https://h.example/x"}));
+  c = resolve_config(sources({{"notify", {"arn:aws:sns:us-east-1:123456789012:a", "arn:aws:sns:us-east-1:123456789012:a"}}}));
+  EXPECT_EQ(c->notify.size(), 1u);
+  for (const char* bad : {"http://hooks.example/x", "mailto:a@b", "arn:aws:sqs:us-east-1:1:q", "arn:aws:sns:us-east-1"})
+    EXPECT_FALSE(resolve_config(sources({{"notify", {bad}}}))) << bad;
+}
+
+TEST(AgentConfig, TtlDeadlineFromTheTag) {
+  auto c = resolve_config(sources({}, {}, std::nullopt, {{model::tag::k_ttl_deadline, "2026-11-27T18:00:00Z"}}));
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->ttl_deadline);
+  EXPECT_EQ(util::format_rfc3339(*c->ttl_deadline), "2026-11-27T18:00:00Z");
+  auto bad = resolve_config(sources({}, {}, std::nullopt, {{model::tag::k_ttl_deadline, "tomorrow"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().origin, Origin::tag);
+  EXPECT_EQ(bad.error().message.find("instance tag spawn:ttl-deadline=tomorrow"), 0u);
+}
+
+TEST(AgentConfig, BadValuesNameTheirSource) {
+  nlohmann::json file = {{"spot", "maybe"}};
+  auto r = resolve_config(sources({}, {}, file));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().origin, Origin::file);
+  EXPECT_NE(r.error().message.find("/etc/spawn/spot-config.json spot"), std::string::npos);
+  nlohmann::json wrong_type = {{"notify", 3}};
+  EXPECT_FALSE(resolve_config(sources({}, {}, wrong_type)));
+  EXPECT_FALSE(resolve_config(sources({{"log-format", {"xml"}}})));
+  EXPECT_FALSE(resolve_config(sources({{"state-dir", {"relative"}}})));
+  EXPECT_FALSE(resolve_config(sources({{"imds-endpoint", {"169.254.169.254"}}})));
+}
+
+TEST(AgentConfig, ConfigFile) {
+  test::TempDir dir;
+  auto missing = load_config_file(dir.file("absent.json"), false);
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(*missing);
+  EXPECT_FALSE(load_config_file(dir.file("absent.json"), true));
+  EXPECT_FALSE(load_config_file(dir.write("bad.json", "[1, 2]"), false));
+  auto good = load_config_file(dir.write("good.json", R"({"spot": true})"), true);
+  ASSERT_TRUE(good);
+  EXPECT_TRUE((**good)["spot"].get<bool>());
+  EXPECT_EQ(config_file_path({}, fixed_environment({})), "/etc/spawn/spot-config.json");
+  EXPECT_EQ(config_file_path({}, fixed_environment({{"SPORED_CONFIG", "/e"}})), "/e");
+  EXPECT_EQ(config_file_path({{"config", {"/f"}}}, fixed_environment({{"SPORED_CONFIG", "/e"}})), "/f");
+}
+
+TEST(AgentConfig, ParseInterval) {
+  EXPECT_EQ(parse_interval("100ms"), 100ms);
+  EXPECT_EQ(parse_interval("2s"), 2000ms);
+  EXPECT_EQ(parse_interval("0.25s"), 250ms);
+  EXPECT_FALSE(parse_interval("1.5ms"));
+  EXPECT_FALSE(parse_interval("s"));
+  EXPECT_FALSE(parse_interval("."));
+}
+
+std::variant<CommandLine, EarlyExit> parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "spored");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+TEST(CommandLine, FlagsBecomeTheFlagLayer) {
+  auto p = parse({"--poll-interval", "200ms", "--notify", "arn:aws:sns:us-east-1:1:a", "--notify", "https://h/x",
+                  "--shutdown-command", ""});
+  auto* line = std::get_if<CommandLine>(&p);
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->command, Command::run);
+  EXPECT_EQ(line->flags.at("poll-interval"), (std::vector<std::string>{"200ms"}));
+  EXPECT_EQ(line->flags.at("notify").size(), 2u);
+  EXPECT_EQ(line->flags.at("shutdown-command"), (std::vector<std::string>{""}));
+  EXPECT_FALSE(line->flags.contains("state-dir"));
+}
+
+TEST(CommandLine, StatusTakesTheSameOptions) {
+  auto p = parse({"status", "--state-dir", "/tmp/s", "--json"});
+  auto* line = std::get_if<CommandLine>(&p);
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->command, Command::status);
+  EXPECT_TRUE(line->json);
+  EXPECT_EQ(line->flags.at("state-dir").at(0), "/tmp/s");
+}
+
+TEST(CommandLine, UsageErrorsAreOneLineAndExitTwo) {
+  auto p = parse({"--no-such-flag"});
+  auto* exit = std::get_if<EarlyExit>(&p);
+  ASSERT_TRUE(exit);
+  EXPECT_EQ(exit->code, 2);
+  EXPECT_TRUE(exit->err.starts_with("spored: "));
+  EXPECT_EQ(std::count(exit->err.begin(), exit->err.end(), '\n'), 1);
+  auto help = parse({"--help"});
+  ASSERT_TRUE(std::get_if<EarlyExit>(&help));
+  EXPECT_EQ(std::get<EarlyExit>(help).code, 0);
+  EXPECT_NE(std::get<EarlyExit>(help).out.find("--poll-interval"), std::string::npos);
+}
+
+TEST(CommandLine, EveryTableOptionHasAFlag) {
+  // The flags of command_line.cpp and the options of config.cpp's table must agree.
+  for (const char* name : {"imds-endpoint", "poll-interval", "state-dir", "shutdown-command", "log-format", "spot",
+                           "on-interruption", "checkpoint-script", "notify", "ttl-deadline", "config"}) {
+    std::string flag = std::string("--") + name;
+    auto p = parse({flag.c_str(), "x"});
+    auto* line = std::get_if<CommandLine>(&p);
+    ASSERT_TRUE(line) << flag;
+    EXPECT_TRUE(line->flags.contains(name)) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace spawn::agent

@@ -1,0 +1,285 @@
+// The handlers with a fake AWS, a fake shutdown command and real (tiny) checkpoint scripts.
+#include "spawn/agent/handlers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "fake_actions.hpp"
+#include "spawn/model/tags.hpp"
+#include "../support/temp_dir.hpp"
+
+namespace spawn::agent {
+namespace {
+
+using namespace std::chrono_literals;
+namespace tag = model::tag;
+
+struct Captured {
+  std::mutex mutex;
+  std::vector<nlohmann::json> records;
+  std::vector<std::string> events() {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> out;
+    for (auto& r : records) out.push_back(r["event"]);
+    return out;
+  }
+  std::optional<nlohmann::json> first(const std::string& event) {
+    std::lock_guard lock(mutex);
+    for (auto& r : records)
+      if (r["event"] == event) return r;
+    return std::nullopt;
+  }
+};
+
+class HandlersTest : public ::testing::Test {
+ protected:
+  HandlersTest() {
+    log = std::make_shared<Logger>(LogFormat::json, [this](std::string_view line) {
+      std::lock_guard lock(captured.mutex);
+      captured.records.push_back(nlohmann::json::parse(line));
+    });
+    store.emplace(EventStore::open(dir.file("events.json"), warnings));
+    runner = std::make_unique<CheckpointRunner>(*log, 200ms);
+    config.notify = {"arn:aws:sns:us-east-1:123456789012:alerts", "https://hooks.example.com/T/B/secret"};
+    instance.instance_id = "i-0abc";
+    instance.region = "us-east-1";
+    instance.lifecycle = "spot";
+  }
+
+  Handlers make(std::string script_body = {}) {
+    std::string source;
+    if (!script_body.empty()) source = dir.write("ckpt.sh", script_body);
+    scripts = std::make_unique<ScriptCache>(dir.file("checkpoint"), source, ScriptFetch());
+    HandlerContext ctx;
+    ctx.log = log;
+    ctx.store = &*store;
+    ctx.config = config;
+    ctx.instance = instance;
+    ctx.actions = actions;
+    ctx.runner = runner.get();
+    ctx.scripts = scripts.get();
+    ctx.shutdown = [this]() -> expected<void, std::string> {
+      shutdown_at = std::chrono::steady_clock::now();
+      ++shutdowns;
+      return {};
+    };
+    ctx.clocks = {[this] { return wall_now; }, [] { return std::chrono::steady_clock::now(); }};
+    ctx.notify_wait = 2s;
+    ctx.wall = [this](const std::string& text) -> expected<void, std::string> {
+      walls.push_back(text);
+      return {};
+    };
+    return Handlers(std::move(ctx));
+  }
+
+  Detection detect(const Event& e) {
+    EXPECT_TRUE(store->latch(e, wall_now).first);
+    return {wall_now, std::chrono::steady_clock::now()};
+  }
+
+  test::TempDir dir;
+  std::vector<std::string> warnings;
+  Captured captured;
+  std::shared_ptr<Logger> log;
+  std::optional<EventStore> store;
+  std::unique_ptr<CheckpointRunner> runner;
+  std::unique_ptr<ScriptCache> scripts;
+  std::shared_ptr<test::FakeActions> actions = std::make_shared<test::FakeActions>();
+  AgentConfig config;
+  InstanceFacts instance;
+  util::SystemTime wall_now = *util::parse_rfc3339("2026-11-27T10:00:00Z");
+  std::optional<std::chrono::steady_clock::time_point> shutdown_at;
+  int shutdowns = 0;
+  std::vector<std::string> walls;
+};
+
+Event notice(const char* action = "terminate", const char* time = "2026-11-27T10:02:00Z") {
+  return Event{EventKind::interruption, action, time, util::parse_rfc3339(time)};
+}
+
+TEST_F(HandlersTest, InterruptionInOrderNotifyCheckpointShutdown) {
+  config.on_interruption = OnInterruption::checkpoint;
+  auto marker = dir.file("env");
+  auto h = make("env | grep -E '^(INTERRUPTION|SPAWN)_' | sort > " + marker + "\nexit 0\n");
+  auto e = notice();
+  h.interruption(e, detect(e));
+
+  // Tags with the notice and action first, SNS and the webhook, then the checkpoint status tag.
+  auto tags = actions->calls("tags");
+  ASSERT_EQ(tags.size(), 2u);
+  EXPECT_EQ(tags[0].args, (std::vector<std::pair<std::string, std::string>>{
+                              {tag::k_interruption_notice, "2026-11-27T10:02:00Z"}, {tag::k_interruption_action, "terminate"}}));
+  EXPECT_EQ(tags[1].args, (std::vector<std::pair<std::string, std::string>>{{tag::k_checkpoint_status, "ok"}}));
+  ASSERT_EQ(actions->calls("publish").size(), 1u);
+  EXPECT_EQ(actions->calls("publish")[0].args[0].second, "arn:aws:sns:us-east-1:123456789012:alerts");
+  auto message = nlohmann::json::parse(actions->calls("publish")[0].args[2].second);
+  EXPECT_EQ(message["event"], "spot_interruption");
+  EXPECT_EQ(message["instance_id"], "i-0abc");
+  ASSERT_EQ(actions->calls("webhook").size(), 1u);
+  EXPECT_EQ(shutdowns, 1);
+  for (const auto& c : actions->calls()) EXPECT_LT(c.at, *shutdown_at) << c.what;
+
+  // The script saw its variables; the deadline is detection + 90 s (the notice is 120 s away).
+  std::ifstream in(marker);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(all.find("INTERRUPTION_TIME=2026-11-27T10:02:00Z"), std::string::npos);
+  EXPECT_NE(all.find("INTERRUPTION_ACTION=terminate"), std::string::npos);
+  EXPECT_NE(all.find("SPAWN_CHECKPOINT_DEADLINE=2026-11-27T10:01:30Z"), std::string::npos);
+  EXPECT_NE(all.find("SPAWN_ON_INTERRUPTION=checkpoint"), std::string::npos);
+  EXPECT_NE(all.find("SPAWN_INSTANCE_ID=i-0abc"), std::string::npos);
+
+  auto events = captured.events();
+  auto pos = [&](const std::string& name) { return std::find(events.begin(), events.end(), name) - events.begin(); };
+  EXPECT_LT(pos("interruption_notice"), pos("checkpoint_started"));
+  EXPECT_LT(pos("checkpoint_started"), pos("checkpoint_finished"));
+  EXPECT_LT(pos("checkpoint_finished"), pos("shutdown"));
+  EXPECT_EQ((*captured.first("checkpoint_finished"))["status"], "ok");
+  EXPECT_EQ(store->snapshot()["latched"]["interruption"]["checkpoint_status"], "ok");
+  // No secret in the log: the webhook appears only as its origin.
+  std::lock_guard lock(captured.mutex);
+  for (const auto& r : captured.records) EXPECT_EQ(r.dump().find("secret"), std::string::npos) << r.dump();
+}
+
+TEST_F(HandlersTest, SlowNotificationsNeverDelayTheCheckpoint) {
+  actions->delay = 1500ms;
+  auto started = dir.file("started");
+  auto h = make("touch " + started + "\n");
+  auto e = notice();
+  auto d = detect(e);
+  h.interruption(e, d);
+  // The script started long before any slow call could have returned (they run in parallel).
+  auto record = captured.first("checkpoint_started");
+  ASSERT_TRUE(record);
+  EXPECT_LT((*record)["seconds_since_detection"].get<double>(), 1.0);
+  EXPECT_EQ(shutdowns, 1);
+}
+
+TEST_F(HandlersTest, AFailingScriptIsStillFollowedByNotificationAndShutdown) {
+  auto h = make("echo broken >&2\nexit 3\n");
+  auto e = notice();
+  h.interruption(e, detect(e));
+  EXPECT_EQ((*captured.first("checkpoint_finished"))["status"], "failed");
+  EXPECT_EQ(actions->calls("tags").back().args[0].second, "failed");
+  EXPECT_EQ(actions->calls("publish").size(), 1u);
+  EXPECT_EQ(shutdowns, 1);
+}
+
+TEST_F(HandlersTest, UnreachableNotificationsDoNotStopTheShutdown) {
+  actions->fail = true;
+  auto h = make();
+  auto e = notice();
+  h.interruption(e, detect(e));
+  EXPECT_EQ(shutdowns, 1);
+  EXPECT_TRUE(captured.first("notification_failed"));
+}
+
+TEST_F(HandlersTest, NoScriptMeansStatusNone) {
+  auto h = make();
+  auto e = notice();
+  h.interruption(e, detect(e));
+  EXPECT_EQ(actions->calls("tags").back().args[0], (std::pair<std::string, std::string>{tag::k_checkpoint_status, "none"}));
+}
+
+TEST_F(HandlersTest, HibernateDoesNotShutDown) {
+  auto h = make();
+  auto e = notice("hibernate");
+  h.interruption(e, detect(e));
+  EXPECT_EQ(shutdowns, 0);
+  EXPECT_EQ((*captured.first("shutdown"))["skipped"], true);
+  EXPECT_EQ(actions->calls("tags")[0].args[1].second, "hibernate");
+}
+
+TEST_F(HandlersTest, HibernateFromTheConfigIsEnough) {
+  config.on_interruption = OnInterruption::hibernate;
+  auto h = make();
+  auto e = notice("terminate");
+  h.interruption(e, detect(e));
+  EXPECT_EQ(shutdowns, 0);
+}
+
+TEST_F(HandlersTest, StopShutsDown) {
+  auto h = make();
+  auto e = notice("stop");
+  h.interruption(e, detect(e));
+  EXPECT_EQ(shutdowns, 1);
+}
+
+TEST_F(HandlersTest, ALateNoticeLeavesNoTimeForTheScript) {
+  auto marker = dir.file("ran");
+  auto h = make("touch " + marker + "\n");
+  auto e = notice("terminate", "2026-11-27T10:00:20Z");  // 20 s away: the deadline (-30 s) is gone
+  h.interruption(e, detect(e));
+  EXPECT_EQ((*captured.first("checkpoint_finished"))["status"], "timeout");
+  EXPECT_FALSE(std::ifstream(marker).good());
+  EXPECT_EQ(shutdowns, 1);
+}
+
+TEST_F(HandlersTest, RebalanceCheckpointsEarlyWithCheckpointAndDoesNotShutDown) {
+  config.on_interruption = OnInterruption::checkpoint;
+  auto marker = dir.file("reason");
+  auto h = make("echo $SPAWN_CHECKPOINT_REASON $INTERRUPTION_ACTION > " + marker + "\n");
+  Event e{EventKind::rebalance, "", "2026-11-27T09:59:00Z", util::parse_rfc3339("2026-11-27T09:59:00Z")};
+  h.rebalance(e, detect(e));
+  std::ifstream in(marker);
+  std::string reason;
+  std::getline(in, reason);
+  EXPECT_EQ(reason, "rebalance rebalance");
+  EXPECT_EQ(actions->calls("publish").size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(actions->calls("publish")[0].args[2].second)["event"], "rebalance_recommendation");
+  EXPECT_TRUE(actions->calls("tags").empty());
+  EXPECT_EQ(shutdowns, 0);
+}
+
+TEST_F(HandlersTest, RebalanceWithoutCheckpointOnlyNotifies) {
+  auto marker = dir.file("ran");
+  auto h = make("touch " + marker + "\n");
+  Event e{EventKind::rebalance, "", "2026-11-27T09:59:00Z", {}};
+  h.rebalance(e, detect(e));
+  EXPECT_FALSE(std::ifstream(marker).good());
+  EXPECT_EQ(actions->calls("publish").size(), 1u);
+}
+
+TEST_F(HandlersTest, TtlWarningLogsAndWalls) {
+  auto h = make();
+  wall_now = *util::parse_rfc3339("2026-11-27T17:56:00Z");
+  h.ttl_warning(Event{EventKind::ttl_warning, "", "2026-11-27T18:00:00Z", util::parse_rfc3339("2026-11-27T18:00:00Z")});
+  ASSERT_EQ(walls.size(), 1u);
+  EXPECT_NE(walls[0].find("i-0abc"), std::string::npos);
+  EXPECT_NE(walls[0].find("2026-11-27T18:00:00Z"), std::string::npos);
+  EXPECT_EQ((*captured.first("ttl_warning"))["seconds_left"], 240);
+}
+
+TEST_F(HandlersTest, TtlDeadlineTerminatesItself) {
+  auto h = make();
+  EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  EXPECT_EQ(actions->calls("terminate").size(), 1u);
+  EXPECT_EQ(shutdowns, 0);
+}
+
+TEST_F(HandlersTest, TtlDeadlineFallsBackToShutdownWhenRefusedForGood) {
+  actions->terminate_error = aws::Error{403, "UnauthorizedOperation", "not allowed", "r-1"};
+  auto h = make();
+  EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  EXPECT_EQ(shutdowns, 1);
+}
+
+TEST_F(HandlersTest, TtlDeadlineRetriesLaterOnATransientError) {
+  actions->terminate_error = aws::Error{503, "ServiceUnavailable", "busy", ""};
+  auto h = make();
+  EXPECT_FALSE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  EXPECT_EQ(shutdowns, 0);
+}
+
+TEST(ShutdownCommand, SplitLikeAShellButNeverRunByOne) {
+  EXPECT_FALSE(make_shutdown_command(""));
+  auto ok = make_shutdown_command("true ignored; rm -rf /nonexistent-spawn-test");
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(ok());  // `true` got the rest as arguments: nothing else ran
+  auto failing = make_shutdown_command("false");
+  ASSERT_TRUE(failing);
+  EXPECT_FALSE(failing());
+}
+
+}  // namespace
+}  // namespace spawn::agent
