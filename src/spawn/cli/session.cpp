@@ -70,15 +70,12 @@ aws::Result<Session> Session::open(const GlobalOptions& options) {
 }
 
 std::shared_ptr<aws::ServiceClient> Session::service(const aws::ServiceInfo& info, const std::string& region) const {
-  std::string r = region.empty() ? m_settings->region() : region;
-  if (info.signing_name == "pricing") r = "us-east-1";  // the Price List API lives there
-  std::string endpoint = m_settings->endpoint(info.service_id, info.endpoint_prefix);
-  if (!region.empty() && region != m_settings->region()) {
-    // Another region: the configured endpoint if any was set explicitly, else that region's default.
-    std::string default_here = fmt::format("https://{}.{}.amazonaws.com", info.endpoint_prefix, m_settings->region());
-    if (endpoint == default_here) endpoint = fmt::format("https://{}.{}.amazonaws.com", info.endpoint_prefix, r);
-  }
-  return std::make_shared<aws::ServiceClient>(info, endpoint, r, m_settings->credentials(), m_transport, m_retrier);
+  const std::string r = region.empty() ? m_settings->region() : region;
+  const std::string endpoint = m_settings->endpoint(info.service_id, info.endpoint_prefix, r);
+  // The Price List API is signed for us-east-1 (its endpoint's region) whatever the launch region.
+  const std::string signing_region = info.signing_name == "pricing" ? "us-east-1" : r;
+  return std::make_shared<aws::ServiceClient>(info, endpoint, signing_region, m_settings->credentials(), m_transport,
+                                              m_retrier);
 }
 
 }  // namespace spawn::cli

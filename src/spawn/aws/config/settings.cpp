@@ -213,7 +213,8 @@ Result<Settings> Settings::load(const Overrides& overrides, const Environment& e
   return s;
 }
 
-std::string Settings::endpoint(std::string_view service_id, std::string_view endpoint_prefix) const {
+std::string Settings::endpoint(std::string_view service_id, std::string_view endpoint_prefix,
+                               std::string_view region) const {
   if (m_cli_endpoint) return *m_cli_endpoint;
   if (!m_ignore_configured_endpoints) {
     if (m_env) {
@@ -223,7 +224,7 @@ std::string Settings::endpoint(std::string_view service_id, std::string_view end
     if (auto it = m_service_endpoints.find(service_key(service_id)); it != m_service_endpoints.end()) return it->second;
     if (m_profile_endpoint) return *m_profile_endpoint;
   }
-  return default_endpoint(service_id, endpoint_prefix, m_region);
+  return default_endpoint(service_id, endpoint_prefix, region.empty() ? std::string_view(m_region) : region);
 }
 
 }  // namespace spawn::aws::config

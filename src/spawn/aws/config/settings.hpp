@@ -60,7 +60,9 @@ class Settings {
   // underscores (AWS_ENDPOINT_URL_EC2); in the services section the key is the id lower-cased
   // the same way ("ec2", "pricing") holding an indented endpoint_url. The values of spawn's own
   // services (EC2, S3, SNS, SSM, IAM, STS, Pricing) are validated by load().
-  std::string endpoint(std::string_view service_id, std::string_view endpoint_prefix) const;
+  // region: the region to build the default for (another region than this one's); empty: this one.
+  std::string endpoint(std::string_view service_id, std::string_view endpoint_prefix,
+                       std::string_view region = {}) const;
 
   // The credentials provider: the SDK default chain behind a cache (auth/default_chain.hpp).
   std::shared_ptr<auth::CredentialsProvider> credentials() const { return m_credentials; }
