@@ -97,9 +97,7 @@ AwsContext::AwsContext(std::string region, aws::config::Environment env,
 std::string AwsContext::endpoint(const aws::ServiceInfo& info, const std::string& region) const {
   const std::string& where = region.empty() ? m_region : region;
   if (!m_settings) return aws::config::default_endpoint(info.service_id, info.endpoint_prefix, where);
-  std::string configured = m_settings->endpoint(info.service_id, info.endpoint_prefix);
-  if (configured != aws::config::default_endpoint(info.service_id, info.endpoint_prefix, m_region)) return configured;
-  return aws::config::default_endpoint(info.service_id, info.endpoint_prefix, where);
+  return m_settings->endpoint(info.service_id, info.endpoint_prefix, where);
 }
 
 bool AwsContext::endpoint_configured(const aws::ServiceInfo& info) const {
