@@ -1,0 +1,11 @@
+#pragma once
+// SHA-256 of bytes, as lowercase hex (OpenSSL). Knows nothing of AWS.
+#include <string>
+#include <string_view>
+
+namespace spawn::util {
+
+// The 64 lowercase hex characters of SHA-256(data).
+std::string sha256_hex(std::string_view data);
+
+}  // namespace spawn::util
