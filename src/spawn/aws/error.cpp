@@ -82,8 +82,15 @@ std::string hint_for(const Error& e) {
   if (e.code == "NetworkError" || e.code == "RequestTimeout")
     return "check your network and the endpoint (--endpoint-url, AWS_ENDPOINT_URL)";
   if (is_throttling(e)) return "AWS is throttling this account; wait a little and try again";
-  if (e.code == "InsufficientInstanceCapacity")
-    return "try another instance type or availability zone, or --spot-fallback for spot";
+  if (e.code == "InsufficientInstanceCapacity" || e.code == "InsufficientCapacity" ||
+      e.code == "UnfulfillableCapacity")
+    return "try another instance type or availability zone (--instance-types A,B,C), or --spot-fallback for spot";
+  if (e.code == "SpotMaxPriceTooLow")
+    return "raise --spot-max-price, or leave it out to pay at most the on-demand price";
+  if (e.code == "MaxSpotInstanceCountExceeded")
+    return "the account's spot limit is reached: ask for a higher spot vCPU quota (Service Quotas), or --spot-fallback";
+  if (e.code == "HibernationUnsupported")
+    return "--on-interruption checkpoint saves work without hibernation";
   return {};
 }
 

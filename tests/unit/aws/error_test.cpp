@@ -28,3 +28,10 @@ TEST(AwsError, ClientErrorsAndCapacityAreNotRetried) {
   EXPECT_TRUE(is_capacity(capacity));
   EXPECT_FALSE(hint_for(capacity).empty());
 }
+
+TEST(AwsError, SpotCapacityErrorsHaveHints) {
+  EXPECT_NE(hint_for({400, "SpotMaxPriceTooLow", "", ""}).find("--spot-max-price"), std::string::npos);
+  EXPECT_NE(hint_for({400, "MaxSpotInstanceCountExceeded", "", ""}).find("quota"), std::string::npos);
+  EXPECT_NE(hint_for({500, "InsufficientCapacity", "", ""}).find("--spot-fallback"), std::string::npos);
+  EXPECT_NE(hint_for({0, "UnfulfillableCapacity", "", ""}).find("--instance-types"), std::string::npos);
+}

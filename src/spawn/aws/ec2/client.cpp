@@ -1,6 +1,7 @@
 #include "spawn/aws/ec2/client.hpp"
 
 #include "spawn/aws/ec2/requests.hpp"
+#include "spawn/util/time.hpp"
 #include "spawn/util/url.hpp"
 
 namespace spawn::aws::ec2 {
@@ -84,6 +85,57 @@ Result<std::vector<InstanceTypeInfo>> Client::describe_instance_types(const std:
     auto page = parse_describe_instance_types(*body);
     if (!page) return unexpected(page.error());
     for (auto& t : page->first) all.push_back(std::move(t));
+    if (page->second == token) break;
+    token = page->second;
+  } while (!token.empty());
+  return all;
+}
+
+Result<std::vector<ImageInfo>> Client::describe_images(const std::vector<std::string>& image_ids) const {
+  Params p;
+  append_list(p, "ImageId", image_ids);
+  auto body = call("DescribeImages", p);
+  if (!body) return unexpected(body.error());
+  return parse_describe_images(*body);
+}
+
+Result<LaunchTemplate> Client::create_launch_template(const LaunchTemplateInput& input) const {
+  auto body = call("CreateLaunchTemplate", create_launch_template_params(input));
+  if (!body) {
+    if (input.dry_run && body.error().code == "DryRunOperation") return LaunchTemplate{};
+    return unexpected(body.error());
+  }
+  return parse_create_launch_template(*body);
+}
+
+Result<void> Client::delete_launch_template(const std::string& launch_template_id) const {
+  auto body = call("DeleteLaunchTemplate", {{"LaunchTemplateId", launch_template_id}});
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
+Result<CreateFleetResult> Client::create_fleet(const CreateFleetInput& input) const {
+  auto body = call("CreateFleet", create_fleet_params(input));
+  if (!body) {
+    if (input.dry_run && body.error().code == "DryRunOperation") return CreateFleetResult{};
+    return unexpected(body.error());
+  }
+  return parse_create_fleet(*body);
+}
+
+Result<std::vector<SpotPrice>> Client::describe_current_spot_prices(const std::vector<std::string>& types,
+                                                                    const std::optional<std::string>& availability_zone) const {
+  // StartTime now: EC2 answers with the price in effect at that moment for each pool.
+  const std::string now = util::format_rfc3339(std::chrono::system_clock::now());
+  std::vector<SpotPrice> all;
+  std::string token;
+  do {
+    auto body = call("DescribeSpotPriceHistory",
+                     describe_spot_price_history_params(types, k_linux_product, now, availability_zone, token));
+    if (!body) return unexpected(body.error());
+    auto page = parse_describe_spot_price_history(*body);
+    if (!page) return unexpected(page.error());
+    all.insert(all.end(), page->first.begin(), page->first.end());
     if (page->second == token) break;
     token = page->second;
   } while (!token.empty());

@@ -2,7 +2,10 @@
 // EC2 over the query protocol (POST form, API version 2016-11-15, XML replies).
 #include <memory>
 
+#include "spawn/aws/ec2/fleet.hpp"
+#include "spawn/aws/ec2/images.hpp"
 #include "spawn/aws/ec2/parsers.hpp"
+#include "spawn/aws/ec2/spot_prices.hpp"
 #include "spawn/aws/ec2/types.hpp"
 #include "spawn/aws/service_client.hpp"
 
@@ -26,6 +29,17 @@ class Client {
   Result<std::vector<StateChange>> terminate_instances(const std::vector<std::string>& ids) const;
   Result<void> create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const;
   Result<std::vector<InstanceTypeInfo>> describe_instance_types(const std::vector<std::string>& types) const;
+  Result<std::vector<ImageInfo>> describe_images(const std::vector<std::string>& image_ids) const;
+
+  // CreateLaunchTemplate. With dry_run, EC2's DryRunOperation answer is success (an empty template).
+  Result<LaunchTemplate> create_launch_template(const LaunchTemplateInput& input) const;
+  Result<void> delete_launch_template(const std::string& launch_template_id) const;
+  // CreateFleet (instant). The reply's Errors are data, not an error: partial fulfilment is
+  // normal. With dry_run, DryRunOperation is success (an empty result).
+  Result<CreateFleetResult> create_fleet(const CreateFleetInput& input) const;
+  // The prices in effect now for the types (every page), Linux/UNIX, optionally one AZ.
+  Result<std::vector<SpotPrice>> describe_current_spot_prices(const std::vector<std::string>& types,
+                                                              const std::optional<std::string>& availability_zone = {}) const;
 
   const ServiceClient& service() const { return *m_service; }
 

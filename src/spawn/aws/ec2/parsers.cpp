@@ -4,15 +4,13 @@
 #include <cstdlib>
 #include <pugixml.hpp>
 
+#include "spawn/aws/ec2/xml_reply.hpp"
+
 namespace spawn::aws::ec2 {
 namespace {
 
 Result<pugi::xml_node> load(pugi::xml_document& doc, std::string_view xml, const char* root_name) {
-  if (!doc.load_buffer(xml.data(), xml.size()))
-    return unexpected(local_error("InvalidReply", std::string("EC2 sent a reply that is not XML (expected ") + root_name + ")"));
-  pugi::xml_node root = doc.child(root_name);
-  if (!root) return unexpected(local_error("InvalidReply", std::string("EC2 sent an unexpected reply (expected ") + root_name + ")"));
-  return root;
+  return reply_root(doc, xml, root_name);
 }
 
 Instance parse_instance(const pugi::xml_node& n) {
