@@ -17,16 +17,34 @@ Examples:
   spawn launch --instance-type m7i.large --name build-box
   spawn launch --instance-type c7i.large --count 8 --job-array-name render --wait
   spawn launch --instance-type t3.micro --user-data @setup.sh --tag team=ml --output json
-  spawn launch --instance-type m7i.large --dry-run          # check permissions, launch nothing)";
+  spawn launch --instance-type m7i.large --dry-run          # check permissions, launch nothing
+  spawn launch --instance-type m7i.large --spot --spot-max-price 0.05 --spot-fallback
+  spawn launch --instance-types m7i.large,m6i.large,m5.large --spot --count 8 --job-array-name sim
+  spawn launch --instance-type c7i.large --count 8 --spot --spot-count 6   # 6 spot + 2 on-demand
+  spawn launch --instance-type m7i.large --spot --on-interruption checkpoint --checkpoint-script ./save.sh
+  spawn launch --instance-type m7i.large --spot --on-interruption hibernate
+
+Spot:
+  A spot instance costs much less but EC2 can take it back with two minutes' notice; spored on
+  the instance then does what --on-interruption says. checkpoint runs --checkpoint-script (a local
+  file is embedded in the user-data; s3:// and https:// are fetched on the instance). hibernate:
+  EC2 saves the instance's memory to its encrypted root volume and stops it, and resumes it when
+  capacity returns; the instance keeps its memory and spawn does not power it off (you pay for its
+  volumes until you terminate it). Several types, several subnets or --spot-count launch through
+  one EC2 Fleet; job-array indices go to spot instances first, then on-demand ones.)";
 
 class LaunchCommand final : public Command {
  public:
   explicit LaunchCommand(CLI::App& parent) : Command(parent, "launch", "Launch EC2 instances") {
     m_app->footer(k_examples);
     m_app->add_option("--instance-type,-t", m_options.instance_type, "EC2 instance type, e.g. m7i.large");
+    m_app->add_option("--instance-types", m_instance_types,
+                      "several types for better availability, comma-separated (with or without --instance-type)");
     m_app->add_option("--ami", m_ami, "AMI id (default: the latest Amazon Linux 2023 for the type's architecture)");
     m_app->add_option("--key-name", m_key_name, "EC2 key pair for SSH");
-    m_app->add_option("--subnet-id", m_subnet_id, "subnet to launch into (default: the default VPC's)");
+    m_app->add_option("--subnet-id", m_options.subnet_ids,
+                      "subnet to launch into (default: the default VPC's); several, comma-separated, for a fleet")
+        ->delimiter(',');
     m_app->add_option("--security-group-ids", m_options.security_group_ids, "security groups (comma-separated)")->delimiter(',');
     m_app->add_option("--user-data", m_user_data, "script for cloud-init: text, or @FILE");
     m_app->add_option("--name", m_name, "Name tag (job arrays: NAME-INDEX)");
@@ -36,26 +54,44 @@ class LaunchCommand final : public Command {
     m_app->add_option("--iam-instance-profile", m_profile, "instance profile name or ARN");
     m_app->add_flag("--dry-run", m_options.dry_run, "ask EC2 whether the launch would be allowed; launch nothing");
     m_app->add_flag("--wait", m_options.wait, "wait until every instance is running");
+    m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
+    m_app->add_option("--spot-max-price", m_max_price,
+                      "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
+    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "launch on demand when spot capacity is unavailable");
+    m_app->add_option("--spot-allocation-strategy", m_strategy,
+                      "price-capacity-optimized (default, what AWS recommends), capacity-optimized, lowest-price, "
+                      "diversified");
+    m_app->add_option("--spot-count", m_spot_count, "in a job array: N spot instances, the rest on demand");
+    m_app->add_option("--on-interruption", m_on_interruption,
+                      "checkpoint | hibernate | terminate (default terminate); hibernate keeps the instance's memory and "
+                      "spawn does not power it off");
+    m_app->add_option("--checkpoint-script", m_checkpoint_script,
+                      "run on interruption: a local file (embedded), s3://bucket/key or https://...");
   }
 
   int run() override {
     m_options.ami = m_ami;
     m_options.key_name = m_key_name;
-    m_options.subnet_id = m_subnet_id;
+    m_options.instance_types = model::split_instance_types(m_instance_types);
     m_options.name = m_name;
     m_options.job_array_name = m_job_array_name;
     m_options.iam_instance_profile = m_profile;
     for (const auto& t : m_tags) {
       auto kv = model::parse_tag(t);
-      if (!kv) return usage(kv.error().message);
+      if (!kv) return usage(kv.error());
       m_options.tags[kv->first] = kv->second;
     }
     if (m_user_data) {
       auto text = model::read_user_data(*m_user_data);
-      if (!text) return usage(text.error().message);
+      if (!text) return usage(text.error());
       m_options.user_data = *text;
     }
-    if (auto ok = model::validate(m_options); !ok) return usage(ok.error().message);
+    if (auto spot = read_spot_flags(); !spot) return usage(spot.error());
+    if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
+    // Everything decided before the first request: a user-data over 16 KB is bad usage too.
+    // The agent install step comes from launcher/agent_install once spored ships.
+    auto prepared = launcher::prepare_launch(m_options, {}, launcher::new_launch_ids());
+    if (!prepared) return usage(prepared.error());
 
     auto session = Session::open(m_global);
     if (!session) {
@@ -63,10 +99,13 @@ class LaunchCommand final : public Command {
       return k_exit_failure;
     }
     const bool quiet = m_global.output == OutputFormat::json;
-    launcher::Launcher launcher(session->ec2(), session->ssm(), [quiet](const std::string& line) {
-      if (!quiet) fmt::print(stderr, "{}\n", line);
-    });
-    auto result = launcher.launch(m_options);
+    launcher::Launcher launcher(
+        session->ec2(), session->ssm(),
+        [quiet](const std::string& line) {
+          if (!quiet) fmt::print(stderr, "{}\n", line);
+        },
+        [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+    auto result = launcher.launch(m_options, *prepared);
     if (!result) {
       print_error(result.error());
       return k_exit_failure;
@@ -100,9 +139,41 @@ class LaunchCommand final : public Command {
   }
 
  private:
-  int usage(const std::string& message) {
-    print_usage_error(message, "launch");
+  int usage(const model::UsageError& error) {
+    if (error.hint.empty()) {
+      print_usage_error(error.message, "launch");
+    } else {
+      print_failure(error.message);
+      fmt::print(stderr, "spawn: hint: {}\n", error.hint);
+    }
     return k_exit_usage;
+  }
+
+  // The spot flags given as text, parsed into m_options.spot (cross-flag rules: model::validate).
+  expected<void, model::UsageError> read_spot_flags() {
+    model::SpotOptions& spot = m_options.spot;
+    if (m_max_price) {
+      auto price = model::parse_spot_max_price(*m_max_price);
+      if (!price) return unexpected(price.error());
+      spot.max_price = *price;
+    }
+    if (m_strategy) {
+      auto strategy = model::parse_allocation_strategy(*m_strategy);
+      if (!strategy) return unexpected(strategy.error());
+      spot.allocation_strategy = *strategy;
+    }
+    spot.spot_count = m_spot_count;
+    if (m_on_interruption) {
+      auto action = model::parse_on_interruption(*m_on_interruption);
+      if (!action) return unexpected(action.error());
+      spot.on_interruption = *action;
+    }
+    if (m_checkpoint_script) {
+      auto script = model::read_checkpoint_script(*m_checkpoint_script);
+      if (!script) return unexpected(script.error());
+      spot.checkpoint_script = *script;
+    }
+    return {};
   }
 
   void print_result(const launcher::LaunchResult& r) const {
@@ -118,24 +189,46 @@ class LaunchCommand final : public Command {
                              {"name", li.name}});
       }
       nlohmann::json out{{"instances", instances},
-                         {"job_array_id", r.job_array_id.empty() ? nlohmann::json() : nlohmann::json(r.job_array_id)}};
+                         {"job_array_id", r.job_array_id.empty() ? nlohmann::json() : nlohmann::json(r.job_array_id)},
+                         {"fallback", r.fallback}};
       fmt::print("{}\n", out.dump(2));
       return;
     }
     std::vector<std::vector<std::string>> rows;
+    size_t spot = 0, fell_back = 0;
     for (const auto& li : r.instances) {
-      rows.push_back({li.instance.instance_id, li.name, li.instance.instance_type, li.instance.availability_zone,
-                      li.instance.lifecycle, li.instance.state,
-                      li.job_array_index ? std::to_string(*li.job_array_index) : "-"});
+      std::vector<std::string> row{li.instance.instance_id, li.name.empty() ? "-" : li.name, li.instance.instance_type,
+                                   li.instance.availability_zone, li.instance.lifecycle};
+      if (r.spot) row.push_back(max_price_cell(r, li));
+      row.push_back(li.instance.state);
+      row.push_back(li.job_array_index ? std::to_string(*li.job_array_index) : "-");
+      rows.push_back(std::move(row));
+      if (li.instance.spot()) ++spot;
+      if (li.fell_back) ++fell_back;
     }
-    fmt::print("Launched {} instance{}{}\n", r.instances.size(), r.instances.size() == 1 ? "" : "s",
-               r.job_array_id.empty() ? "" : " as job array " + r.job_array_id);
-    fmt::print("{}", render_table({"ID", "NAME", "TYPE", "AZ", "LIFECYCLE", "STATE", "INDEX"}, rows));
+    std::string split;
+    if (r.spot)
+      split = fmt::format(": {} spot, {} on-demand{}", spot, r.instances.size() - spot,
+                          fell_back ? fmt::format(" ({} in place of missing spot capacity)", fell_back) : "");
+    fmt::print("Launched {} instance{}{}{}\n", r.instances.size(), r.instances.size() == 1 ? "" : "s",
+               r.job_array_id.empty() ? "" : " as job array " + r.job_array_id, split);
+    std::vector<std::string> header{"ID", "NAME", "TYPE", "AZ", "LIFECYCLE"};
+    if (r.spot) header.push_back("MAX PRICE");
+    header.insert(header.end(), {"STATE", "INDEX"});
+    fmt::print("{}", render_table(header, rows));
+  }
+
+  // Spot: the max price per hour, or "on-demand price" (EC2's default cap); "-" on demand.
+  static std::string max_price_cell(const launcher::LaunchResult& r, const launcher::LaunchedInstance& li) {
+    if (!li.instance.spot()) return "-";
+    return r.spot_max_price == "on-demand" ? "on-demand price" : "$" + r.spot_max_price + "/h";
   }
 
   model::LaunchOptions m_options;
-  std::optional<std::string> m_ami, m_key_name, m_subnet_id, m_user_data, m_name, m_job_array_name, m_profile;
-  std::vector<std::string> m_tags;
+  std::optional<std::string> m_ami, m_key_name, m_user_data, m_name, m_job_array_name, m_profile;
+  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script;
+  std::optional<int> m_spot_count;
+  std::vector<std::string> m_tags, m_instance_types;
 };
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <future>
 #include <thread>
 
+#include "spawn/launcher/fleet_launch.hpp"
+#include "spawn/launcher/hibernation.hpp"
+#include "spawn/launcher/run_launch.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/encoding.hpp"
 
@@ -17,119 +19,199 @@ aws::ec2::Tags base_tags() {
   return {{tag::k_managed, "true"}, {tag::k_created_by, "spawn"}, {tag::k_version, SPAWN_VERSION}};
 }
 
-Launcher::Launcher(aws::ec2::Client ec2, aws::ssm::Client ssm, Notify notify)
-    : m_ec2(std::move(ec2)), m_ssm(std::move(ssm)), m_notify(std::move(notify)) {
+aws::Result<std::string> common_architecture(const std::vector<aws::ec2::InstanceTypeInfo>& infos,
+                                             const std::vector<std::string>& types, bool spot) {
+  std::vector<std::string> shared = {"x86_64", "arm64"};
+  for (const auto& type : types) {
+    auto info = std::find_if(infos.begin(), infos.end(), [&](const auto& i) { return i.instance_type == type; });
+    if (info == infos.end())
+      return unexpected(aws::local_error("InvalidInstanceType", "EC2 does not know the instance type " + type));
+    if (spot && std::find(info->usage_classes.begin(), info->usage_classes.end(), "spot") == info->usage_classes.end())
+      return unexpected(aws::local_error("Unsupported", type + " cannot run as spot in this region; drop --spot or pick another type"));
+    std::erase_if(shared, [&](const std::string& a) {
+      return std::find(info->architectures.begin(), info->architectures.end(), a) == info->architectures.end();
+    });
+    if (shared.empty()) {
+      return unexpected(aws::local_error(
+          "UnsupportedArchitecture",
+          types.size() == 1 ? type + " has no x86_64 or arm64 architecture; pass --ami"
+                            : fmt::format("{} share no architecture (one launch uses one AMI); pick types of one "
+                                          "architecture, e.g. all Intel/AMD or all Graviton",
+                                          fmt::join(types, ", "))));
+    }
+  }
+  return shared.front();
+}
+
+Launcher::Launcher(aws::ec2::Client ec2, aws::ssm::Client ssm, Notify notify, Notify warn)
+    : m_ec2(std::move(ec2)), m_ssm(std::move(ssm)), m_notify(std::move(notify)), m_warn(std::move(warn)) {
   if (!m_notify) m_notify = [](const std::string&) {};
+  if (!m_warn) m_warn = m_notify;
 }
 
 aws::Result<std::string> Launcher::default_ami(const std::string& instance_type) {
   auto types = m_ec2.describe_instance_types({instance_type});
   if (!types) return unexpected(types.error());
-  if (types->empty())
-    return unexpected(aws::local_error("InvalidInstanceType", "EC2 does not know the instance type " + instance_type));
-  const auto& archs = types->front().architectures;
-  std::string arch = std::find(archs.begin(), archs.end(), "x86_64") != archs.end() ? "x86_64"
-                     : std::find(archs.begin(), archs.end(), "arm64") != archs.end() ? "arm64"
-                                                                                      : "";
-  if (arch.empty())
-    return unexpected(aws::local_error("UnsupportedArchitecture", instance_type + " has no x86_64 or arm64 architecture; pass --ami"));
-  return m_ssm.get_parameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + arch);
-}
-
-aws::Error Launcher::roll_back(const std::vector<std::string>& ids, aws::Error cause) {
-  if (ids.empty()) return cause;
-  m_notify(fmt::format("Rolling back: terminating the {} instance(s) already launched", ids.size()));
-  auto terminated = m_ec2.terminate_instances(ids);
-  if (!terminated) {
-    cause.message += fmt::format("; rolling back failed too ({}), terminate these by hand: {}",
-                                 terminated.error().describe(), fmt::join(ids, " "));
-  }
-  return cause;
+  auto arch = common_architecture(*types, {instance_type}, false);
+  if (!arch) return unexpected(arch.error());
+  return m_ssm.get_parameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + *arch);
 }
 
 aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o) {
+  auto prepared = prepare_launch(o, {}, new_launch_ids());
+  if (!prepared) return unexpected(aws::local_error("InvalidParameterValue", prepared.error().message));
+  return launch(o, *prepared);
+}
+
+aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const PreparedLaunch& p) {
+  const LaunchContext ctx = context();
+  const LaunchPlan& plan = p.plan;
   LaunchResult result;
   result.dry_run = o.dry_run;
+  result.spot = o.spot.enabled;
+  result.spot_max_price = o.spot.max_price_tag();
+  const bool hibernate = o.spot.enabled && o.spot.interruption() == model::OnInterruption::hibernate;
 
+  // What EC2 says of the types: needed for the default AMI, and for spot (can the types be
+  // spot, do several share an architecture, can the type hibernate).
+  std::vector<aws::ec2::InstanceTypeInfo> infos;
+  std::string arch;
+  if (!o.ami || o.spot.enabled || plan.instance_types.size() > 1) {
+    auto described = m_ec2.describe_instance_types(plan.instance_types);
+    if (!described) return unexpected(described.error());
+    infos = std::move(*described);
+    auto common = common_architecture(infos, plan.instance_types, plan.spot());
+    if (!common) return unexpected(common.error());
+    arch = *common;
+  }
   std::string ami;
   if (o.ami) {
     ami = *o.ami;
   } else {
-    auto found = default_ami(o.instance_type);
+    auto found = m_ssm.get_parameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + arch);
     if (!found) return unexpected(found.error());
     ami = *found;
     m_notify(fmt::format("Using the latest Amazon Linux 2023 AMI {}", ami));
   }
+  std::optional<HibernationRoot> hibernation;
+  if (hibernate) {
+    auto images = m_ec2.describe_images({ami});
+    if (!images) return unexpected(images.error());
+    if (images->empty()) return unexpected(aws::local_error("InvalidAMIID.NotFound", "EC2 does not know the AMI " + ami));
+    auto root = hibernation_root(infos.front(), images->front());
+    if (!root) return unexpected(root.error());
+    hibernation = *root;
+  }
 
   aws::ec2::Tags tags = base_tags();
   for (const auto& [k, v] : o.tags) tags[k] = v;
+  tags[tag::k_launch_id] = p.ids.launch_id;
+  for (const auto& [k, v] : launch_spot_tags(o.spot)) tags[k] = v;
   const bool array = o.job_array();
-  std::string array_name;
+  result.job_array_id = p.job_array_id;
   if (array) {
-    result.job_array_id = "ja-" + util::random_hex(8);
-    array_name = o.job_array_name.value_or(o.name.value_or(result.job_array_id));
-    tags[tag::k_job_array_id] = result.job_array_id;
-    tags[tag::k_job_array_name] = array_name;
+    tags[tag::k_job_array_id] = p.job_array_id;
+    tags[tag::k_job_array_name] = p.job_array_name;
     tags[tag::k_job_array_size] = std::to_string(o.count);
   } else if (o.name) {
     tags[tag::k_name] = *o.name;
   }
 
-  aws::ec2::RunInstancesInput in;
-  in.image_id = ami;
-  in.instance_type = o.instance_type;
-  in.count = o.count;
-  in.client_token = util::random_uuid();  // the same on every retry of this call
-  in.key_name = o.key_name;
-  in.subnet_id = o.subnet_id;
-  in.security_group_ids = o.security_group_ids;
-  if (o.user_data) in.user_data_base64 = util::base64_encode(*o.user_data);
-  in.iam_instance_profile = o.iam_instance_profile;
-  in.tags = tags;
-  in.dry_run = o.dry_run;
-
-  auto reservation = m_ec2.run_instances(in);
-  if (!reservation) return unexpected(reservation.error());
-  if (o.dry_run) return result;
-  result.reservation_id = reservation->reservation_id;
+  // Each route gives the instances in index order, with what each member must be tagged with
+  // beyond the launch's own tags.
+  std::vector<Instance> instances;
+  std::vector<bool> fell_back;
+  std::vector<aws::ec2::Tags> own;
+  if (plan.route == Route::run_instances) {
+    RunLaunchInput in;
+    in.request.image_id = ami;
+    in.request.instance_type = plan.instance_types.front();
+    in.request.count = o.count;
+    in.request.key_name = o.key_name;
+    if (!o.subnet_ids.empty()) in.request.subnet_id = o.subnet_ids.front();
+    in.request.security_group_ids = o.security_group_ids;
+    in.request.iam_instance_profile = o.iam_instance_profile;
+    in.request.tags = tags;
+    in.request.dry_run = o.dry_run;
+    if (hibernation) {
+      in.request.hibernation = true;
+      in.request.root_volume_gib = hibernation->size_gib;
+      in.request.root_device_name = hibernation->device_name;
+    }
+    in.spot = o.spot;
+    in.user_data = p.user_data;
+    in.spot_user_data = p.spot_user_data;
+    in.on_demand_user_data = p.on_demand_user_data;
+    in.launch_id = p.ids.launch_id;
+    auto outcome = run_launch(ctx, in);
+    if (!outcome) return unexpected(outcome.error());
+    if (o.dry_run) return result;
+    result.reservation_id = outcome->reservation.reservation_id;
+    result.fallback = outcome->fell_back;
+    // The market tags went with the launch call (run_launch); kept here for the result.
+    aws::ec2::Tags market_tags;
+    if (o.spot.enabled) market_tags = member_spot_tags(!outcome->fell_back, outcome->fell_back);
+    for (auto& i : outcome->reservation.instances) {
+      for (const auto& [k, v] : market_tags) i.tags[k] = v;
+      instances.push_back(std::move(i));
+      fell_back.push_back(outcome->fell_back);
+      own.emplace_back();
+    }
+  } else {
+    FleetLaunchInput in;
+    in.launch_template.image_id = ami;
+    in.launch_template.key_name = o.key_name;
+    in.launch_template.security_group_ids = o.security_group_ids;
+    in.launch_template.iam_instance_profile = o.iam_instance_profile;
+    const auto& user_data = o.spot.enabled ? p.fleet_user_data : p.user_data;
+    if (user_data) in.launch_template.user_data_base64 = util::base64_encode(*user_data);
+    in.launch_template.instance_tags = tags;
+    in.launch_template.template_tags = base_tags();
+    in.launch_template.template_tags[tag::k_launch_id] = p.ids.launch_id;
+    in.overrides = fleet_overrides(o, plan.spot());
+    in.fallback_overrides = fleet_overrides(o, false);
+    in.spot_count = plan.spot_count;
+    in.on_demand_count = plan.on_demand_count;
+    in.allocation_strategy = std::string(model::to_string(o.spot.strategy()));
+    in.fallback = o.spot.fallback;
+    in.dry_run = o.dry_run;
+    in.type_order = plan.instance_types;
+    in.launch_id = p.ids.launch_id;
+    auto outcome = fleet_launch(ctx, in);
+    if (!outcome) return unexpected(outcome.error());
+    if (o.dry_run) return result;
+    result.fallback = outcome->fell_back;
+    for (size_t i = 0; i < outcome->members.size(); ++i) {
+      const Member& m = outcome->members[i];
+      instances.push_back(outcome->instances[i]);
+      fell_back.push_back(m.fell_back);
+      own.push_back(o.spot.enabled ? member_spot_tags(m.spot, m.fell_back) : aws::ec2::Tags{});
+    }
+  }
 
   std::vector<std::string> ids;
-  for (const auto& i : reservation->instances) ids.push_back(i.instance_id);
-  if (reservation->instances.size() != static_cast<size_t>(o.count)) {
-    return unexpected(roll_back(ids, aws::local_error("PartialLaunch",
-        fmt::format("EC2 launched {} of the {} instances asked for", reservation->instances.size(), o.count))));
-  }
-
-  // Array members get their index and name; one CreateTags per member (the values differ),
-  // a few at a time.
-  if (array) {
-    const std::string base_name = o.name.value_or(array_name);
-    std::vector<std::future<aws::Result<void>>> pending;
-    std::optional<aws::Error> failure;
-    for (size_t i = 0; i < reservation->instances.size(); ++i) {
-      auto& inst = reservation->instances[i];
-      aws::ec2::Tags own{{tag::k_job_array_index, std::to_string(i)}, {tag::k_name, fmt::format("{}-{}", base_name, i)}};
-      for (const auto& [k, v] : own) inst.tags[k] = v;
-      pending.push_back(std::async(std::launch::async, [this, id = inst.instance_id, own] {
-        return m_ec2.create_tags({id}, own);
-      }));
-      if (pending.size() >= 8 || i + 1 == reservation->instances.size()) {
-        for (auto& f : pending) {
-          auto r = f.get();
-          if (!r && !failure) failure = r.error();
-        }
-        pending.clear();
-      }
+  for (const auto& i : instances) ids.push_back(i.instance_id);
+  const std::string base_name = array ? o.name.value_or(p.job_array_name) : std::string();
+  std::vector<std::pair<std::string, aws::ec2::Tags>> member_tags;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (array) {
+      own[i][tag::k_job_array_index] = std::to_string(i);
+      own[i][tag::k_name] = fmt::format("{}-{}", base_name, i);
     }
-    if (failure) return unexpected(roll_back(ids, *failure));
+    member_tags.emplace_back(instances[i].instance_id, own[i]);
   }
+  // Array members get their index and name, fleet members their market; one CreateTags per
+  // member (the values differ), a few at a time.
+  if (auto tagged = tag_each(ctx, member_tags); !tagged) return unexpected(roll_back(ctx, ids, tagged.error()));
 
-  for (size_t i = 0; i < reservation->instances.size(); ++i) {
+  for (size_t i = 0; i < instances.size(); ++i) {
     LaunchedInstance li;
-    li.instance = reservation->instances[i];
-    if (array) li.job_array_index = static_cast<int>(i);
-    li.name = li.instance.tags.count(tag::k_name) ? li.instance.tags.at(tag::k_name) : tags[tag::k_name];
+    li.instance = std::move(instances[i]);
+    for (const auto& [k, v] : own[i]) li.instance.tags[k] = v;
     for (const auto& [k, v] : tags) li.instance.tags.emplace(k, v);
+    if (array) li.job_array_index = static_cast<int>(i);
+    li.name = li.instance.tags.count(tag::k_name) ? li.instance.tags.at(tag::k_name) : "";
+    li.fell_back = fell_back[i];
     result.instances.push_back(std::move(li));
   }
   return result;

@@ -1,6 +1,7 @@
 #include "spawn/model/launch_options.hpp"
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -17,7 +18,52 @@ bool valid_resource_id(std::string_view id, std::string_view prefix) {
   return true;
 }
 
+// The rules of the spot flags (issue 3): which need --spot, which exclude each other.
+expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_count) {
+  const SpotOptions& s = o.spot;
+  if (!s.enabled) {
+    const char* flag = s.max_price             ? "--spot-max-price"
+                       : s.fallback            ? "--spot-fallback"
+                       : s.allocation_strategy ? "--spot-allocation-strategy"
+                       : s.spot_count          ? "--spot-count"
+                       : s.on_interruption     ? "--on-interruption"
+                       : s.checkpoint_script   ? "--checkpoint-script"
+                                               : nullptr;
+    if (flag) return unexpected(UsageError{std::string(flag) + " needs --spot"});
+    return {};
+  }
+  if (s.spot_count && (*s.spot_count < 1 || *s.spot_count > o.count))
+    return unexpected(UsageError{"--spot-count: expected 1 to " + std::to_string(o.count) + " (the --count), got " +
+                                 std::to_string(*s.spot_count)});
+  const OnInterruption action = s.interruption();
+  if (action == OnInterruption::checkpoint && !s.checkpoint_script)
+    return unexpected(UsageError{"--on-interruption checkpoint needs --checkpoint-script PATH|URL"});
+  if (s.checkpoint_script && action != OnInterruption::checkpoint)
+    return unexpected(UsageError{"--checkpoint-script runs only with --on-interruption checkpoint (the action is " +
+                                 std::string(to_string(action)) + ")"});
+  if (action == OnInterruption::hibernate) {
+    if (type_count > 1)
+      return unexpected(UsageError{"--on-interruption hibernate: not with several instance types (an EC2 Fleet cannot "
+                                   "hibernate); give one --instance-type"});
+    if (s.spot_count && *s.spot_count < o.count)
+      return unexpected(UsageError{"--on-interruption hibernate: not with --spot-count (a mixed array is an EC2 Fleet, "
+                                   "which cannot hibernate)"});
+    if (o.subnet_ids.size() > 1)
+      return unexpected(UsageError{"--on-interruption hibernate: give one --subnet-id (several make an EC2 Fleet, "
+                                   "which cannot hibernate)"});
+  }
+  return {};
+}
+
 }  // namespace
+
+std::vector<std::string> LaunchOptions::all_instance_types() const {
+  std::vector<std::string> out;
+  if (!instance_type.empty()) out.push_back(instance_type);
+  for (const auto& t : instance_types)
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  return out;
+}
 
 expected<std::pair<std::string, std::string>, UsageError> parse_tag(std::string_view text) {
   auto eq = text.find('=');
@@ -50,15 +96,31 @@ expected<std::string, UsageError> read_user_data(std::string_view arg) {
 
 expected<void, UsageError> validate(const LaunchOptions& o) {
   static const std::regex k_type(R"([a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9-]+)");
-  if (o.instance_type.empty()) return unexpected(UsageError{"--instance-type is required (e.g. --instance-type m7i.large)"});
-  if (!std::regex_match(o.instance_type, k_type))
+  if (o.instance_type.empty() && o.instance_types.empty())
+    return unexpected(UsageError{"--instance-type is required (e.g. --instance-type m7i.large, or --instance-types A,B)"});
+  if (!o.instance_type.empty() && !std::regex_match(o.instance_type, k_type))
     return unexpected(UsageError{"--instance-type: expected a type like m7i.large, got '" + o.instance_type + "'"});
+  for (size_t i = 0; i < o.instance_types.size(); ++i) {
+    const std::string& t = o.instance_types[i];
+    if (t.empty()) return unexpected(UsageError{"--instance-types: an empty entry; expected types like m7i.large,m6i.large"});
+    if (!std::regex_match(t, k_type))
+      return unexpected(UsageError{"--instance-types: expected types like m7i.large,m6i.large, got '" + t + "'"});
+    if (std::find(o.instance_types.begin(), o.instance_types.begin() + static_cast<long>(i), t) !=
+        o.instance_types.begin() + static_cast<long>(i))
+      return unexpected(UsageError{"--instance-types: " + t + " is listed twice"});
+  }
   if (o.count < 1) return unexpected(UsageError{"--count: expected a positive integer, got " + std::to_string(o.count)});
   if (o.count > 10000) return unexpected(UsageError{"--count: at most 10000 instances in one launch"});
   if (o.ami && !valid_resource_id(*o.ami, "ami-"))
     return unexpected(UsageError{"--ami: expected an AMI id like ami-0abcdef1234567890, got '" + *o.ami + "'"});
-  if (o.subnet_id && !valid_resource_id(*o.subnet_id, "subnet-"))
-    return unexpected(UsageError{"--subnet-id: expected an id like subnet-0abc1234, got '" + *o.subnet_id + "'"});
+  for (size_t i = 0; i < o.subnet_ids.size(); ++i) {
+    const std::string& subnet = o.subnet_ids[i];
+    if (!valid_resource_id(subnet, "subnet-"))
+      return unexpected(UsageError{"--subnet-id: expected ids like subnet-0abc1234, got '" + subnet + "'"});
+    if (std::find(o.subnet_ids.begin(), o.subnet_ids.begin() + static_cast<long>(i), subnet) !=
+        o.subnet_ids.begin() + static_cast<long>(i))
+      return unexpected(UsageError{"--subnet-id: " + subnet + " is listed twice"});
+  }
   for (const auto& sg : o.security_group_ids)
     if (!valid_resource_id(sg, "sg-"))
       return unexpected(UsageError{"--security-group-ids: expected ids like sg-0abc1234, got '" + sg + "'"});
@@ -69,7 +131,7 @@ expected<void, UsageError> validate(const LaunchOptions& o) {
   if (o.user_data && o.user_data->size() > k_user_data_limit)
     return unexpected(UsageError{"--user-data: " + std::to_string(o.user_data->size()) +
                                  " bytes is over EC2's 16 KB limit; put the script in S3 and fetch it from a short user-data"});
-  return {};
+  return validate_spot(o, o.all_instance_types().size());
 }
 
 }  // namespace spawn::model

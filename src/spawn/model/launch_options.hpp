@@ -7,15 +7,18 @@
 #include <utility>
 #include <vector>
 
+#include "spawn/model/spot_options.hpp"
+#include "spawn/model/usage_error.hpp"
 #include "spawn/util/expected.hpp"
 
 namespace spawn::model {
 
 struct LaunchOptions {
-  std::string instance_type;
+  std::string instance_type;                // --instance-type (may be empty with --instance-types)
+  std::vector<std::string> instance_types;  // --instance-types A,B,C (split, unchecked until validate)
   std::optional<std::string> ami;
   std::optional<std::string> key_name;
-  std::optional<std::string> subnet_id;
+  std::vector<std::string> subnet_ids;      // --subnet-id, comma-separated: several make an EC2 Fleet
   std::vector<std::string> security_group_ids;
   std::optional<std::string> user_data;  // the text, after reading @file
   std::optional<std::string> name;
@@ -25,14 +28,12 @@ struct LaunchOptions {
   std::optional<std::string> iam_instance_profile;
   bool dry_run = false;
   bool wait = false;
+  SpotOptions spot;
 
+  // Every type asked for: --instance-type first, then --instance-types, each once.
+  std::vector<std::string> all_instance_types() const;
   // A job array: more than one instance, or a name given for one.
   bool job_array() const { return count > 1 || job_array_name.has_value(); }
-};
-
-// A usage problem: the flag and what is expected, for "spawn: error: <message>" and exit 2.
-struct UsageError {
-  std::string message;
 };
 
 // "K=V" -> {K, V}. K must be non-empty, at most 128 characters, and not start with "aws:"

@@ -11,6 +11,8 @@ inline constexpr const char* k_job_array_id = "spawn:job-array-id";
 inline constexpr const char* k_job_array_name = "spawn:job-array-name";
 inline constexpr const char* k_job_array_size = "spawn:job-array-size";
 inline constexpr const char* k_job_array_index = "spawn:job-array-index";
+inline constexpr const char* k_launch_id = "spawn:launch-id";      // one value per `spawn launch`: finds
+                                                                   // what a launch made if its reply was lost
 // Spot launches
 inline constexpr const char* k_spot = "spawn:spot";
 inline constexpr const char* k_spot_max_price = "spawn:spot-max-price";

@@ -1,0 +1,171 @@
+#include "spawn/launcher/fleet_launch.hpp"
+
+#include <fmt/format.h>
+
+#include "spawn/util/encoding.hpp"
+
+namespace spawn::launcher {
+namespace {
+
+using aws::ec2::CreateFleetResult;
+using aws::ec2::FleetError;
+
+// Deletes the launch template when the launch is over, whatever happened. Safe: instances an
+// instant fleet launched do not depend on the template afterwards.
+class TemplateCleanup {
+ public:
+  TemplateCleanup(const LaunchContext& ctx, std::string id) : m_ctx(ctx), m_id(std::move(id)) {}
+  TemplateCleanup(const TemplateCleanup&) = delete;
+  TemplateCleanup& operator=(const TemplateCleanup&) = delete;
+  ~TemplateCleanup() {
+    if (m_id.empty()) return;
+    auto deleted = m_ctx.ec2.delete_launch_template(m_id);
+    if (!deleted)
+      m_ctx.warn(fmt::format("Could not delete the launch template {} ({}); delete it by hand", m_id,
+                             deleted.error().describe()));
+  }
+
+ private:
+  const LaunchContext& m_ctx;
+  std::string m_id;
+};
+
+aws::Error fleet_failure(const FleetTally& main, const std::optional<FleetTally>& fallback, const std::string& request_id,
+                         int total) {
+  std::string report = fmt::format("could not launch {}: ", total == 1 ? std::string("the instance")
+                                                                       : fmt::format("all {} instances", total));
+  std::vector<std::string> parts;
+  std::string code;
+  if (main.spot_wanted > 0) {
+    parts.push_back(describe_part("spot", main.spot_got, main.spot_wanted, main.spot_errors));
+    if (main.spot_missing() > 0 && code.empty()) code = main.spot_code();
+  }
+  if (main.on_demand_wanted > 0) {
+    parts.push_back(describe_part("on-demand", main.on_demand_got, main.on_demand_wanted, main.on_demand_errors));
+    if (main.on_demand_missing() > 0 && code.empty())
+      code = main.on_demand_errors.empty() ? "UnfulfillableCapacity" : main.on_demand_errors.front().code;
+  }
+  if (fallback) {
+    parts.push_back(describe_part("on-demand fallback", fallback->on_demand_got, fallback->on_demand_wanted,
+                                  fallback->on_demand_errors));
+    if (fallback->on_demand_missing() > 0 && !fallback->on_demand_errors.empty()) code = fallback->on_demand_errors.front().code;
+  }
+  report += fmt::format("{}", fmt::join(parts, "; "));
+  return aws::Error{0, code.empty() ? "UnfulfillableCapacity" : code, report, request_id};
+}
+
+void add_members(std::vector<Member>& members, const CreateFleetResult& reply, bool fell_back) {
+  for (const auto& group : reply.instances)
+    for (const auto& id : group.instance_ids)
+      members.push_back({id, group.instance_type, group.lifecycle == "spot", fell_back});
+}
+
+}  // namespace
+
+bool FleetTally::spot_short_of_capacity_only() const {
+  for (const auto& e : spot_errors)
+    if (!aws::is_capacity(aws::Error{0, e.code, e.message, {}})) return false;
+  return true;
+}
+
+std::string FleetTally::spot_code() const {
+  return spot_errors.empty() ? "UnfulfillableCapacity" : spot_errors.front().code;
+}
+
+FleetTally tally_fleet(const CreateFleetResult& reply, int spot_wanted, int on_demand_wanted) {
+  FleetTally t;
+  t.spot_wanted = spot_wanted;
+  t.on_demand_wanted = on_demand_wanted;
+  t.spot_got = static_cast<int>(reply.instance_ids("spot").size());
+  t.on_demand_got = static_cast<int>(reply.instance_ids("on-demand").size());
+  for (const auto& e : reply.errors) (e.lifecycle == "spot" ? t.spot_errors : t.on_demand_errors).push_back(e);
+  return t;
+}
+
+std::string describe_part(std::string_view label, int got, int wanted, const std::vector<FleetError>& errors) {
+  std::string out = fmt::format("{} {} of {}", label, got, wanted);
+  if (got >= wanted) return out;
+  std::vector<std::string> why;
+  for (size_t i = 0; i < errors.size() && i < 3; ++i) {
+    const auto& e = errors[i];
+    std::string pool = e.instance_type.empty() ? "" : e.instance_type;
+    if (!e.subnet_id.empty()) pool += " in " + e.subnet_id;
+    why.push_back(fmt::format("{}{}{}{}", pool, pool.empty() ? "" : ": ", e.code, e.message.empty() ? "" : ": " + e.message));
+  }
+  if (errors.size() > 3) why.push_back(fmt::format("and {} more", errors.size() - 3));
+  if (why.empty()) why.push_back("EC2 gave no reason");
+  return out + fmt::format(" ({})", fmt::join(why, "; "));
+}
+
+aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaunchInput& input) {
+  FleetOutcome outcome;
+  aws::ec2::LaunchTemplateInput lt = input.launch_template;
+  lt.name = "spawn-" + input.launch_id;
+  lt.client_token = util::random_uuid();
+  auto made = ctx.ec2.create_launch_template(lt);
+  if (!made) return unexpected(made.error());
+  TemplateCleanup cleanup(ctx, made->id);
+
+  aws::ec2::CreateFleetInput fleet;
+  fleet.launch_template = *made;
+  fleet.overrides = input.overrides;
+  fleet.spot_capacity = input.spot_count;
+  fleet.on_demand_capacity = input.on_demand_count;
+  fleet.spot_allocation_strategy = input.allocation_strategy;
+  fleet.client_token = util::random_uuid();  // the same on every retry of this call
+  fleet.dry_run = input.dry_run;
+  auto reply = ctx.ec2.create_fleet(fleet);
+  if (!reply) {
+    if (!input.dry_run && outcome_unknown(reply.error())) return unexpected(sweep_launch(ctx, input.launch_id, reply.error()));
+    return unexpected(reply.error());
+  }
+  if (input.dry_run) return outcome;
+
+  const FleetTally main = tally_fleet(*reply, input.spot_count, input.on_demand_count);
+  std::vector<Member> members;
+  add_members(members, *reply, false);
+  std::vector<std::string> ids;
+  for (const auto& m : members) ids.push_back(m.instance_id);
+  for (const auto& e : reply->errors)
+    ctx.notify(fmt::format("{} {}{}: {} ({})", e.lifecycle, e.instance_type, e.subnet_id.empty() ? "" : " in " + e.subnet_id,
+                           e.code, e.message));
+
+  const int total = input.spot_count + input.on_demand_count;
+  // On-demand capacity has no fallback: when it is short, the array cannot be had.
+  if (main.on_demand_missing() > 0)
+    return unexpected(roll_back(ctx, ids, fleet_failure(main, std::nullopt, reply->request_id, total)));
+  std::optional<FleetTally> fallback_tally;
+  if (main.spot_missing() > 0) {
+    if (!input.fallback || !main.spot_short_of_capacity_only())
+      return unexpected(roll_back(ctx, ids, fleet_failure(main, std::nullopt, reply->request_id, total)));
+    outcome.fallback_code = main.spot_code();
+    ctx.warn(fmt::format("Spot unavailable ({}), falling back to on-demand...", outcome.fallback_code));
+    aws::ec2::CreateFleetInput od = fleet;
+    od.overrides = input.fallback_overrides;
+    od.spot_capacity = 0;
+    od.on_demand_capacity = main.spot_missing();
+    od.client_token = util::random_uuid();
+    auto second = ctx.ec2.create_fleet(od);
+    if (!second) {
+      if (outcome_unknown(second.error())) return unexpected(sweep_launch(ctx, input.launch_id, second.error()));
+      aws::Error e = second.error();
+      e.message = fmt::format("spot unavailable ({}) and the on-demand fallback failed: {}", outcome.fallback_code, e.message);
+      return unexpected(roll_back(ctx, ids, e));
+    }
+    fallback_tally = tally_fleet(*second, 0, od.on_demand_capacity);
+    add_members(members, *second, true);
+    for (const auto& id : second->instance_ids("on-demand")) ids.push_back(id);
+    if (fallback_tally->on_demand_missing() > 0)
+      return unexpected(roll_back(ctx, ids, fleet_failure(main, fallback_tally, second->request_id, total)));
+    outcome.fell_back = true;
+  }
+  outcome.members = order_members(std::move(members), input.type_order);
+  std::vector<std::string> ordered;
+  for (const auto& m : outcome.members) ordered.push_back(m.instance_id);
+  auto described = describe_new(ctx, ordered);
+  if (!described) return unexpected(roll_back(ctx, ordered, described.error()));
+  outcome.instances = std::move(*described);
+  return outcome;
+}
+
+}  // namespace spawn::launcher

@@ -1,0 +1,64 @@
+#pragma once
+// The EC2 Fleet route (several types or subnets, or a mixed spot/on-demand array): a launch
+// template made for this launch, one CreateFleet of type instant, a second on-demand-only one
+// for the missing spot capacity when --spot-fallback allows, then DeleteLaunchTemplate.
+// Never DeleteFleets: on an instant fleet it would terminate the instances.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spawn/aws/ec2/client.hpp"
+#include "spawn/launcher/launch_steps.hpp"
+#include "spawn/launcher/spot_plan.hpp"
+
+namespace spawn::launcher {
+
+// What one CreateFleet reply gave against what was asked (pure).
+struct FleetTally {
+  int spot_wanted = 0;
+  int spot_got = 0;
+  int on_demand_wanted = 0;
+  int on_demand_got = 0;
+  std::vector<aws::ec2::FleetError> spot_errors;
+  std::vector<aws::ec2::FleetError> on_demand_errors;
+
+  int spot_missing() const { return spot_wanted > spot_got ? spot_wanted - spot_got : 0; }
+  int on_demand_missing() const { return on_demand_wanted > on_demand_got ? on_demand_wanted - on_demand_got : 0; }
+  // Missing spot capacity may fall back when EC2 gave no other reason than capacity.
+  bool spot_short_of_capacity_only() const;
+  // The code explaining the missing spot capacity: the first spot error's, or
+  // UnfulfillableCapacity when EC2 named none.
+  std::string spot_code() const;
+};
+
+FleetTally tally_fleet(const aws::ec2::CreateFleetResult& reply, int spot_wanted, int on_demand_wanted);
+
+// "spot 4 of 6 (m7i.large: InsufficientInstanceCapacity: We currently ...)": one part of the
+// failure report; at most three errors are spelled out.
+std::string describe_part(std::string_view label, int got, int wanted, const std::vector<aws::ec2::FleetError>& errors);
+
+struct FleetLaunchInput {
+  aws::ec2::LaunchTemplateInput launch_template;  // all but the name and ClientToken
+  std::vector<aws::ec2::FleetOverride> overrides;            // the main fleet's pools (spot MaxPrice in them)
+  std::vector<aws::ec2::FleetOverride> fallback_overrides;  // the on-demand fallback's pools
+  int spot_count = 0;
+  int on_demand_count = 0;
+  std::string allocation_strategy = "price-capacity-optimized";
+  bool fallback = false;
+  bool dry_run = false;
+  std::vector<std::string> type_order;  // for job-array indices
+  std::string launch_id;
+};
+
+struct FleetOutcome {
+  std::vector<Member> members;                  // in job-array index order (order_members)
+  std::vector<aws::ec2::Instance> instances;    // described, in the same order
+  bool fell_back = false;
+  std::string fallback_code;                    // the spot error code that caused it
+};
+
+// All or nothing: when the whole count cannot be had (after the fallback if allowed), what was
+// launched is terminated and the error says which part failed and why.
+aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaunchInput& input);
+
+}  // namespace spawn::launcher

@@ -1,0 +1,90 @@
+#include "spawn/launcher/launch_steps.hpp"
+
+#include <fmt/format.h>
+
+#include <future>
+#include <map>
+#include <thread>
+
+#include "spawn/model/tags.hpp"
+
+namespace spawn::launcher {
+
+bool outcome_unknown(const aws::Error& e) { return !aws::is_throttling(e) && aws::is_transient(e); }
+
+aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& ids, aws::Error cause) {
+  if (ids.empty()) return cause;
+  ctx.warn(fmt::format("Rolling back: terminating the {} instance(s) already launched", ids.size()));
+  auto terminated = ctx.ec2.terminate_instances(ids);
+  if (!terminated) {
+    cause.message += fmt::format("; rolling back failed too ({}), terminate these by hand: {}",
+                                 terminated.error().describe(), fmt::join(ids, " "));
+  } else {
+    cause.message += fmt::format("; terminated the {} instance(s) launched: {}", ids.size(), fmt::join(ids, " "));
+  }
+  return cause;
+}
+
+aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause) {
+  ctx.warn("No answer from EC2 to the launch; checking whether it launched anything");
+  auto found = ctx.ec2.describe_instances(
+      {{std::string("tag:") + model::tag::k_launch_id, {launch_id}},
+       {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
+  if (!found) {
+    cause.message += fmt::format("; could not check for instances it may have launched ({}): look for the tag {}={}",
+                                 found.error().describe(), model::tag::k_launch_id, launch_id);
+    return cause;
+  }
+  std::vector<std::string> ids;
+  for (const auto& i : *found) ids.push_back(i.instance_id);
+  return roll_back(ctx, ids, std::move(cause));
+}
+
+aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair<std::string, aws::ec2::Tags>>& members) {
+  std::vector<std::future<aws::Result<void>>> pending;
+  std::optional<aws::Error> failure;
+  auto drain = [&] {
+    for (auto& f : pending) {
+      auto r = f.get();
+      if (!r && !failure) failure = r.error();
+    }
+    pending.clear();
+  };
+  for (const auto& [id, tags] : members) {
+    if (tags.empty()) continue;
+    pending.push_back(std::async(std::launch::async, [&ctx, id = id, tags = tags] { return ctx.ec2.create_tags({id}, tags); }));
+    if (pending.size() >= 8) drain();
+  }
+  drain();
+  if (failure) return unexpected(*failure);
+  return {};
+}
+
+aws::Result<std::vector<aws::ec2::Instance>> describe_new(const LaunchContext& ctx, const std::vector<std::string>& ids) {
+  auto delay = std::chrono::milliseconds(500);
+  for (int attempt = 1;; ++attempt) {
+    auto found = ctx.ec2.describe_instances({}, ids);
+    if (!found && found.error().code == "InvalidInstanceID.NotFound" && attempt < 6) {
+      std::this_thread::sleep_for(delay);
+      delay *= 2;
+      continue;
+    }
+    if (!found) return unexpected(found.error());
+    std::map<std::string, aws::ec2::Instance> by_id;
+    for (auto& i : *found) by_id[i.instance_id] = std::move(i);
+    std::vector<aws::ec2::Instance> out;
+    for (const auto& id : ids) {
+      auto it = by_id.find(id);
+      if (it == by_id.end()) {
+        if (attempt < 6) break;
+        return unexpected(aws::local_error("InvalidReply", "EC2 does not list the new instance " + id));
+      }
+      out.push_back(it->second);
+    }
+    if (out.size() == ids.size()) return out;
+    std::this_thread::sleep_for(delay);
+    delay *= 2;
+  }
+}
+
+}  // namespace spawn::launcher

@@ -1,0 +1,109 @@
+#include "spawn/launcher/spot_plan.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "spawn/model/tags.hpp"
+#include "spawn/util/encoding.hpp"
+
+namespace spawn::launcher {
+namespace tag = model::tag;
+
+LaunchPlan plan_launch(const model::LaunchOptions& o) {
+  LaunchPlan plan;
+  plan.instance_types = o.all_instance_types();
+  if (o.spot.enabled) {
+    plan.spot_count = o.spot.spot_count.value_or(o.count);
+    plan.on_demand_count = o.count - plan.spot_count;
+  } else {
+    plan.on_demand_count = o.count;
+  }
+  const bool several = plan.instance_types.size() > 1 || o.subnet_ids.size() > 1;
+  plan.route = several || plan.mixed() ? Route::fleet : Route::run_instances;
+  return plan;
+}
+
+LaunchIds new_launch_ids() { return {util::random_uuid(), "ja-" + util::random_hex(8)}; }
+
+expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& o, std::string_view agent_install,
+                                                           LaunchIds ids) {
+  PreparedLaunch p;
+  p.plan = plan_launch(o);
+  p.ids = std::move(ids);
+  if (o.job_array()) {
+    p.job_array_id = p.ids.job_array_id;
+    p.job_array_name = o.job_array_name.value_or(o.name.value_or(p.job_array_id));
+  }
+  if (!o.spot.enabled) {
+    p.user_data = o.user_data;
+    return p;
+  }
+  SpotSetup setup;
+  setup.on_interruption = o.spot.interruption();
+  setup.checkpoint_script = o.spot.checkpoint_script;
+  setup.name = o.name.value_or("");
+  setup.job_array_id = p.job_array_id;
+  setup.job_array_name = p.job_array_name;
+  setup.agent_install = std::string(agent_install);
+
+  auto build = [&](SpotMarket market) -> expected<std::string, model::UsageError> {
+    setup.market = market;
+    return build_user_data(setup, o.user_data);
+  };
+  if (p.plan.route == Route::run_instances) {
+    auto spot = build(SpotMarket::spot);
+    if (!spot) return unexpected(spot.error());
+    p.spot_user_data = *spot;
+    if (o.spot.fallback) {
+      auto on_demand = build(SpotMarket::on_demand);
+      if (!on_demand) return unexpected(on_demand.error());
+      p.on_demand_user_data = *on_demand;
+    }
+  } else {
+    // One launch template serves every member: when on-demand members are possible (a mixed
+    // array, or a fallback), the instance learns its market from its own tag or metadata.
+    const bool both = p.plan.mixed() || o.spot.fallback;
+    auto fleet = build(both ? SpotMarket::per_instance : SpotMarket::spot);
+    if (!fleet) return unexpected(fleet.error());
+    p.fleet_user_data = *fleet;
+  }
+  return p;
+}
+
+aws::ec2::Tags launch_spot_tags(const model::SpotOptions& spot) {
+  if (!spot.enabled) return {};
+  aws::ec2::Tags tags{{tag::k_spot_max_price, spot.max_price_tag()},
+                      {tag::k_on_interruption, std::string(model::to_string(spot.interruption()))}};
+  if (spot.checkpoint_script) tags[tag::k_checkpoint_script] = spot.checkpoint_script->tag_value();
+  return tags;
+}
+
+aws::ec2::Tags member_spot_tags(bool spot, bool fell_back) {
+  aws::ec2::Tags tags{{tag::k_spot, spot ? "true" : "false"}};
+  if (fell_back) tags[tag::k_spot_fallback] = "true";
+  return tags;
+}
+
+std::vector<aws::ec2::FleetOverride> fleet_overrides(const model::LaunchOptions& o, bool for_spot) {
+  std::vector<aws::ec2::FleetOverride> out;
+  std::vector<std::optional<std::string>> subnets;
+  for (const auto& s : o.subnet_ids) subnets.emplace_back(s);
+  if (subnets.empty()) subnets.emplace_back(std::nullopt);
+  for (const auto& type : o.all_instance_types())
+    for (const auto& subnet : subnets)
+      out.push_back({type, subnet, for_spot ? o.spot.max_price : std::nullopt});
+  return out;
+}
+
+std::vector<Member> order_members(std::vector<Member> members, const std::vector<std::string>& type_order) {
+  auto group = [](const Member& m) { return m.spot ? 0 : m.fell_back ? 2 : 1; };
+  auto type_rank = [&](const Member& m) {
+    return static_cast<size_t>(std::find(type_order.begin(), type_order.end(), m.instance_type) - type_order.begin());
+  };
+  std::sort(members.begin(), members.end(), [&](const Member& a, const Member& b) {
+    return std::tuple(group(a), type_rank(a), a.instance_id) < std::tuple(group(b), type_rank(b), b.instance_id);
+  });
+  return members;
+}
+
+}  // namespace spawn::launcher

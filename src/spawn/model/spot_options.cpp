@@ -1,0 +1,128 @@
+#include "spawn/model/spot_options.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "spawn/util/sha256.hpp"
+#include "spawn/util/url.hpp"
+
+namespace spawn::model {
+namespace {
+
+constexpr const char* k_script_expected = "expected a local file, s3://bucket/key or https://... URL";
+
+UsageError script_error(const std::string& what) { return UsageError{"--checkpoint-script: " + what}; }
+
+bool valid_bucket(std::string_view b) {
+  if (b.size() < 3 || b.size() > 63) return false;
+  for (char c : b)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) return false;
+  return b.front() != '.' && b.front() != '-' && b.back() != '.' && b.back() != '-';
+}
+
+}  // namespace
+
+std::string_view to_string(OnInterruption value) {
+  switch (value) {
+    case OnInterruption::terminate: return "terminate";
+    case OnInterruption::checkpoint: return "checkpoint";
+    case OnInterruption::hibernate: return "hibernate";
+  }
+  return "terminate";
+}
+
+std::string_view to_string(AllocationStrategy value) {
+  switch (value) {
+    case AllocationStrategy::price_capacity_optimized: return "price-capacity-optimized";
+    case AllocationStrategy::capacity_optimized: return "capacity-optimized";
+    case AllocationStrategy::lowest_price: return "lowest-price";
+    case AllocationStrategy::diversified: return "diversified";
+  }
+  return "price-capacity-optimized";
+}
+
+std::string CheckpointScript::tag_value() const {
+  return kind == Kind::local_file ? "embedded:" + sha256 : source;
+}
+
+expected<std::string, UsageError> parse_spot_max_price(std::string_view text) {
+  // Plain decimals only: EC2 reads MaxPrice as a decimal string, and an exponent or a sign
+  // is more likely a typo than a price.
+  static const std::regex k_decimal(R"([0-9]{1,6}(\.[0-9]{1,10})?)");
+  const std::string s(text);
+  bool positive = std::regex_match(s, k_decimal) && s.find_first_of("123456789") != std::string::npos;
+  if (!positive)
+    return unexpected(UsageError{"--spot-max-price: expected a positive price in USD per hour such as 0.05, got '" + s + "'"});
+  return s;
+}
+
+expected<AllocationStrategy, UsageError> parse_allocation_strategy(std::string_view text) {
+  for (auto s : {AllocationStrategy::price_capacity_optimized, AllocationStrategy::capacity_optimized,
+                 AllocationStrategy::lowest_price, AllocationStrategy::diversified})
+    if (text == to_string(s)) return s;
+  return unexpected(UsageError{"--spot-allocation-strategy: expected price-capacity-optimized, capacity-optimized, "
+                               "lowest-price or diversified, got '" + std::string(text) + "'"});
+}
+
+expected<OnInterruption, UsageError> parse_on_interruption(std::string_view text) {
+  for (auto a : {OnInterruption::terminate, OnInterruption::checkpoint, OnInterruption::hibernate})
+    if (text == to_string(a)) return a;
+  return unexpected(UsageError{"--on-interruption: expected checkpoint, hibernate or terminate, got '" +
+                               std::string(text) + "'"});
+}
+
+std::vector<std::string> split_instance_types(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    size_t start = 0;
+    for (;;) {
+      size_t comma = arg.find(',', start);
+      out.push_back(arg.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view arg) {
+  CheckpointScript script;
+  script.source = std::string(arg);
+  if (arg.empty()) return unexpected(script_error(std::string(k_script_expected) + ", got ''"));
+  if (arg.starts_with("http://"))
+    return unexpected(script_error("http:// is refused: code fetched without integrity can be changed on the way; "
+                                   "use https:// or s3://"));
+  if (arg.starts_with("s3://")) {
+    std::string_view rest = arg.substr(5);
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos || !valid_bucket(rest.substr(0, slash)) || slash + 1 == rest.size())
+      return unexpected(script_error("expected s3://bucket/key, got '" + script.source + "'"));
+    script.kind = CheckpointScript::Kind::s3;
+    return script;
+  }
+  if (arg.starts_with("https://")) {
+    if (!util::parse_url(arg)) return unexpected(script_error("not a valid https:// URL: '" + script.source + "'"));
+    script.kind = CheckpointScript::Kind::https;
+    return script;
+  }
+  static const std::regex k_scheme(R"([A-Za-z][A-Za-z0-9+.-]*://.*)");
+  if (std::regex_match(script.source, k_scheme))
+    return unexpected(script_error(std::string(k_script_expected) + ", got '" + script.source + "'"));
+
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(script.source, ec)) return unexpected(script_error("no such file '" + script.source + "'"));
+  if (!fs::is_regular_file(script.source, ec)) return unexpected(script_error("'" + script.source + "' is not a file"));
+  std::ifstream in(script.source, std::ios::binary);
+  std::ostringstream buf;
+  if (in) buf << in.rdbuf();
+  if (!in || in.bad()) return unexpected(script_error("cannot read '" + script.source + "'"));
+  script.content = buf.str();
+  if (script.content.empty()) return unexpected(script_error("'" + script.source + "' is empty"));
+  script.sha256 = util::sha256_hex(script.content);
+  return script;
+}
+
+}  // namespace spawn::model
