@@ -49,14 +49,16 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   parts.config = config;
   parts.log = log;
   parts.imds = imds;
-  auto environment = sources.environment;
-  parts.make_actions = [=](const InstanceFacts& instance) {
-    auto aws = std::make_shared<AwsContext>(instance.region, environment, transport, credentials);
-    return make_aws_actions(aws, instance.instance_id);
+  // One AWS context for the instance, built when discovery has found its region.
+  auto aws = std::make_shared<std::shared_ptr<AwsContext>>();
+  auto context_for = [aws, environment = sources.environment, transport, credentials](const InstanceFacts& instance) {
+    if (!*aws) *aws = std::make_shared<AwsContext>(instance.region, environment, transport, credentials);
+    return *aws;
   };
-  parts.make_fetch = [=](const InstanceFacts& instance) {
-    return make_remote_fetch(std::make_shared<AwsContext>(instance.region, environment, transport, credentials));
+  parts.make_actions = [context_for](const InstanceFacts& instance) {
+    return make_aws_actions(context_for(instance), instance.instance_id);
   };
+  parts.make_fetch = [context_for](const InstanceFacts& instance) { return make_remote_fetch(context_for(instance)); };
   parts.shutdown = make_shutdown_command(config.shutdown_command);
 
   Daemon daemon(std::move(parts));

@@ -26,7 +26,7 @@ const FlagHelp k_flags[] = {
   {"state-dir",         "DIR",        "where events and the checkpoint script are kept (default /var/lib/spawn)", false},
   {"shutdown-command",  "COMMAND",    "run after a terminate/stop notice, split like a shell line but never run by one; '' for none (default: systemctl poweroff)", false},
   {"log-format",        "json|text",  "log lines on stderr (default json)", false},
-  {"spot",              "true|false", "treat the instance as spot or not (default: instance-life-cycle)", false},
+  {"spot",              "true|false", "true: watch for spot notices even when instance-life-cycle does not say spot", false},
   {"on-interruption",   "ACTION",     "checkpoint | hibernate | terminate (default terminate)", false},
   {"checkpoint-script", "PATH|URL",   "absolute path, s3://bucket/key or https://...", false},
   {"notify",            "TARGET",     "SNS topic ARN or https:// webhook; repeatable", true},

@@ -198,6 +198,8 @@ expected<std::optional<Values>, std::string> file_values(const nlohmann::json& v
 
 std::string where(const OptionSpec& spec, Origin origin, const Values& values, const Sources& s) {
   std::string shown = one_line(values.empty() ? "" : values.front());
+  // A URL's path and query may be a secret (webhook tokens, presigned signatures).
+  if (shown.starts_with("https://") || shown.starts_with("http://")) shown = loggable_url(shown);
   switch (origin) {
     case Origin::flag: return fmt::format("--{} {}", spec.name, shown.empty() ? "''" : shown);
     case Origin::environment: return fmt::format("{}={}", spec.env, shown);
@@ -305,7 +307,8 @@ expected<AgentConfig, ConfigError> resolve_config(const Sources& sources) {
     auto set = spec.set(config, *values, sources);
     if (!set)
       return unexpected(ConfigError{fmt::format("{}: {}", where(spec, origin, *values, sources), set.error()),
-                                    std::string(spec.name), origin});
+                                    std::string(spec.name), origin,
+                                    origin == Origin::tag ? std::string(spec.tag) : std::string()});
   }
   return config;
 }
@@ -342,7 +345,7 @@ nlohmann::json describe(const AgentConfig& c) {
       {"state_dir", entry("state-dir", c.state_dir)},
       {"shutdown_command", entry("shutdown-command", c.shutdown_command)},
       {"config_file", nlohmann::json{{"value", c.config_file}}},
-      {"spot", entry("spot", c.spot ? nlohmann::json(*c.spot) : nlohmann::json("from instance-life-cycle"))},
+      {"spot", entry("spot", c.spot ? nlohmann::json(*c.spot) : nlohmann::json("instance-life-cycle decides"))},
       {"on_interruption", entry("on-interruption", std::string(to_string(c.on_interruption)))},
       {"checkpoint_script", entry("checkpoint-script", c.checkpoint_script.starts_with("https://")
                                                             ? loggable_url(c.checkpoint_script)

@@ -47,7 +47,8 @@ struct AgentConfig {
   std::string shutdown_command = "systemctl poweroff";  // empty: none
   LogFormat log_format = LogFormat::json;
   std::string config_file = k_default_config_file;
-  std::optional<bool> spot;                             // unset: instance-life-cycle decides
+  std::optional<bool> spot;                             // true: watch for spot notices even if
+                                                        // instance-life-cycle does not say spot
   OnInterruption on_interruption = OnInterruption::terminate;
   std::string checkpoint_script;                        // absolute path, s3://bucket/key, https://...; empty: none
   std::vector<std::string> notify;                      // SNS topic ARNs and https:// URLs
@@ -70,6 +71,7 @@ struct ConfigError {
   std::string message;  // one line naming where the bad value came from: "--poll-interval 50ms: ..."
   std::string option;
   Origin origin = Origin::flag;
+  std::string tag;      // the instance tag's key when origin is Origin::tag
 };
 
 // Merges the layers and validates every value. The first bad value is the error.

@@ -125,14 +125,12 @@ bool Daemon::discover() {
       break;  // keep the start-up configuration
     }
     m_log->warning("config_tag_ignored", {{"error", config.error().message}});
-    for (auto it = sources.tags.begin(); it != sources.tags.end();) {
-      if (config.error().message.find(it->first) != std::string::npos) it = sources.tags.erase(it);
-      else ++it;
-    }
+    sources.tags.erase(config.error().tag);
   }
 
   m_instance = std::move(*facts);
-  m_spot = m_config.spot.value_or(m_instance->lifecycle == "spot");
+  // Either one saying spot is enough: watching costs a request per poll, a missed notice the work.
+  m_spot = m_instance->lifecycle == "spot" || m_config.spot.value_or(false);
   if (m_spot) {
     m_monitors.push_back(make_spot_notice_monitor(m_parts.imds));
     m_monitors.push_back(make_rebalance_monitor(m_parts.imds));

@@ -146,7 +146,17 @@ TEST(AgentConfig, TtlDeadlineFromTheTag) {
   auto bad = resolve_config(sources({}, {}, std::nullopt, {{model::tag::k_ttl_deadline, "tomorrow"}}));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().origin, Origin::tag);
+  EXPECT_EQ(bad.error().tag, model::tag::k_ttl_deadline);
   EXPECT_EQ(bad.error().message.find("instance tag spawn:ttl-deadline=tomorrow"), 0u);
+}
+
+TEST(AgentConfig, ErrorsNeverQuoteAUrlsPathOrQuery) {
+  auto r = resolve_config(sources({{"checkpoint-script", {"http://bucket.example/k.sh?X-Amz-Signature=abcdef"}}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message.find("abcdef"), std::string::npos) << r.error().message;
+  auto n = resolve_config(sources({{"notify", {"http://hooks.example/T/B/secret"}}}));
+  ASSERT_FALSE(n);
+  EXPECT_EQ(n.error().message.find("secret"), std::string::npos) << n.error().message;
 }
 
 TEST(AgentConfig, BadValuesNameTheirSource) {
