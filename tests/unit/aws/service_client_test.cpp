@@ -37,7 +37,8 @@ TEST(ServiceClient, SignsAndPostsTheEc2Form) {
   f.transport->reply(200, "<TerminateInstancesResponse><instancesSet/></TerminateInstancesResponse>");
   ec2::Client ec2(f.client("http://127.0.0.1:4566/base"));
   ASSERT_TRUE(ec2.terminate_instances({"i-0abc"}));
-  const auto& r = f.transport->requests().at(0);
+  const auto requests = f.transport->requests();  // a copy: keep it alive while r refers into it
+  const auto& r = requests.at(0);
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, "http://127.0.0.1:4566/base");
   EXPECT_EQ(r.body, "Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-0abc");
