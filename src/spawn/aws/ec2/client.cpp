@@ -126,17 +126,22 @@ Result<CreateFleetResult> Client::create_fleet(const CreateFleetInput& input) co
 Result<std::vector<SpotPrice>> Client::describe_current_spot_prices(const std::vector<std::string>& types,
                                                                     const std::optional<std::string>& availability_zone) const {
   // StartTime now: EC2 answers with the price in effect at that moment for each pool.
-  const std::string now = util::format_rfc3339(std::chrono::system_clock::now());
+  return describe_spot_price_history(types, util::format_rfc3339(std::chrono::system_clock::now()), availability_zone);
+}
+
+Result<std::vector<SpotPrice>> Client::describe_spot_price_history(const std::vector<std::string>& types,
+                                                                   const std::string& start_time,
+                                                                   const std::optional<std::string>& availability_zone) const {
   std::vector<SpotPrice> all;
   std::string token;
   do {
     auto body = call("DescribeSpotPriceHistory",
-                     describe_spot_price_history_params(types, k_linux_product, now, availability_zone, token));
+                     describe_spot_price_history_params(types, k_linux_product, start_time, availability_zone, token));
     if (!body) return unexpected(body.error());
     auto page = parse_describe_spot_price_history(*body);
     if (!page) return unexpected(page.error());
     all.insert(all.end(), page->first.begin(), page->first.end());
-    if (page->second == token) break;
+    if (page->second == token) break;  // a repeated token would loop for ever
     token = page->second;
   } while (!token.empty());
   return all;

@@ -40,6 +40,10 @@ class Client {
   // The prices in effect now for the types (every page), Linux/UNIX, optionally one AZ.
   Result<std::vector<SpotPrice>> describe_current_spot_prices(const std::vector<std::string>& types,
                                                               const std::optional<std::string>& availability_zone = {}) const;
+  // The Linux/UNIX history of the types since start_time (RFC 3339), every page, optionally one AZ.
+  Result<std::vector<SpotPrice>> describe_spot_price_history(const std::vector<std::string>& types,
+                                                             const std::string& start_time,
+                                                             const std::optional<std::string>& availability_zone = {}) const;
 
   const ServiceClient& service() const { return *m_service; }
 
