@@ -9,6 +9,7 @@
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/price_command.hpp"
 #include "spawn/cli/terminate_command.hpp"
 
 namespace spawn::cli {
@@ -22,6 +23,7 @@ Examples:
   spawn launch --instance-type m7i.large --name dev
   spawn list
   spawn terminate --name dev
+  spawn price --instance-type m7i.large,g5.xlarge
 
 Run 'spawn COMMAND --help' for a command's options.)");
 
@@ -29,12 +31,13 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_launch_command(app));
   commands.push_back(make_list_command(app));
   commands.push_back(make_terminate_command(app));
+  commands.push_back(make_price_command(app));
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
     if (!known) {
-      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate)", argv[1]));
+      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price)", argv[1]));
       return k_exit_usage;
     }
   }

@@ -1,0 +1,183 @@
+#include "spawn/cli/price_command.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "spawn/aws/ec2/regions.hpp"
+#include "spawn/cli/output.hpp"
+#include "spawn/cli/prices.hpp"
+#include "spawn/cli/session.hpp"
+#include "spawn/model/price_query.hpp"
+
+namespace spawn::cli {
+namespace {
+
+constexpr const char* k_examples = R"(
+Examples:
+  spawn price --instance-type m7i.large
+  spawn price --instance-type m7i.large,c7i.large,m6i.large --region eu-west-1
+  spawn price --instance-type g5.xlarge --regions us-east-1,us-west-2,eu-west-1
+  spawn price --instance-type g5.xlarge --output json | jq '.[0]'
+
+On-demand prices come from the AWS Price List API (cached for a week in $XDG_CACHE_HOME/spawn
+or ~/.cache/spawn); when it cannot be asked (pricing:GetProducts is often not granted), from a
+dated table shipped with spawn, marked ~ (approximate). Spot prices are EC2's current prices
+per AZ (DescribeSpotPriceHistory): SPOT is the cheapest AZ's, SPREAD how much dearer the
+dearest AZ is. Prices are Linux, USD per hour, exact (never rounded); SAVINGS is rounded to a
+whole percent. Rows are sorted by spot price.)";
+
+// The partition's region where every account can call DescribeRegions.
+std::string anchor_region(const std::string& region) {
+  if (region.rfind("cn-", 0) == 0) return "cn-north-1";
+  if (region.rfind("us-gov-", 0) == 0) return "us-gov-west-1";
+  return "us-east-1";
+}
+
+class PriceCommand final : public Command {
+ public:
+  explicit PriceCommand(CLI::App& parent)
+      : Command(parent, "price", "Show on-demand and spot prices and what spot saves") {
+    m_app->footer(k_examples);
+    m_app->add_option("--instance-type,-t", m_types, "instance types, comma-separated (repeatable), e.g. m7i.large,g5.xlarge")
+        ->required();
+    m_app->add_option("--regions", m_regions, "several regions, comma-separated, asked concurrently")
+        ->excludes(m_app->get_option("--region"));
+  }
+
+  int run() override {
+    auto query = model::parse_price_query(m_types, m_regions.empty() ? std::nullopt : std::optional(m_regions));
+    if (!query) {
+      print_usage_error(query.error().message, "price");
+      return k_exit_usage;
+    }
+    auto session = Session::open(m_global);
+    if (!session) {
+      print_error(session.error());
+      return k_exit_failure;
+    }
+    const bool regions_named = !query->regions.empty() || m_global.region.has_value();
+    if (query->regions.empty()) query->regions.push_back(session->region());
+    if (regions_named)
+      if (int status = check_regions(*session, query->regions); status != k_exit_ok) return status;
+
+    // EC2 says which types exist (InvalidInstanceType names the unknown ones).
+    if (auto known = session->ec2(query->regions.front()).describe_instance_types(query->instance_types); !known) {
+      print_error(known.error());
+      return k_exit_failure;
+    }
+
+    std::vector<aws::pricing::RegionQuery> queries;
+    for (const auto& region : query->regions) queries.push_back({region, query->instance_types, query->instance_types});
+    auto on_demand = on_demand_prices(*session);
+    auto report = find_prices(*session, queries, *on_demand);
+    if (m_global.debug)
+      for (const auto& problem : on_demand->cache_problems()) fmt::print(stderr, "spawn: debug: price cache: {}\n", problem);
+
+    std::vector<model::PriceQuote> rows;
+    for (const auto& region : query->regions)
+      for (const auto& type : query->instance_types) rows.push_back(report.book.at({region, type}));
+    // Cheapest spot first; unknown spot prices last; then as asked.
+    std::stable_sort(rows.begin(), rows.end(), [](const model::PriceQuote& a, const model::PriceQuote& b) {
+      auto pa = model::hourly_price(a, model::Market::spot), pb = model::hourly_price(b, model::Market::spot);
+      if (pa && pb) return *pa < *pb;
+      return pa.has_value() && !pb.has_value();
+    });
+
+    if (m_global.output == OutputFormat::json) {
+      print_json(rows);
+      const bool approximate = std::any_of(rows.begin(), rows.end(),
+                                           [](const auto& q) { return q.on_demand && q.on_demand->approximate(); });
+      for (const auto& note : price_notes(report, approximate)) fmt::print(stderr, "spawn: warning: {}\n", note);
+    } else
+      print_table(rows, report);
+    for (const auto& [region, error] : report.spot_errors) {
+      print_failure(fmt::format("spot prices in {}: {}", region, error.describe()));
+      if (auto hint = aws::hint_for(error); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
+    }
+    return report.spot_errors.empty() ? k_exit_ok : k_exit_failure;
+  }
+
+ private:
+  // Each region named must exist and be enabled for the account: exit 1 and one line otherwise.
+  int check_regions(const Session& session, const std::vector<std::string>& regions) {
+    auto listed = aws::ec2::describe_regions(session.ec2(anchor_region(regions.front())), aws::ec2::AllRegions::yes);
+    if (!listed) {
+      print_error(listed.error());
+      return k_exit_failure;
+    }
+    for (const auto& region : regions) {
+      auto it = std::find_if(listed->begin(), listed->end(), [&](const auto& r) { return r.name == region; });
+      if (it == listed->end()) {
+        print_failure(fmt::format("unknown region '{}': EC2 does not list it", region));
+        fmt::print(stderr, "spawn: hint: aws ec2 describe-regions --all-regions lists the region names\n");
+        return k_exit_failure;
+      }
+      if (!it->enabled()) {
+        print_failure(fmt::format("region '{}' is not enabled for this account", region));
+        fmt::print(stderr, "spawn: hint: enable it in the AWS console (Account > AWS Regions) first\n");
+        return k_exit_failure;
+      }
+    }
+    return k_exit_ok;
+  }
+
+  static void print_table(const std::vector<model::PriceQuote>& rows, const aws::pricing::PriceReport& report) {
+    std::vector<std::vector<std::string>> cells;
+    bool approximate = false;
+    for (const auto& q : rows) {
+      const bool approx = q.on_demand && q.on_demand->approximate();
+      approximate = approximate || approx;
+      std::string az = "-", spread = "-";
+      if (q.spot) {
+        az = q.spot->cheapest().first;
+        const size_t zones = q.spot->by_zone.size();
+        spread = fmt::format("${} ({} AZ{})", q.spot->spread().text(), zones, zones == 1 ? "" : "s");
+      }
+      cells.push_back({q.instance_type, q.region, on_demand_text(q.on_demand),
+                       hourly_text(model::hourly_price(q, model::Market::spot)), az, spread,
+                       percent_text(q.savings_percent(), approx)});
+    }
+    fmt::print("{}", render_table({"TYPE", "REGION", "ON-DEMAND/HR", "SPOT/HR", "CHEAPEST AZ", "SPREAD", "SAVINGS"}, cells));
+    for (const auto& note : price_notes(report, approximate)) fmt::print("{}\n", note);
+  }
+
+  static void print_json(const std::vector<model::PriceQuote>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& q : rows) {
+      nlohmann::json item{{"instance_type", q.instance_type},
+                          {"region", q.region},
+                          {"on_demand_hourly", nullptr},
+                          {"on_demand_source", nullptr},
+                          {"approximate", false},
+                          {"spot_hourly", usd_json(model::hourly_price(q, model::Market::spot))},
+                          {"spot_availability_zone", nullptr},
+                          {"spot_spread", nullptr},
+                          {"spot_by_availability_zone", nlohmann::json::object()},
+                          {"savings_percent", q.savings_percent() ? nlohmann::json(*q.savings_percent()) : nullptr}};
+      if (q.on_demand) {
+        item["on_demand_hourly"] = usd_json(q.on_demand->hourly);
+        item["on_demand_source"] = std::string(model::to_string(q.on_demand->source));
+        item["approximate"] = q.on_demand->approximate();
+        if (q.on_demand->approximate()) item["on_demand_as_of"] = q.on_demand->as_of;
+      }
+      if (q.spot) {
+        item["spot_availability_zone"] = q.spot->cheapest().first;
+        item["spot_spread"] = usd_json(q.spot->spread());
+        for (const auto& [az, price] : q.spot->by_zone) item["spot_by_availability_zone"][az] = usd_json(price);
+      }
+      out.push_back(std::move(item));
+    }
+    fmt::print("{}\n", out.dump(2));
+  }
+
+  std::vector<std::string> m_types;
+  std::vector<std::string> m_regions;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_price_command(CLI::App& parent) { return std::make_unique<PriceCommand>(parent); }
+
+}  // namespace spawn::cli
