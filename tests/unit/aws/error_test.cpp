@@ -30,8 +30,9 @@ TEST(AwsError, ClientErrorsAndCapacityAreNotRetried) {
 }
 
 TEST(AwsError, SpotCapacityErrorsHaveHints) {
-  EXPECT_NE(hint_for({400, "SpotMaxPriceTooLow", "", ""}).find("--spot-max-price"), std::string::npos);
-  EXPECT_NE(hint_for({400, "MaxSpotInstanceCountExceeded", "", ""}).find("quota"), std::string::npos);
-  EXPECT_NE(hint_for({500, "InsufficientCapacity", "", ""}).find("--spot-fallback"), std::string::npos);
-  EXPECT_NE(hint_for({0, "UnfulfillableCapacity", "", ""}).find("--instance-types"), std::string::npos);
+  auto hint = [](const char* code) { return spawn::aws::hint_for(Error{500, code, "", ""}); };
+  EXPECT_NE(hint("SpotMaxPriceTooLow").find("--spot-max-price"), std::string::npos);
+  EXPECT_NE(hint("MaxSpotInstanceCountExceeded").find("quota"), std::string::npos);
+  EXPECT_NE(hint("InsufficientCapacity").find("--spot-fallback"), std::string::npos);
+  EXPECT_NE(hint("UnfulfillableCapacity").find("--instance-types"), std::string::npos);
 }
