@@ -1,0 +1,61 @@
+"""Shared helpers for the spot launch tests (issue 3): requests and EC2 state as the tests see them."""
+import base64
+import email
+import email.policy
+
+from spawn_test_case import SpawnTestCase
+
+AMI = "ami-12345678"  # --ami given: no AMI lookup in the request log unless a test wants one
+
+
+class SpotTestCase(SpawnTestCase):
+    def tearDown(self):
+        self.aws.set_scenario({})
+        self.terminate_all()
+
+    # --- requests ---
+
+    def params(self, action, n=0):
+        calls = self.requests(action)
+        self.assertGreater(len(calls), n, f"no {action} call #{n}: {[r['action'] for r in self.requests()]}")
+        return calls[n]["params"]
+
+    def assert_no_delete_fleets(self):
+        self.assertEqual(self.requests("DeleteFleets"), [], "DeleteFleets on an instant fleet terminates its instances")
+
+    def assert_no_fleet(self):
+        for action in ("CreateLaunchTemplate", "CreateFleet", "DeleteFleets"):
+            self.assertEqual(self.requests(action), [], f"{action} on the RunInstances route")
+
+    def assert_template_created_and_deleted(self):
+        created = self.requests("CreateLaunchTemplate")
+        self.assertEqual(len(created), 1, "one launch template per launch")
+        self.assertTrue(created[0]["params"]["ClientToken"])
+        deleted = self.requests("DeleteLaunchTemplate")
+        self.assertEqual(len(deleted), 1, "the launch template is deleted afterwards")
+        templates = self.ec2.describe_launch_templates()["LaunchTemplates"]
+        self.assertEqual(templates, [], "no launch template left behind")
+        return created[0]["params"]
+
+    def user_data_of(self, params, key="UserData"):
+        return base64.b64decode(params[key]).decode("utf-8")
+
+    @staticmethod
+    def mime_parts(user_data):
+        """(content type, filename, payload bytes) of each part of a cloud-init multipart."""
+        msg = email.message_from_string(user_data, policy=email.policy.compat32)
+        assert msg.is_multipart(), user_data[:200]
+        return [(p.get_content_type(), p.get_filename(), p.get_payload(decode=True))
+                for p in msg.walk() if not p.is_multipart()]
+
+    # --- EC2 state ---
+
+    def live(self, **filters):
+        return self.live_instances(**filters)
+
+    def by_index(self, instances):
+        return sorted(instances, key=lambda i: int(self.tags(i)["spawn:job-array-index"]))
+
+    @staticmethod
+    def lifecycle(instance):
+        return instance.get("InstanceLifecycle", "on-demand")
