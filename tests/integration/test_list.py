@@ -4,7 +4,8 @@ import unittest
 from spawn_test_case import SpawnTestCase
 
 FIELDS = {"instance_id", "name", "instance_type", "state", "lifecycle", "spot", "availability_zone", "region",
-          "launch_time", "job_array_id", "job_array_name", "job_array_index", "tags"}
+          "launch_time", "job_array_id", "job_array_name", "job_array_index", "tags",
+          "hourly_price", "hourly_price_approximate", "spot_fallback"}  # the last three: prices and savings (issue 5)
 
 
 class ListTest(SpawnTestCase):

@@ -2,12 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
+#include "spawn/cli/terminal.hpp"
 #include "spawn/model/launch_options.hpp"
 #include "spawn/model/tags.hpp"
+#include "spawn/util/parallel.hpp"
 #include "spawn/util/time.hpp"
 
 namespace spawn::cli {
@@ -20,7 +27,14 @@ Examples:
   spawn list
   spawn list --state running --job-array-name render
   spawn list --tag team=ml --output json | jq '.[].instance_id'
-  spawn list --all              # include terminated instances)";
+  spawn list --all              # include terminated instances
+  spawn list --all-regions      # every region enabled for the account, asked at once
+
+LIFECYCLE is EC2's own (spot or on-demand); on a UTF-8 terminal spot instances carry a 💰 after
+their state (not with --no-emoji, NO_COLOR or another locale). An on-demand instance launched in
+place of missing spot capacity says so. $/HR is what a pending or running instance costs now:
+its AZ's spot price, or the on-demand price (~ marks an approximate one from spawn's own table).
+Job arrays are listed together under a line with their spot/on-demand split and hourly total.)";
 
 const std::vector<std::string> k_states{"pending", "running", "shutting-down", "terminated", "stopping", "stopped"};
 
@@ -28,6 +42,35 @@ std::string tag_or(const Instance& i, const char* key, std::string fallback) {
   auto it = i.tags.find(key);
   return it == i.tags.end() ? fallback : it->second;
 }
+
+int array_index(const Instance& i) {
+  try {
+    return std::stoi(tag_or(i, tag::k_job_array_index, "0"));
+  } catch (...) {
+    return 0;
+  }
+}
+
+// Pending and running instances cost compute; stopped and terminated ones do not.
+bool billed(const Instance& i) { return i.state == "pending" || i.state == "running"; }
+
+// Launched on demand in place of missing spot capacity (tag spawn:spot-fallback).
+bool fell_back(const Instance& i) {
+  auto it = i.tags.find(tag::k_spot_fallback);
+  return !i.spot() && it != i.tags.end() && it->second != "false";
+}
+
+std::string partition_of(const std::string& region) {
+  if (region.rfind("cn-", 0) == 0) return "aws-cn";
+  if (region.rfind("us-gov-", 0) == 0) return "aws-us-gov";
+  if (region.rfind("us-iso", 0) == 0) return "aws-iso";
+  return "aws";
+}
+
+struct Listed {
+  Instance instance;
+  std::string region;
+};
 
 class ListCommand final : public Command {
  public:
@@ -39,6 +82,9 @@ class ListCommand final : public Command {
     m_app->add_option("--job-array-name", m_job_array_name, "only members of this job array");
     m_app->add_option("--tag", m_tags, "only instances with tag KEY=VALUE (repeatable)");
     m_app->add_flag("--all", m_all, "include terminated instances");
+    m_app->add_flag("--all-regions", m_all_regions, "every region enabled for the account, asked concurrently")
+        ->excludes(m_app->get_option("--region"));
+    m_app->add_flag("--no-emoji", m_no_emoji, "plain text: no 💰 after the state of spot instances");
   }
 
   int run() override {
@@ -66,28 +112,91 @@ class ListCommand final : public Command {
       print_error(session.error());
       return k_exit_failure;
     }
-    auto instances = session->ec2().describe_instances(filters);
-    if (!instances) {
-      print_error(instances.error());
-      return k_exit_failure;
+    std::vector<std::string> regions{session->region()};
+    if (m_all_regions) {
+      auto listed = aws::ec2::describe_regions(session->ec2(), aws::ec2::AllRegions::no);
+      if (!listed) {
+        print_error(listed.error());
+        return k_exit_failure;
+      }
+      regions.clear();
+      for (const auto& r : *listed)
+        if (r.enabled() && partition_of(r.name) == partition_of(session->region())) regions.push_back(r.name);
+      std::sort(regions.begin(), regions.end());
     }
-    std::stable_sort(instances->begin(), instances->end(), [](const Instance& a, const Instance& b) {
-      auto ka = std::pair(tag_or(a, tag::k_job_array_id, ""), std::atoi(tag_or(a, tag::k_job_array_index, "0").c_str()));
-      auto kb = std::pair(tag_or(b, tag::k_job_array_id, ""), std::atoi(tag_or(b, tag::k_job_array_index, "0").c_str()));
+
+    // Every region at once; each keeps its own answer.
+    std::vector<aws::Result<std::vector<Instance>>> found(regions.size(), std::vector<Instance>{});
+    util::parallel_for(regions.size(), 8, [&](size_t i) { found[i] = session->ec2(regions[i]).describe_instances(filters); });
+    std::vector<Listed> instances;
+    bool failed = false;
+    for (size_t i = 0; i < regions.size(); ++i) {
+      if (!found[i]) {
+        if (!m_all_regions) {
+          print_error(found[i].error());
+          return k_exit_failure;
+        }
+        print_failure(fmt::format("{}: {}", regions[i], found[i].error().describe()));
+        failed = true;
+        continue;
+      }
+      for (auto& inst : *found[i]) instances.push_back({std::move(inst), regions[i]});
+    }
+    std::stable_sort(instances.begin(), instances.end(), [](const Listed& a, const Listed& b) {
+      auto ka = std::tuple(a.region, tag_or(a.instance, tag::k_job_array_id, ""), array_index(a.instance));
+      auto kb = std::tuple(b.region, tag_or(b.instance, tag::k_job_array_id, ""), array_index(b.instance));
       if (ka != kb) return ka < kb;
-      return a.launch_time < b.launch_time;
+      return a.instance.launch_time < b.instance.launch_time;
     });
+
+    auto prices = price(*session, instances);
     if (m_global.output == OutputFormat::json)
-      print_json(*instances, session->region());
+      print_json(instances, prices.book);
     else
-      print_table(*instances);
-    return k_exit_ok;
+      print_table(instances, prices);
+    for (const auto& [region, error] : prices.spot_errors)
+      fmt::print(stderr, "spawn: warning: spot prices in {} unknown: {}\n", region, error.describe());
+    return failed ? k_exit_failure : k_exit_ok;
   }
 
  private:
-  static void print_json(const std::vector<Instance>& instances, const std::string& region) {
+  // Prices of what is billed now: spot prices for the spot instances' types, on-demand prices
+  // for the on-demand ones; one spot history request per region, nothing when nothing runs.
+  static aws::pricing::PriceReport price(const Session& session, const std::vector<Listed>& instances) {
+    std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> wanted;
+    for (const auto& l : instances) {
+      if (!billed(l.instance)) continue;
+      auto& [spot, on_demand] = wanted[l.region];
+      (l.instance.spot() ? spot : on_demand).insert(l.instance.instance_type);
+    }
+    if (wanted.empty()) return {};
+    std::vector<aws::pricing::RegionQuery> queries;
+    for (const auto& [region, types] : wanted)
+      queries.push_back({region, {types.first.begin(), types.first.end()}, {types.second.begin(), types.second.end()}});
+    auto on_demand = on_demand_prices(session);
+    return find_prices(session, queries, *on_demand);
+  }
+
+  // What one instance costs per hour now: its AZ's spot price or the on-demand price, and
+  // whether that figure is approximate (fallback table). nullopt when not billed or unknown.
+  struct Hourly {
+    std::optional<model::Usd> price;
+    bool approximate = false;
+  };
+  static Hourly hourly(const Listed& l, const model::PriceBook& book) {
+    if (!billed(l.instance)) return {};
+    auto it = book.find({l.region, l.instance.instance_type});
+    if (it == book.end()) return {};
+    if (l.instance.spot())
+      return {model::hourly_price(it->second, model::Market::spot, l.instance.availability_zone), false};
+    const auto& od = it->second.on_demand;
+    return {od ? std::optional(od->hourly) : std::nullopt, od && od->approximate()};
+  }
+
+  static void print_json(const std::vector<Listed>& instances, const model::PriceBook& book) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& i : instances) {
+    for (const auto& l : instances) {
+      const Instance& i = l.instance;
       auto opt = [&](const char* key) {
         auto it = i.tags.find(key);
         return it == i.tags.end() ? nlohmann::json() : nlohmann::json(it->second);
@@ -99,6 +208,7 @@ class ListCommand final : public Command {
         } catch (...) {
         }
       }
+      const Hourly h = hourly(l, book);
       out.push_back({{"instance_id", i.instance_id},
                      {"name", opt(tag::k_name)},
                      {"instance_type", i.instance_type},
@@ -106,40 +216,108 @@ class ListCommand final : public Command {
                      {"lifecycle", i.lifecycle},
                      {"spot", i.spot()},
                      {"availability_zone", i.availability_zone},
-                     {"region", region},
+                     {"region", l.region},
                      {"launch_time", i.launch_time},
                      {"job_array_id", opt(tag::k_job_array_id)},
                      {"job_array_name", opt(tag::k_job_array_name)},
                      {"job_array_index", index},
-                     {"tags", i.tags}});
+                     {"tags", i.tags},
+                     {"hourly_price", usd_json(h.price)},
+                     {"hourly_price_approximate", h.price && h.approximate},
+                     {"spot_fallback", fell_back(i)}});
     }
     fmt::print("{}\n", out.dump(2));
   }
 
-  static void print_table(const std::vector<Instance>& instances) {
+  void print_table(const std::vector<Listed>& instances, const aws::pricing::PriceReport& prices) const {
     if (instances.empty()) {
       fmt::print("No instances. Launch one with: spawn launch --instance-type t3.micro\n");
       return;
     }
+    const bool emoji = emoji_for_stdout(m_no_emoji) == Emoji::yes;
     const auto now = std::chrono::system_clock::now();
     std::vector<std::vector<std::string>> rows;
-    for (const auto& i : instances) {
+    std::map<size_t, std::string> titles;  // row index -> the job array line before it
+    bool approximate = false;
+    for (size_t r = 0; r < instances.size(); ++r) {
+      const Instance& i = instances[r].instance;
       std::string age = "-";
       if (auto t = util::parse_rfc3339(i.launch_time))
         age = util::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *t));
       std::string array = "-";
       if (auto it = i.tags.find(tag::k_job_array_name); it != i.tags.end())
         array = it->second + "/" + tag_or(i, tag::k_job_array_index, "?");
-      rows.push_back({i.instance_id, tag_or(i, tag::k_name, "-"), i.instance_type, i.state, i.lifecycle,
-                      i.availability_zone, age, array});
+      std::string state = i.state;
+      if (i.spot() && emoji) state += " 💰";
+      std::string lifecycle = i.lifecycle;
+      if (fell_back(i)) {
+        const std::string why = tag_or(i, tag::k_spot_fallback, "true");
+        lifecycle += why == "true" ? " (fallback: no spot capacity)" : " (fallback: " + why + ")";
+      }
+      std::string price = "-";
+      if (billed(i)) {
+        const Hourly h = hourly(instances[r], prices.book);
+        price = hourly_text(h.price, h.approximate);
+        approximate = approximate || (h.price && h.approximate);
+      }
+      rows.push_back({i.instance_id, tag_or(i, tag::k_name, "-"), i.instance_type, state, lifecycle, i.availability_zone,
+                      price, age, array});
+
+      const std::string id = tag_or(i, tag::k_job_array_id, "");
+      const bool first_of_array =
+          !id.empty() && (r == 0 || tag_or(instances[r - 1].instance, tag::k_job_array_id, "") != id ||
+                          instances[r - 1].region != instances[r].region);
+      if (first_of_array) titles[r] = array_title(instances, r, prices.book);
     }
-    fmt::print("{}", render_table({"ID", "NAME", "TYPE", "STATE", "LIFECYCLE", "AZ", "AGE", "ARRAY/INDEX"}, rows));
+    const std::string table = render_table(
+        {"ID", "NAME", "TYPE", "STATE", "LIFECYCLE", "AZ", "$/HR", "AGE", "ARRAY/INDEX"}, rows);
+    size_t line = 0, start = 0;
+    while (start < table.size()) {
+      const size_t end = table.find('\n', start);
+      if (line > 0)
+        if (auto it = titles.find(line - 1); it != titles.end()) fmt::print("{}\n", it->second);
+      fmt::print("{}\n", table.substr(start, end - start));
+      start = end + 1;
+      ++line;
+    }
+    for (const auto& note : price_notes(prices, approximate)) fmt::print("{}\n", note);
+  }
+
+  // "job array sim (ja-...): 8 instances, 6 spot + 2 on-demand, $0.3828/hr"
+  static std::string array_title(const std::vector<Listed>& instances, size_t first, const model::PriceBook& book) {
+    const Instance& head = instances[first].instance;
+    const std::string id = tag_or(head, tag::k_job_array_id, "");
+    size_t count = 0, spot = 0, running = 0;
+    std::optional<model::Usd> total = model::Usd();
+    bool approximate = false;
+    for (size_t r = first; r < instances.size(); ++r) {
+      const auto& l = instances[r];
+      if (tag_or(l.instance, tag::k_job_array_id, "") != id || l.region != instances[first].region) break;
+      ++count;
+      if (l.instance.spot()) ++spot;
+      if (!billed(l.instance)) continue;
+      ++running;
+      const Hourly h = hourly(l, book);
+      approximate = approximate || h.approximate;
+      if (h.price && total)
+        *total += *h.price;
+      else
+        total.reset();  // one unknown price makes the total unknown, never a partial sum
+    }
+    std::string line = fmt::format("job array {} ({}): {} instance{}, {} spot + {} on-demand",
+                                   tag_or(head, tag::k_job_array_name, "-"), id, count, count == 1 ? "" : "s", spot,
+                                   count - spot);
+    if (running == 0) return line + ", none running";
+    if (running != count) line += fmt::format(", {} running", running);
+    return line + fmt::format(", {}/hr in total", hourly_text(total, approximate));
   }
 
   std::vector<std::string> m_states;
   std::optional<std::string> m_job_array_name;
   std::vector<std::string> m_tags;
   bool m_all = false;
+  bool m_all_regions = false;
+  bool m_no_emoji = false;
 };
 
 }  // namespace
