@@ -120,12 +120,11 @@ bool Daemon::discover() {
       m_config = std::move(*config);
       break;
     }
-    if (config.error().origin != Origin::tag) {
+    if (config.error().origin != Origin::tag || sources.tags.erase(config.error().tag) == 0) {
       m_log->error("config_error", {{"error", config.error().message}});
       break;  // keep the start-up configuration
     }
     m_log->warning("config_tag_ignored", {{"error", config.error().message}});
-    sources.tags.erase(config.error().tag);
   }
 
   m_instance = std::move(*facts);

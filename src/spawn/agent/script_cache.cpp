@@ -125,7 +125,8 @@ expected<std::string, std::string> ScriptCache::path_for_run() {
 nlohmann::json ScriptCache::describe() const {
   if (!configured()) return nullptr;
   if (!remote()) return {{"source", m_source}, {"local", true}};
-  std::lock_guard lock(m_mutex);
+  // No lock: the loop calls this, and must not wait for a download in progress; the files are
+  // only ever replaced whole (rename), so reading them is safe.
   nlohmann::json meta = read_meta();
   bool cached = meta.value("source", "") == m_source;
   return {{"source", shown(m_source)},

@@ -52,7 +52,7 @@ class ScriptCache {
   // first only when there is no copy). An error (a sentence) when there is nothing to run.
   expected<std::string, std::string> path_for_run();
 
-  // {"source", "cached", "sha256", "fetched_at"} for `spored status`.
+  // {"source", "cached", "sha256", "fetched_at"} for `spored status`. Never waits for a download.
   nlohmann::json describe() const;
 
   std::string script_path() const { return m_folder + "/checkpoint-script"; }
