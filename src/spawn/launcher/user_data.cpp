@@ -50,7 +50,7 @@ std::string wrapped_base64(std::string_view data) {
   return out;
 }
 
-std::string part_body_end(const std::string& body) { return body.ends_with("\n") ? body : body + "\n"; }
+std::string line_end(const std::string& text) { return text.ends_with("\n") ? text : text + "\n"; }
 
 }  // namespace
 
@@ -118,7 +118,7 @@ install -d -m 0755 "$spawn_root/etc/spawn"
   if (s.agent_install.empty())
     out += ":  # no agent install step in this build\n";
   else
-    out += part_body_end(s.agent_install);
+    out += line_end(s.agent_install);
   return out;
 }
 
@@ -131,19 +131,22 @@ std::string combine_user_data(const std::string& spawn_script, const std::option
   while (spawn_script.find(boundary) != std::string::npos || user.find(boundary) != std::string::npos)
     boundary = "==spawn-" + util::sha256_hex(boundary).substr(0, 24) + boundary.substr(8);
 
+  // RFC 2046: the line break before a boundary belongs to the boundary, so each body is
+  // followed by one more "\n" than it has: cloud-init then reads the bytes exactly as given.
+  const std::string delimiter = "\n--" + boundary;
   std::string out;
   out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\n";
-  out += "MIME-Version: 1.0\n\n";
-  out += "--" + boundary + "\n";
+  out += "MIME-Version: 1.0\n";
+  out += delimiter + "\n";
   out += "Content-Type: text/x-shellscript; charset=\"utf-8\"\n";
   out += "MIME-Version: 1.0\n";
   out += "Content-Transfer-Encoding: 8bit\n";
   out += "Content-Disposition: attachment; filename=\"00-spawn-spot.sh\"\n\n";
-  out += part_body_end(spawn_script);
-  out += "--" + boundary + "\n";
+  out += spawn_script;
+  out += delimiter + "\n";
   if (looks_like_mime(user)) {
     // Already a MIME document: its headers become this part's headers; cloud-init walks into it.
-    out += part_body_end(user);
+    out += user;
   } else if (is_gzip(user)) {
     out += "Content-Type: application/x-gzip\n";
     out += "MIME-Version: 1.0\n";
@@ -158,9 +161,9 @@ std::string combine_user_data(const std::string& spawn_script, const std::option
     out += "MIME-Version: 1.0\n";
     out += std::string("Content-Transfer-Encoding: ") + (text ? "8bit" : "base64") + "\n";
     out += "Content-Disposition: attachment; filename=\"50-user-data\"\n\n";
-    out += text ? part_body_end(user) : wrapped_base64(user);
+    out += text ? user : wrapped_base64(user);
   }
-  out += "--" + boundary + "--\n";
+  out += delimiter + "--\n";
   return out;
 }
 

@@ -192,6 +192,9 @@ TEST(UserData, UserScriptIsItsOwnMimePart) {
       << "cloud-init types it from its first line, as if it came alone";
   EXPECT_NE(part2.find("filename=\"50-user-data\""), std::string::npos);
   EXPECT_NE(part2.find("\n\n" + user), std::string::npos) << "the user's bytes untouched";
+  // RFC 2046: the line break before a boundary is the boundary's, so one more is added.
+  EXPECT_NE(mime.find(script + "\n--" + boundary + "\n"), std::string::npos);
+  EXPECT_NE(mime.find(user + "\n--" + boundary + "--\n"), std::string::npos);
   EXPECT_EQ(combine_user_data(script, user), mime) << "deterministic";
 }
 
