@@ -31,9 +31,10 @@ test-asan: bootstrap
 	$(MAKE) build BUILD=build-asan TYPE=Debug LAUNCHER="$(LAUNCHER) -DSPAWN_SANITIZE=ON"
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# QUICK=1 for a short run, BENCH="listing startup" for some sections (see bench/run).
 bench: bootstrap
 	$(MAKE) build
-	bench/run
+	BUILD=$(BUILD) bench/run
 
 clean:
 	rm -rf $(BUILD) build-asan

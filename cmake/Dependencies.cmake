@@ -12,3 +12,7 @@ find_package(Threads REQUIRED)
 if(SPAWN_BUILD_TESTS)
   find_package(GTest REQUIRED)               # googletest / libgtest-dev / libgmock-dev
 endif()
+find_package(benchmark QUIET)                # libbenchmark-dev: bench/ (optional, SPAWN_BUILD_BENCH)
+if(DEFINED SPAWN_BUILD_BENCH AND SPAWN_BUILD_BENCH AND NOT benchmark_FOUND)
+  message(FATAL_ERROR "SPAWN_BUILD_BENCH is ON but Google Benchmark (libbenchmark-dev) was not found")
+endif()

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Job-array launch: N instances as one `spawn launch --count N`, against N separate launches
+(what the original Go spawn does: its launchJobArray runs one RunInstances per member, in
+parallel goroutines). API calls are counted from the local AWS request log (GET
+/_spawn/requests), by action; wall time and client CPU are measured around the commands.
+
+  one launch        spawn launch --count N --job-array-name bench (the AMI looked up as usual)
+  separate (spawn)  N x `spawn launch --ami <same AMI> --name bench-i`, P at a time (the AMI
+                    given, so each launch is spared the lookup: the cheapest separate launch)
+  separate (Go API) the Go spawn's calls replayed with boto3: N RunInstances of one instance,
+                    each with its member tags (index included) in TagSpecifications, from P
+                    threads. Only its call count and wall time mean something: the client is
+                    Python, not Go, so its CPU is not reported.
+
+Target (issue 6): at most 3 API calls for the launch itself. The per-member CreateTags that
+tag each member's index (spawn:job-array-index, Name) are reported separately.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+from fakes.local_aws_fixture import LocalAws  # noqa: E402
+
+TYPE = "c7i.large"
+AMI = "ami-12c6146b"
+
+
+def calls(aws: LocalAws) -> dict[str, int]:
+    return dict(collections.Counter(r["action"] for r in aws.requests()))
+
+
+def live_members(aws: LocalAws, array: str) -> list[dict]:
+    ec2 = aws.ec2()
+    out = []
+    for page in ec2.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "tag:spawn:job-array-name", "Values": [array]},
+                     {"Name": "instance-state-name", "Values": ["pending", "running"]}]):
+        for r in page["Reservations"]:
+            out.extend(r["Instances"])
+    return out
+
+
+def one_launch(aws: LocalAws, spawn: str, n: int) -> dict:
+    aws.reset_log()
+    r = benchlib.run([spawn, "launch", "--instance-type", TYPE, "--count", str(n), "--job-array-name", "bench",
+                      "--output", "json"], aws.env())
+    if r.status != 0:
+        sys.exit(f"bench: spawn launch --count {n} failed: {r.stderr.decode(errors='replace')[-2000:]}")
+    by_action = calls(aws)
+    members = live_members(aws, "bench")
+    indices = sorted(int({t["Key"]: t["Value"] for t in i.get("Tags", [])}.get("spawn:job-array-index", -1))
+                     for i in members)
+    if indices != list(range(n)):
+        sys.exit(f"bench: the job array has {len(members)} live members, indices not 0..{n - 1}")
+    launch_calls = {a: c for a, c in by_action.items() if a != "CreateTags"}
+    return {"wall": r.wall, "cpu": r.cpu, "calls_by_action": by_action,
+            "launch_calls": sum(launch_calls.values()), "create_tags_calls": by_action.get("CreateTags", 0),
+            "total_calls": sum(by_action.values())}
+
+
+def separate_spawn(aws: LocalAws, spawn: str, n: int, parallel: int) -> dict:
+    aws.reset_log()
+    env = aws.env()
+
+    def launch(i: int) -> benchlib.Run:
+        return benchlib.run([spawn, "launch", "--instance-type", TYPE, "--ami", AMI, "--name", f"sep-{i}",
+                             "--tag", "bench=separate", "--output", "json"], env)
+
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        runs = list(pool.map(launch, range(n)))
+    wall = time.perf_counter() - start
+    failed = [r for r in runs if r.status != 0]
+    if failed:
+        sys.exit(f"bench: {len(failed)} separate launches failed: {failed[0].stderr.decode(errors='replace')[-2000:]}")
+    by_action = calls(aws)
+    return {"wall": wall, "cpu": sum(r.cpu for r in runs), "parallel": parallel, "calls_by_action": by_action,
+            "total_calls": sum(by_action.values())}
+
+
+def separate_go_api(aws: LocalAws, n: int, parallel: int) -> dict:
+    aws.reset_log()
+    clients = [aws.ec2() for _ in range(parallel)]
+
+    def launch(i: int) -> None:
+        tags = [{"Key": k, "Value": v} for k, v in (
+            ("spawn:managed", "true"), ("spawn:job-array-id", "go-bench"), ("spawn:job-array-name", "go-bench"),
+            ("spawn:job-array-size", str(n)), ("spawn:job-array-index", str(i)), ("Name", f"go-bench-{i}"))]
+        clients[i % parallel].run_instances(ImageId=AMI, InstanceType=TYPE, MinCount=1, MaxCount=1,
+                                            TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
+
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(launch, range(n)))
+    wall = time.perf_counter() - start
+    by_action = calls(aws)
+    return {"wall": wall, "parallel": parallel, "calls_by_action": by_action, "total_calls": sum(by_action.values())}
+
+
+def main() -> None:
+    n = int(os.environ.get("BENCH_ARRAY", "50" if benchlib.QUICK else "500"))
+    reps = int(os.environ.get("BENCH_REPS", "1" if benchlib.QUICK else "3"))
+    parallel = int(os.environ.get("BENCH_PARALLEL", "4"))
+    spawn = benchlib.spawn_bin()
+    print(f"job array: {n} instances, one launch vs {n} separate launches ({parallel} at a time), {reps} run(s)")
+    samples: dict = {"one_launch": [], "separate_spawn": [], "separate_go_api": []}
+    for rep in range(reps):
+        # A fresh local AWS per repetition: moto slows down as instances pile up.
+        with LocalAws() as aws:
+            samples["one_launch"].append(one_launch(aws, spawn, n))
+        with LocalAws() as aws:
+            samples["separate_spawn"].append(separate_spawn(aws, spawn, n, parallel))
+        with LocalAws() as aws:
+            samples["separate_go_api"].append(separate_go_api(aws, n, parallel))
+        print(f"  run {rep + 1}: one launch {samples['one_launch'][-1]['wall']:.2f} s, "
+              f"separate spawn {samples['separate_spawn'][-1]['wall']:.2f} s, "
+              f"Go API {samples['separate_go_api'][-1]['wall']:.2f} s")
+
+    results: dict = {"instances": n, "repetitions": reps, "parallel": parallel, "runs": samples}
+    for name, runs in samples.items():
+        results[name] = {"wall": benchlib.summary([r["wall"] for r in runs]),
+                         "calls_by_action": runs[-1]["calls_by_action"],
+                         "total_calls": runs[-1]["total_calls"]}
+        if "cpu" in runs[0]:
+            results[name]["cpu"] = benchlib.summary([r["cpu"] for r in runs])
+    one = results["one_launch"]
+    one["launch_calls"] = samples["one_launch"][-1]["launch_calls"]
+    one["create_tags_calls"] = samples["one_launch"][-1]["create_tags_calls"]
+    one["target_met"] = one["launch_calls"] <= 3
+    results["wall_ratio_separate_spawn_over_one"] = results["separate_spawn"]["wall"]["median"] / one["wall"]["median"]
+    results["wall_ratio_go_api_over_one"] = results["separate_go_api"]["wall"]["median"] / one["wall"]["median"]
+
+    for name in samples:
+        row = results[name]
+        cpu = f"   client CPU {benchlib.fmt_s(row['cpu'])}" if "cpu" in row else ""
+        print(f"  {name:16} wall {benchlib.fmt_s(row['wall'])}{cpu}")
+        print(f"  {'':16} calls {row['total_calls']}: {json.dumps(row['calls_by_action'], sort_keys=True)}")
+    print(f"  one launch: {one['launch_calls']} calls for the launch itself (target <= 3: "
+          f"{'met' if one['target_met'] else 'NOT met'}), plus {one['create_tags_calls']} CreateTags for the indices")
+    print(f"  wall, separate/one: spawn {results['wall_ratio_separate_spawn_over_one']:.1f}x, "
+          f"Go API pattern {results['wall_ratio_go_api_over_one']:.1f}x")
+    benchlib.save("job_array", results)
+
+
+if __name__ == "__main__":
+    main()
