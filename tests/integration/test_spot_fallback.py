@@ -72,11 +72,14 @@ class SpotFallbackTest(SpotTestCase):
         self.assertIn("us-east-1a", first)
         self.assertIn("(SpotMaxPriceTooLow, request ", first)
         self.assertIn("--spot-max-price", r.stderr.splitlines()[1])
+        # Two lookups: the savings line before launching (issue 5), then the price shown next to the
+        # refused max price.
         prices = self.requests("DescribeSpotPriceHistory")
-        self.assertEqual(len(prices), 1)
-        self.assertEqual(prices[0]["params"]["InstanceType.1"], "t3.micro")
-        self.assertEqual(prices[0]["params"]["ProductDescription.1"], "Linux/UNIX")
-        self.assertTrue(prices[0]["params"]["StartTime"])
+        self.assertEqual(len(prices), 2)
+        for p in prices:
+            self.assertEqual(p["params"]["InstanceType.1"], "t3.micro")
+            self.assertEqual(p["params"]["ProductDescription.1"], "Linux/UNIX")
+            self.assertTrue(p["params"]["StartTime"])
         run = self.requests("RunInstances")
         self.assertEqual(len(run), 1)
         self.assertEqual(run[0]["params"]["InstanceMarketOptions.SpotOptions.MaxPrice"], "0.001")

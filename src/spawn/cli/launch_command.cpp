@@ -5,9 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spawn/cli/launch_pricing.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/launcher/launcher.hpp"
+#include "spawn/util/time.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -23,6 +26,7 @@ Examples:
   spawn launch --instance-type c7i.large --count 8 --spot --spot-count 6   # 6 spot + 2 on-demand
   spawn launch --instance-type m7i.large --spot --on-interruption checkpoint --checkpoint-script ./save.sh
   spawn launch --instance-type m7i.large --spot --on-interruption hibernate
+  spawn launch --instance-type g5.xlarge --spot --count 8 --ttl 4h   # savings over the 4 hours
 
 Spot:
   A spot instance costs much less but EC2 can take it back with two minutes' notice; spored on
@@ -31,7 +35,13 @@ Spot:
   EC2 saves the instance's memory to its encrypted root volume and stops it, and resumes it when
   capacity returns; the instance keeps its memory and spawn does not power it off (you pay for its
   volumes until you terminate it). Several types, several subnets or --spot-count launch through
-  one EC2 Fleet; job-array indices go to spot instances first, then on-demand ones.)";
+  one EC2 Fleet; job-array indices go to spot instances first, then on-demand ones.
+
+Prices:
+  With --spot, spawn says before launching what spot saves per type (the cheapest AZ's spot price
+  against the on-demand price), and after it what the array or the --ttl costs, spot against
+  on-demand. On-demand prices come from the AWS Price List API (cached a week), or when it cannot
+  be asked from a dated table shipped with spawn, marked ~ (approximate). See 'spawn price'.)";
 
 class LaunchCommand final : public Command {
  public:
@@ -54,6 +64,8 @@ class LaunchCommand final : public Command {
     m_app->add_option("--iam-instance-profile", m_profile, "instance profile name or ARN");
     m_app->add_flag("--dry-run", m_options.dry_run, "ask EC2 whether the launch would be allowed; launch nothing");
     m_app->add_flag("--wait", m_options.wait, "wait until every instance is running");
+    m_app->add_option("--ttl", m_ttl,
+                      "time to live, e.g. 8h, 90m, 1h30m: spored terminates the instance then (tag spawn:ttl-deadline)");
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
     m_app->add_option("--spot-max-price", m_max_price,
                       "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
@@ -87,6 +99,11 @@ class LaunchCommand final : public Command {
       m_options.user_data = *text;
     }
     if (auto spot = read_spot_flags(); !spot) return usage(spot.error());
+    if (m_ttl) {
+      auto ttl = util::parse_duration(*m_ttl);
+      if (!ttl) return usage({"--ttl: expected a duration such as 8h, 90m or 1h30m, got '" + *m_ttl + "'", ""});
+      m_options.ttl = *ttl;
+    }
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
     // Everything decided before the first request: a user-data over 16 KB is bad usage too.
     // The agent install step comes from launcher/agent_install once spored ships.
@@ -99,6 +116,13 @@ class LaunchCommand final : public Command {
       return k_exit_failure;
     }
     const bool quiet = m_global.output == OutputFormat::json;
+    // Spot: what it saves, said before anything is launched.
+    std::optional<LaunchPricing> pricing;
+    if (m_options.spot.enabled) {
+      pricing = price_launch(*session, prepared->plan.instance_types);
+      if (!quiet)
+        for (const auto& line : savings_lines(*pricing)) fmt::print("{}\n", line);
+    }
     launcher::Launcher launcher(
         session->ec2(), session->ssm(),
         [quiet](const std::string& line) {
@@ -112,6 +136,12 @@ class LaunchCommand final : public Command {
     }
     if (result->dry_run) {
       fmt::print("Dry run: the launch would succeed (EC2 checked your permissions; nothing was launched).\n");
+      if (pricing && wants_total()) {
+        const auto planned = planned_members(prepared->plan, pricing->region);
+        if (!planned.empty())
+          fmt::print("{}\n", estimate_line(launch_estimate(*pricing, planned, m_options.ttl), prepared->plan.spot_count,
+                                           prepared->plan.on_demand_count));
+      }
       return k_exit_ok;
     }
     if (m_options.wait) {
@@ -134,7 +164,7 @@ class LaunchCommand final : public Command {
             li.instance.public_ip = i.public_ip;
           }
     }
-    print_result(*result);
+    print_result(*result, pricing);
     return k_exit_ok;
   }
 
@@ -176,7 +206,12 @@ class LaunchCommand final : public Command {
     return {};
   }
 
-  void print_result(const launcher::LaunchResult& r) const {
+  // The total is said for a job array, or over --ttl.
+  bool wants_total() const { return m_options.job_array() || m_options.ttl.has_value(); }
+
+  void print_result(const launcher::LaunchResult& r, const std::optional<LaunchPricing>& pricing) const {
+    std::optional<model::Estimate> estimate;
+    if (pricing) estimate = launch_estimate(*pricing, launched_members(r, pricing->region), m_options.ttl);
     if (m_global.output == OutputFormat::json) {
       nlohmann::json instances = nlohmann::json::array();
       for (const auto& li : r.instances) {
@@ -190,7 +225,8 @@ class LaunchCommand final : public Command {
       }
       nlohmann::json out{{"instances", instances},
                          {"job_array_id", r.job_array_id.empty() ? nlohmann::json() : nlohmann::json(r.job_array_id)},
-                         {"fallback", r.fallback}};
+                         {"fallback", r.fallback},
+                         {"pricing", pricing ? pricing_json(*pricing, *estimate) : nlohmann::json()}};
       fmt::print("{}\n", out.dump(2));
       return;
     }
@@ -216,6 +252,12 @@ class LaunchCommand final : public Command {
     if (r.spot) header.push_back("MAX PRICE");
     header.insert(header.end(), {"STATE", "INDEX"});
     fmt::print("{}", render_table(header, rows));
+    if (estimate && wants_total()) {
+      size_t on_demand = 0;
+      for (const auto& li : r.instances) on_demand += li.instance.spot() ? 0 : 1;
+      fmt::print("{}\n", estimate_line(*estimate, static_cast<int>(r.instances.size() - on_demand),
+                                       static_cast<int>(on_demand)));
+    }
   }
 
   // Spot: the max price per hour, or "on-demand price" (EC2's default cap); "-" on demand.
@@ -226,7 +268,7 @@ class LaunchCommand final : public Command {
 
   model::LaunchOptions m_options;
   std::optional<std::string> m_ami, m_key_name, m_user_data, m_name, m_job_array_name, m_profile;
-  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script;
+  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script, m_ttl;
   std::optional<int> m_spot_count;
   std::vector<std::string> m_tags, m_instance_types;
 };

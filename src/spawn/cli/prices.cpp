@@ -66,6 +66,9 @@ std::string estimate_line(const model::Estimate& e, int spot_count, int on_deman
   };
   // The as-launched side is approximate too when it holds on-demand members priced from the table.
   const bool launched_approx = e.approximate && on_demand_count > 0;
+  if (spot_count == 0) {  // every instance on demand (a spot fallback): nothing saved
+    return fmt::format("Total for {}: {} on-demand, no spot saving", subject, amount(e.on_demand_hourly, e.approximate));
+  }
   if (!e.complete()) {
     std::string line = fmt::format("Total for {}: unknown (no {})", subject, fmt::join(e.unknown, ", no "));
     if (e.on_demand_hourly) line += fmt::format("; {}{}", amount(e.on_demand_hourly, e.approximate), all_on_demand);

@@ -10,6 +10,7 @@
 #include "spawn/launcher/run_launch.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/encoding.hpp"
+#include "spawn/util/time.hpp"
 
 namespace spawn::launcher {
 namespace tag = model::tag;
@@ -116,6 +117,8 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   } else if (o.name) {
     tags[tag::k_name] = *o.name;
   }
+  // An absolute time, so that the deadline survives restarts of spored and of the instance.
+  if (o.ttl) tags[tag::k_ttl_deadline] = util::format_rfc3339(std::chrono::system_clock::now() + *o.ttl);
 
   // Each route gives the instances in index order, with what each member must be tagged with
   // beyond the launch's own tags.

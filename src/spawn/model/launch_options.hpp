@@ -1,5 +1,6 @@
 #pragma once
 // What `spawn launch` was asked for, and its validation. Pure: no I/O but reading --user-data @file.
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ struct LaunchOptions {
   std::optional<std::string> iam_instance_profile;
   bool dry_run = false;
   bool wait = false;
+  std::optional<std::chrono::seconds> ttl;  // --ttl: tag spawn:ttl-deadline = launch time + ttl (spored ends it then)
   SpotOptions spot;
 
   // Every type asked for: --instance-type first, then --instance-types, each once.

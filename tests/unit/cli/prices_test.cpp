@@ -68,6 +68,12 @@ TEST(EstimateLine, MixedArray) {
             "Total for 8 instances (6 spot + 2 on-demand) over 4h: $1.53 vs $3.23 all on-demand, saving $1.69 (53%)");
 }
 
+TEST(EstimateLine, AllOnDemandAfterAFallback) {
+  auto q = quote("0.1008", {{"us-east-1a", usd("0.0302")}});
+  auto e = estimate({{"us-east-1", "m7i.large", Market::on_demand, 2, ""}}, book_with(q), hours(4));
+  EXPECT_EQ(estimate_line(e, 0, 2), "Total for 2 instances over 4h: $0.81 on-demand, no spot saving");
+}
+
 TEST(EstimateLine, UnknownAndApproximate) {
   auto no_spot = quote("0.1008", {});
   auto e = estimate({{"us-east-1", "m7i.large", Market::spot, 2, ""}}, book_with(no_spot), minutes(90));
