@@ -4,8 +4,11 @@
 
 namespace spawn::launcher {
 
-aws::Result<HibernationRoot> hibernation_root(const aws::ec2::InstanceTypeInfo& type, const aws::ec2::ImageInfo& image) {
-  auto refuse = [](std::string message) { return unexpected(aws::local_error("HibernationUnsupported", std::move(message))); };
+namespace {
+auto refuse(std::string message) { return unexpected(aws::local_error("HibernationUnsupported", std::move(message))); }
+}  // namespace
+
+aws::Result<void> check_hibernation_type(const aws::ec2::InstanceTypeInfo& type) {
   if (!type.hibernation_supported)
     return refuse(fmt::format("{} cannot hibernate (EC2 does not support hibernation for it); use "
                               "--on-interruption checkpoint or terminate, or a type that can (m7i, c7i, r7i, t3, ...)",
@@ -13,6 +16,11 @@ aws::Result<HibernationRoot> hibernation_root(const aws::ec2::InstanceTypeInfo& 
   if (type.memory_mib > k_hibernation_max_memory_mib)
     return refuse(fmt::format("{} has {} GiB of memory; EC2 hibernates instances with less than 150 GiB",
                               type.instance_type, type.memory_mib / 1024));
+  return {};
+}
+
+aws::Result<HibernationRoot> hibernation_root(const aws::ec2::InstanceTypeInfo& type, const aws::ec2::ImageInfo& image) {
+  if (auto ok = check_hibernation_type(type); !ok) return unexpected(ok.error());
   if (image.root_device_type != "ebs")
     return refuse(fmt::format("{} has an {} root device; hibernation needs an EBS root volume", image.image_id,
                               image.root_device_type.empty() ? "unknown" : image.root_device_type));

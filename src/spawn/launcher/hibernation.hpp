@@ -19,9 +19,12 @@ struct HibernationRoot {
   int size_gib = 0;         // the AMI's root volume plus the RAM, which hibernation writes there
 };
 
-// The encrypted root volume to ask for; an error (code "HibernationUnsupported", plain words)
-// when the type does not support hibernation or has too much memory, or the AMI's root device
-// is not EBS.
+// Whether EC2 can hibernate the type: an error (code "HibernationUnsupported", plain words)
+// when it does not support hibernation or has too much memory. Checked before the AMI.
+aws::Result<void> check_hibernation_type(const aws::ec2::InstanceTypeInfo& type);
+
+// The encrypted root volume to ask for; the errors of check_hibernation_type, and one when the
+// AMI's root device is not EBS.
 aws::Result<HibernationRoot> hibernation_root(const aws::ec2::InstanceTypeInfo& type, const aws::ec2::ImageInfo& image);
 
 }  // namespace spawn::launcher

@@ -85,6 +85,9 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     if (!common) return unexpected(common.error());
     arch = *common;
   }
+  if (hibernate) {
+    if (auto ok = check_hibernation_type(infos.front()); !ok) return unexpected(ok.error());
+  }
   std::string ami;
   if (o.ami) {
     ami = *o.ami;
