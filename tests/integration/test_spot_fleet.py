@@ -171,6 +171,25 @@ class FleetTest(SpotTestCase):
         self.assert_template_created_and_deleted()
         self.assert_no_delete_fleets()
 
+    def test_every_reply_lost_sweeps_up_what_the_fleet_launched(self):
+        # All three attempts applied (one fleet, thanks to the token) and none answered: spawn
+        # cannot know, so it looks for its launch id and terminates what it finds.
+        self.aws.set_scenario({"lose_reply": [{"action": "CreateFleet", "times": 3}]})
+        r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--count", "3")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        fleets = self.requests("CreateFleet")
+        self.assertEqual(len(fleets), 3)
+        self.assertEqual(len({f["params"]["ClientToken"] for f in fleets}), 1)
+        self.assertIn("No answer from EC2", r.stderr)
+        error = next(l for l in r.stderr.splitlines() if l.startswith("spawn: error: "))
+        self.assertIn("terminated the 3 instance(s) launched", error)
+        sweep = self.params("DescribeInstances")
+        self.assertEqual(sweep["Filter.1.Name"], "tag:spawn:launch-id")
+        self.assertTrue(sweep["Filter.1.Value.1"])
+        self.assertEqual(self.live(), [], "no orphans")
+        self.assert_template_created_and_deleted()
+        self.assert_no_delete_fleets()
+
     def test_several_subnets_are_overrides_too(self):
         vpc = self.ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
         a = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]

@@ -102,6 +102,23 @@ class SpotLaunchTest(SpotTestCase):
         self.assertEqual(len(live), 3, "no duplicates")
         self.assertEqual(sorted(i["InstanceId"] for i in live), sorted(i["instance_id"] for i in out["instances"]))
 
+    def test_every_reply_lost_sweeps_up_what_was_launched(self):
+        self.aws.set_scenario({"lose_reply": [{"action": "RunInstances", "times": 3}]})
+        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", "--count", "2")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        run = self.requests("RunInstances")
+        self.assertEqual(len(run), 3, "every attempt, with one token")
+        self.assertEqual(len({x["params"]["ClientToken"] for x in run}), 1)
+        p = run[0]["params"]
+        launch_tags = {p[k]: p[k[:-4] + ".Value"] for k in p if k.startswith("TagSpecification.1.Tag.") and k.endswith(".Key")}
+        sweep = self.params("DescribeInstances")
+        self.assertEqual(sweep["Filter.1.Name"], "tag:spawn:launch-id")
+        self.assertEqual(sweep["Filter.1.Value.1"], launch_tags["spawn:launch-id"])
+        error = next(l for l in r.stderr.splitlines() if l.startswith("spawn: error: "))
+        self.assertIn("(NetworkError)", error)
+        self.assertIn("terminated the 2 instance(s) launched", error)
+        self.assertEqual(self.live(), [], "no orphans")
+
 
 class OnDemandUnchangedTest(SpotTestCase):
     def test_on_demand_launch_has_no_spot_tags_or_generated_user_data(self):
