@@ -209,7 +209,9 @@ class HourlyPriceTest(ListPricingCase):
         self.assertEqual(rows[spot]["$/HR"], "$0.0302")  # spot prices are EC2's own: exact
         self.assertIn("~ approximate: on-demand prices from spawn's built-in table of 2025-11-01", out)
         self.assertIn("AccessDeniedException", out)
-        listed = self.list_json()
+        r = self.list("--output", "json")
+        self.assertIn("spawn: warning: ~ approximate", r.stderr)  # stdout stays pure JSON
+        listed = {i["instance_id"]: i for i in json.loads(r.stdout)}
         self.assertEqual(listed[od]["hourly_price"], "0.1008")
         self.assertIs(listed[od]["hourly_price_approximate"], True)
         self.assertIs(listed[spot]["hourly_price_approximate"], False)

@@ -150,9 +150,15 @@ class ListCommand final : public Command {
     });
 
     auto prices = price(*session, instances);
-    if (m_global.output == OutputFormat::json)
+    if (m_global.output == OutputFormat::json) {
       print_json(instances, prices.book);
-    else
+      bool approximate = false;
+      for (const auto& l : instances) {
+        const Hourly h = hourly(l, prices.book);
+        approximate = approximate || (h.price && h.approximate);
+      }
+      for (const auto& note : price_notes(prices, approximate)) fmt::print(stderr, "spawn: warning: {}\n", note);
+    } else
       print_table(instances, prices);
     for (const auto& [region, error] : prices.spot_errors)
       fmt::print(stderr, "spawn: warning: spot prices in {} unknown: {}\n", region, error.describe());

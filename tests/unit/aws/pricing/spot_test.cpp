@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../../support/scripted_transport.hpp"
+
 using namespace spawn::aws;
 using spawn::model::Usd;
 
@@ -40,4 +42,57 @@ TEST(LatestSpotPrices, EmptyAndMalformed) {
   ASSERT_FALSE(bad_price);
   EXPECT_EQ(bad_price.error().code, "InvalidReply");
   EXPECT_FALSE(pricing::latest_spot_prices({entry("m7i.large", "us-east-1a", "0.03", "yesterday")}));
+}
+
+namespace {
+class StaticCredentials final : public auth::CredentialsProvider {
+ public:
+  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
+};
+
+std::string history_page(const std::string& az, const std::string& price, const std::string& token) {
+  return "<DescribeSpotPriceHistoryResponse><spotPriceHistorySet><item><instanceType>m7i.large</instanceType>"
+         "<productDescription>Linux/UNIX</productDescription><spotPrice>" + price + "</spotPrice>"
+         "<timestamp>2027-01-15T07:00:00.000Z</timestamp><availabilityZone>" + az + "</availabilityZone></item>"
+         "</spotPriceHistorySet><nextToken>" + token + "</nextToken></DescribeSpotPriceHistoryResponse>";
+}
+}  // namespace
+
+TEST(CurrentSpotPrices, ReadsEveryPage) {
+  using namespace std::chrono_literals;
+  auto transport = std::make_shared<spawn::test::ScriptedTransport>();
+  transport->reply(200, history_page("us-east-1b", "0.031000", "p2"))
+      .reply(200, history_page("us-east-1a", "0.030200", "p3"))
+      .reply(200, history_page("us-east-1c", "0.033500", ""));
+  auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{1, 1ms, 2ms}, std::make_shared<http::RetryQuota>());
+  ec2::Client client(std::make_shared<ServiceClient>(services::ec2, "https://ec2.us-east-1.amazonaws.com", "us-east-1",
+                                                     std::make_shared<StaticCredentials>(), transport, retrier));
+  auto prices = pricing::current_spot_prices(client, {"m7i.large"}, std::chrono::system_clock::time_point(1'800'000'000s));
+  ASSERT_TRUE(prices) << prices.error().describe();
+  const auto& m7i = prices->at("m7i.large");
+  EXPECT_EQ(m7i.by_zone.size(), 3u);
+  EXPECT_EQ(m7i.cheapest().first, "us-east-1a");
+  EXPECT_EQ(m7i.spread().text(), "0.0033");
+  const auto requests = transport->requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].body.find("NextToken"), std::string::npos);
+  EXPECT_NE(requests[1].body.find("NextToken=p2"), std::string::npos);
+  EXPECT_NE(requests[2].body.find("NextToken=p3"), std::string::npos);
+  for (const auto& r : requests) EXPECT_NE(r.body.find("StartTime=2027-01-15T07%3A00%3A00Z"), std::string::npos);
+}
+
+TEST(CurrentSpotPrices, ErrorsComeBack) {
+  using namespace std::chrono_literals;
+  auto transport = std::make_shared<spawn::test::ScriptedTransport>();
+  transport->reply(403, "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error>"
+                        "</Errors><RequestID>r-1</RequestID></Response>");
+  auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{1, 1ms, 2ms}, std::make_shared<http::RetryQuota>());
+  ec2::Client client(std::make_shared<ServiceClient>(services::ec2, "https://ec2.us-east-1.amazonaws.com", "us-east-1",
+                                                     std::make_shared<StaticCredentials>(), transport, retrier));
+  auto prices = pricing::current_spot_prices(client, {"m7i.large"}, std::chrono::system_clock::now());
+  ASSERT_FALSE(prices);
+  EXPECT_EQ(prices.error().code, "UnauthorizedOperation");
+  // No types, no request.
+  EXPECT_TRUE(pricing::current_spot_prices(client, {}, std::chrono::system_clock::now())->empty());
+  EXPECT_EQ(transport->requests().size(), 1u);
 }
