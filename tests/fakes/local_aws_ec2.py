@@ -161,6 +161,9 @@ def _install_run_instances(state: ScenarioState) -> None:
             tags=self.all_tags,
             lifecycle="spot",
         )
+        # Real EC2 names the request on its instance (DescribeInstances spotInstanceRequestId);
+        # moto does not. Clients need it to cancel a persistent request before terminating.
+        reservation.instances[0].spot_instance_request_id = self.id
         return reservation.instances[0]
 
     InstanceResponse.run_instances = response_run_instances

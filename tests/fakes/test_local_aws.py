@@ -240,6 +240,24 @@ class LocalAwsTest(unittest.TestCase):
         self.assertEqual([e["ErrorCode"] for e in reply["Errors"]], ["InsufficientInstanceCapacity"])
         self.assertEqual(self.running(), [])
 
+    def test_instances_of_spot_requests_name_their_request(self):
+        lt = self.launch_template("fleet-sir")
+        reply = self.ec2.create_fleet(
+            Type="instant",
+            LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": lt, "Version": "1"},
+                                    "Overrides": [{"InstanceType": "m7i.large"}]}],
+            TargetCapacitySpecification={"TotalTargetCapacity": 3, "SpotTargetCapacity": 2,
+                                         "OnDemandTargetCapacity": 1, "DefaultTargetCapacityType": "spot"})
+        launched = {i for group in reply["Instances"] for i in group["InstanceIds"]}
+        requests = {r["InstanceId"]: r["SpotInstanceRequestId"]
+                    for r in self.ec2.describe_spot_instance_requests()["SpotInstanceRequests"]
+                    if r.get("InstanceId") in launched}
+        self.assertEqual(len(requests), 2)
+        by_instance = {i["InstanceId"]: i.get("SpotInstanceRequestId") for i in self.running()
+                       if i["InstanceId"] in launched}
+        self.assertEqual({k: v for k, v in by_instance.items() if v}, requests)
+        self.assertEqual(sum(1 for v in by_instance.values() if v is None), 1, "on demand: no request")
+
     # --- throttling, lost replies, idempotency ---
 
     def test_throttling_every_nth_matching_call(self):

@@ -79,6 +79,17 @@ class TerminateCommand final : public Command {
         return k_exit_failure;
       }
     }
+    // A persistent spot request (--on-interruption hibernate) would launch a new instance once
+    // this one is gone: cancel the requests first. Cancelling never stops a running instance.
+    std::vector<std::string> spot_requests;
+    for (const auto& i : *found)
+      if (!i.spot_request_id.empty()) spot_requests.push_back(i.spot_request_id);
+    if (!spot_requests.empty()) {
+      if (auto cancelled = ec2.cancel_spot_instance_requests(spot_requests); !cancelled) {
+        print_error(cancelled.error());
+        return k_exit_failure;
+      }
+    }
     auto changes = ec2.terminate_instances(ids);
     if (!changes) {
       print_error(changes.error());

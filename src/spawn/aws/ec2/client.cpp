@@ -73,6 +73,14 @@ Result<void> Client::create_tags(const std::vector<std::string>& resource_ids, c
   return {};
 }
 
+Result<void> Client::cancel_spot_instance_requests(const std::vector<std::string>& request_ids) const {
+  Params p;
+  append_list(p, "SpotInstanceRequestId", request_ids);
+  auto body = call("CancelSpotInstanceRequests", p);
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
 Result<std::vector<InstanceTypeInfo>> Client::describe_instance_types(const std::vector<std::string>& types) const {
   std::vector<InstanceTypeInfo> all;
   std::string token;
