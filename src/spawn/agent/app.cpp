@@ -87,7 +87,9 @@ int run_spored(int argc, const char* const* argv) {
     sources.flags = line.flags;
     sources.environment = aws::config::process_environment();
     sources.file_path = config_file_path(line.flags, sources.environment);
-    const bool named = line.flags.contains("config") || sources.environment("SPORED_CONFIG").has_value();
+    const MustExist named = line.flags.contains("config") || sources.environment("SPORED_CONFIG").has_value()
+                                ? MustExist::yes
+                                : MustExist::no;
     if (line.command == Command::run) {
       auto file = load_config_file(sources.file_path, named);
       if (!file) return usage_error(file.error());
@@ -97,7 +99,7 @@ int run_spored(int argc, const char* const* argv) {
     if (!config) return usage_error(config.error().message);
 
     if (line.command == Command::status) {
-      auto report = status_report(config->state_dir, line.json);
+      auto report = status_report(config->state_dir, line.status_format);
       std::fputs(report.text.c_str(), report.exit_code == 0 ? stdout : stderr);
       return report.exit_code;
     }

@@ -77,7 +77,7 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
 
   CommandLine line;
   line.command = status->parsed() ? Command::status : Command::run;
-  line.json = json;
+  line.status_format = json ? StatusFormat::json : StatusFormat::text;
   for (const auto& [name, option] : options)
     if (option->count() > 0) line.flags[name] = values[name];
   return line;

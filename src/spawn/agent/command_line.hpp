@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "spawn/agent/config.hpp"
+#include "spawn/agent/status.hpp"
 
 namespace spawn::agent {
 
@@ -13,7 +14,7 @@ enum class Command { run, status };
 struct CommandLine {
   Command command = Command::run;
   RawValues flags;    // option name (without "--") -> values, only for options given
-  bool json = false;  // status --json
+  StatusFormat status_format = StatusFormat::text;  // status --json
 };
 
 // What to do instead of running: print out (stdout) or err (stderr) and exit with code.

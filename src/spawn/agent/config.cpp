@@ -282,11 +282,11 @@ std::string config_file_path(const RawValues& flags, const aws::config::Environm
   return k_default_config_file;
 }
 
-expected<std::optional<nlohmann::json>, std::string> load_config_file(const std::string& path, bool explicitly_named) {
+expected<std::optional<nlohmann::json>, std::string> load_config_file(const std::string& path, MustExist must_exist) {
   auto text = util::read_file(path);
   if (!text) return unexpected(text.error());
   if (!*text) {
-    if (explicitly_named) return unexpected("config file " + path + " does not exist");
+    if (must_exist == MustExist::yes) return unexpected("config file " + path + " does not exist");
     return std::optional<nlohmann::json>();
   }
   auto doc = nlohmann::json::parse(**text, nullptr, false);

@@ -82,10 +82,13 @@ expected<AgentConfig, ConfigError> resolve_config(const Sources& sources);
 // The config file's path: --config, then SPORED_CONFIG, then the default.
 std::string config_file_path(const RawValues& flags, const aws::config::Environment& environment);
 
-// Reads the config file: its JSON object; nullopt when the file does not exist and was not named
-// explicitly (spored on an instance launched without spot settings). An error (a sentence naming
-// the file) when it cannot be read, is not a JSON object, or was named explicitly and is missing.
-expected<std::optional<nlohmann::json>, std::string> load_config_file(const std::string& path, bool explicitly_named);
+// Whether a missing config file is an error: yes when it was named (--config, SPORED_CONFIG), no
+// for the default path (spored on an instance launched without spot settings).
+enum class MustExist { yes, no };
+
+// Reads the config file: its JSON object; nullopt when it does not exist and need not. An error (a
+// sentence naming the file) when it cannot be read, is not a JSON object, or must exist and does not.
+expected<std::optional<nlohmann::json>, std::string> load_config_file(const std::string& path, MustExist must_exist);
 
 // "250ms", "1s", "1.5s" -> milliseconds; nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_interval(std::string_view text);

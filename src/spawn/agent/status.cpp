@@ -46,7 +46,7 @@ std::string describe_record(const std::string& key, const nlohmann::json& r) {
 
 }  // namespace
 
-StatusReport status_report(const std::string& state_dir, bool json) {
+StatusReport status_report(const std::string& state_dir, StatusFormat format) {
   nlohmann::json status = read_json(state_dir + "/status.json");
   nlohmann::json events = read_json(state_dir + "/events.json");
   if (!status.is_object())
@@ -55,7 +55,7 @@ StatusReport status_report(const std::string& state_dir, bool json) {
   const long pid = status.value("pid", 0L);
   const bool stopped = str(status, "state") == "stopped";
   const bool running = !stopped && pid > 0 && util::process_exists(static_cast<pid_t>(pid));
-  if (json) {
+  if (format == StatusFormat::json) {
     nlohmann::json out = {{"running", running}, {"status", status}, {"events", events}};
     return {0, out.dump(2) + "\n"};
   }

@@ -11,7 +11,9 @@ struct StatusReport {
   std::string text;   // what to print on stdout (or the one-line error, for stderr, when exit_code is 1)
 };
 
-// The report for state_dir; as JSON ({"status": ..., "events": ..., "running": bool}) when json.
-StatusReport status_report(const std::string& state_dir, bool json);
+enum class StatusFormat { text, json };
+
+// The report for state_dir; as JSON: {"status": ..., "events": ..., "running": bool}.
+StatusReport status_report(const std::string& state_dir, StatusFormat format);
 
 }  // namespace spawn::agent

@@ -52,7 +52,16 @@ aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair
   };
   for (const auto& [id, tags] : members) {
     if (tags.empty()) continue;
-    pending.push_back(std::async(std::launch::async, [&ctx, id = id, tags = tags] { return ctx.ec2.create_tags({id}, tags); }));
+    pending.push_back(std::async(std::launch::async, [&ctx, id = id, tags = tags] {
+      // A new instance may not be visible to CreateTags at once (eventual consistency).
+      auto delay = std::chrono::milliseconds(500);
+      for (int attempt = 1;; ++attempt) {
+        auto r = ctx.ec2.create_tags({id}, tags);
+        if (r || r.error().code != "InvalidInstanceID.NotFound" || attempt == 5) return r;
+        std::this_thread::sleep_for(delay);
+        delay *= 2;
+      }
+    }));
     if (pending.size() >= 8) drain();
   }
   drain();

@@ -31,7 +31,8 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
 // launch_id and terminates them, so that nothing is left running. Returns cause, extended.
 aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause);
 
-// CreateTags for each (instance id, its own tags) pair, a few calls at a time; the first
+// CreateTags for each (instance id, its own tags) pair, a few calls at a time, retrying
+// InvalidInstanceID.NotFound a few times (a new id may not be visible at once); the first
 // error, if any. Pairs with no tags are skipped.
 aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair<std::string, aws::ec2::Tags>>& members);
 

@@ -174,12 +174,12 @@ TEST(AgentConfig, BadValuesNameTheirSource) {
 
 TEST(AgentConfig, ConfigFile) {
   test::TempDir dir;
-  auto missing = load_config_file(dir.file("absent.json"), false);
+  auto missing = load_config_file(dir.file("absent.json"), MustExist::no);
   ASSERT_TRUE(missing);
   EXPECT_FALSE(*missing);
-  EXPECT_FALSE(load_config_file(dir.file("absent.json"), true));
-  EXPECT_FALSE(load_config_file(dir.write("bad.json", "[1, 2]"), false));
-  auto good = load_config_file(dir.write("good.json", R"({"spot": true})"), true);
+  EXPECT_FALSE(load_config_file(dir.file("absent.json"), MustExist::yes));
+  EXPECT_FALSE(load_config_file(dir.write("bad.json", "[1, 2]"), MustExist::no));
+  auto good = load_config_file(dir.write("good.json", R"({"spot": true})"), MustExist::yes);
   ASSERT_TRUE(good);
   EXPECT_TRUE((**good)["spot"].get<bool>());
   EXPECT_EQ(config_file_path({}, fixed_environment({})), "/etc/spawn/spot-config.json");
@@ -218,7 +218,7 @@ TEST(CommandLine, StatusTakesTheSameOptions) {
   auto* line = std::get_if<CommandLine>(&p);
   ASSERT_TRUE(line);
   EXPECT_EQ(line->command, Command::status);
-  EXPECT_TRUE(line->json);
+  EXPECT_EQ(line->status_format, StatusFormat::json);
   EXPECT_EQ(line->flags.at("state-dir").at(0), "/tmp/s");
 }
 

@@ -285,17 +285,17 @@ TEST_F(DaemonTest, StatusReportsWhatItWatchesAndSaw) {
   post_notice("2026-11-27T10:02:00Z");
   d->poll_once();
   d->wait_for_handlers();
-  auto report = status_report(dir.path(), false);
+  auto report = status_report(dir.path(), StatusFormat::text);
   EXPECT_EQ(report.exit_code, 0);
   EXPECT_NE(report.text.find("i-0abc in eu-west-1 (spot)"), std::string::npos) << report.text;
   EXPECT_NE(report.text.find("spot/instance-action, events/recommendations/rebalance"), std::string::npos);
   EXPECT_NE(report.text.find("interruption"), std::string::npos);
   EXPECT_NE(report.text.find("terminate at 2026-11-27T10:02:00Z"), std::string::npos);
   EXPECT_NE(report.text.find("checkpoint none"), std::string::npos);
-  auto json = nlohmann::json::parse(status_report(dir.path(), true).text);
+  auto json = nlohmann::json::parse(status_report(dir.path(), StatusFormat::json).text);
   EXPECT_TRUE(json["running"].get<bool>());
   EXPECT_EQ(json["status"]["instance"]["instance_id"], "i-0abc");
-  EXPECT_EQ(status_report(dir.file("nothing-here"), false).exit_code, 1);
+  EXPECT_EQ(status_report(dir.file("nothing-here"), StatusFormat::text).exit_code, 1);
 }
 
 }  // namespace
