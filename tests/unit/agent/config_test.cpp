@@ -77,6 +77,17 @@ TEST(AgentConfig, TheSpotLaunchConfigFile) {
   EXPECT_EQ(describe(*c).dump().find("secret"), std::string::npos);
 }
 
+TEST(AgentConfig, AMixedArrayConfigLeavesSpotToTheInstance) {
+  // What the launch writes for a job array with spot and on-demand members (launcher/user_data.cpp).
+  nlohmann::json file = nlohmann::json::parse(
+      R"({"spot": null, "on_interruption": "terminate", "checkpoint_script": "", "notify": []})");
+  auto c = resolve_config(sources({}, {}, file, {{model::tag::k_spot, "true"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->spot, true);  // from the member's own tag
+  EXPECT_EQ(c->origins.at("spot"), Origin::tag);
+  EXPECT_EQ(c->checkpoint_script, "");
+}
+
 TEST(AgentConfig, ImdsEndpointFromTheSdkVariable) {
   auto c = resolve_config(sources({}, {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:8111/"}}));
   ASSERT_TRUE(c);
