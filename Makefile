@@ -4,7 +4,7 @@ TYPE ?= Release
 JOBS ?= $(shell nproc)
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
-.PHONY: all build configure test demo bench clean bootstrap test-asan
+.PHONY: all build configure test demo bench fuzz clean bootstrap test-asan
 
 all: build
 
@@ -36,5 +36,9 @@ bench: bootstrap
 	$(MAKE) build
 	BUILD=$(BUILD) bench/run
 
+# libFuzzer targets, built with clang in build-fuzz; FUZZ_SECONDS (default 30) per target (see fuzz/run).
+fuzz: bootstrap
+	fuzz/run
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

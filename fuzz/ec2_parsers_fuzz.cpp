@@ -1,0 +1,36 @@
+// The EC2 query reply parsers (aws/ec2/parsers.hpp) on arbitrary bytes: every input is given to
+// each parser (each checks its own root element). Invariants: no crash or sanitizer report, an
+// error is always "InvalidReply", RunInstances instances come back in launch-index order.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz_check.hpp"
+#include "spawn/aws/ec2/parsers.hpp"
+
+using namespace spawn::aws::ec2;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view xml(reinterpret_cast<const char*>(data), size);
+
+  if (auto r = parse_run_instances(xml)) {
+    for (size_t i = 1; i < r->instances.size(); ++i)
+      FUZZ_CHECK(r->instances[i - 1].ami_launch_index <= r->instances[i].ami_launch_index);
+    for (const auto& i : r->instances) FUZZ_CHECK(i.lifecycle == "spot" || !i.lifecycle.empty());
+  } else {
+    FUZZ_CHECK(r.error().code == "InvalidReply");
+  }
+
+  if (auto r = parse_describe_instances(xml)) {
+    for (const auto& i : r->instances) FUZZ_CHECK(!i.lifecycle.empty());
+  } else {
+    FUZZ_CHECK(r.error().code == "InvalidReply");
+  }
+
+  if (auto r = parse_terminate_instances(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+
+  if (auto r = parse_describe_instance_types(xml)) {
+  if (auto r = parse_describe_instance_types(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+  }
+  return 0;
+}
