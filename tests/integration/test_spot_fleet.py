@@ -217,6 +217,15 @@ class FleetTest(SpotTestCase):
         self.assert_template_created_and_deleted()
         self.assert_no_delete_fleets()
 
+    def test_types_of_different_architectures_are_refused_before_launch(self):
+        r = self.spawn("launch", "--instance-types", "m7i.large,m7g.large", "--spot", "--count", "2")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("m7i.large, m7g.large share no architecture (one launch uses one AMI)", r.stderr.splitlines()[0])
+        self.assertEqual(self.params("DescribeInstanceTypes")["InstanceType.2"], "m7g.large")
+        for action in ("GetParameter", "CreateLaunchTemplate", "CreateFleet", "RunInstances"):
+            self.assertEqual(self.requests(action), [], action)
+        self.assertEqual(self.live(), [])
+
     def test_dry_run_fleet_launches_nothing(self):
         r = self.spawn_ok("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--dry-run")
         self.assertIn("Dry run", r.stdout)
