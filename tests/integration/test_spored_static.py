@@ -1,0 +1,172 @@
+"""spored is one static binary that runs on any x86-64 Linux AMI whatever its C library: the ELF has
+no dynamic loader and needs no shared library, and it runs in an empty chroot against the metadata
+fake and the local AWS on 127.0.0.1. The root holds the binary and /dev/null, nothing else:
+/dev/null (a character device every Linux root has) is what spored gives the programs it starts
+as their stdin, and without it the shutdown command cannot start (the spawn's open of /dev/null
+fails with ENOENT) - the one thing the truly empty root taught us; everything else ran there.
+
+What the chroot run proves, and why only that: an empty root has no bash, no libc, no /etc, no
+CA certificates and no DNS configuration. So the instance is plain spot with on_interruption
+terminate (no checkpoint script, which needs bash), the endpoints are IP addresses over http
+(TLS would need CA files, DNS a resolv.conf), and the shutdown command is spored itself
+(`/spored --version`: a real fork and exec inside the chroot, no shell involved). Inside that,
+spored does everything the issue asks of it on a notice: IMDSv2 token, instance identity and
+role credentials from the metadata fake, the notice seen, latched in its state dir, the instance
+tagged through a SigV4-signed CreateTags that the local AWS records, the shutdown command run;
+then `spored status` in the same chroot reads back what it saw. A second run adds only
+/etc/hosts and /etc/nsswitch.conf (what every AMI has) and reaches both fakes by host name,
+proving that name resolution works from the static binary without any libnss module.
+
+chroot needs root (we are root here and in CI); without it those tests skip with the reason.
+"""
+import json
+import os
+import shutil
+import stat
+import struct
+import subprocess
+import tempfile
+import time
+import unittest
+
+from spored_test_case import SPORED, SporedTestCase
+
+PT_INTERP, PT_DYNAMIC, DT_NEEDED = 3, 2, 1
+
+
+def elf_facts(path):
+    """(machine, has PT_INTERP, number of DT_NEEDED) of a 64-bit little-endian ELF file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:4] == b"\x7fELF" and data[4] == 2 and data[5] == 1, "not a 64-bit little-endian ELF"
+    machine, = struct.unpack_from("<H", data, 18)
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    interp, needed = False, 0
+    for i in range(phnum):
+        p_type, = struct.unpack_from("<I", data, phoff + i * phentsize)
+        if p_type == PT_INTERP:
+            interp = True
+        if p_type == PT_DYNAMIC:
+            offset, = struct.unpack_from("<Q", data, phoff + i * phentsize + 8)
+            size, = struct.unpack_from("<Q", data, phoff + i * phentsize + 32)
+            for d in range(offset, offset + size, 16):
+                tag, = struct.unpack_from("<q", data, d)
+                if tag == 0:
+                    break
+                needed += tag == DT_NEEDED
+    return machine, interp, needed
+
+
+class StaticBinaryTest(unittest.TestCase):
+    def setUp(self):
+        if not os.access(SPORED, os.X_OK):
+            self.skipTest(f"{SPORED} is not built (set SPAWN_BIN_DIR)")
+
+    def test_the_elf_has_no_loader_and_needs_no_library(self):
+        machine, interp, needed = elf_facts(SPORED)
+        self.assertEqual(machine, 62, "x86-64")
+        self.assertFalse(interp, "a PT_INTERP header: the binary needs a dynamic loader")
+        self.assertEqual(needed, 0, "DT_NEEDED entries: the binary needs shared libraries")
+
+    def test_file_says_statically_linked(self):
+        if shutil.which("file") is None:
+            self.skipTest("file(1) is not installed; the ELF headers are checked by the test above")
+        out = subprocess.run(["file", "-L", SPORED], capture_output=True, text=True, check=True).stdout
+        self.assertRegex(out, r"statically linked|static-pie linked", out)
+
+
+class EmptyChrootTest(SporedTestCase):
+    poll_interval = "200ms"
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("chroot needs root (run the suite as root, as CI does)")
+        super().setUp()
+        self.root = tempfile.mkdtemp(prefix="spored-chroot-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        shutil.copy2(SPORED, os.path.join(self.root, "spored"))
+        os.chmod(os.path.join(self.root, "spored"), 0o755)
+        os.mkdir(os.path.join(self.root, "dev"))
+        null = os.path.join(self.root, "dev", "null")
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        os.chmod(null, 0o666)
+        self.imds.set_lifecycle("spot")
+
+    def enter_root(self):
+        """In the child, before exec: / becomes the folder (what chroot(8) does), so "/spored" is
+        looked up, loaded and run from inside it."""
+        os.chroot(self.root)
+        os.chdir("/")
+
+    def chroot_env(self, aws_endpoint=None):
+        # Only what spored reads; no PATH, no HOME: nothing to find in an empty root anyway.
+        return {"AWS_ENDPOINT_URL": aws_endpoint or self.aws.endpoint}
+
+    def start_in_chroot(self, imds_endpoint=None, aws_endpoint=None):
+        log_path = os.path.join(self.dir, "spored.log")
+        args = ["/spored", "--imds-endpoint", imds_endpoint or self.imds.endpoint,
+                "--state-dir", "/state", "--poll-interval", self.poll_interval, "--log-format", "json",
+                "--shutdown-command", "/spored --version"]
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(args, env=self.chroot_env(aws_endpoint), stdout=log, stderr=log,
+                                    stdin=subprocess.DEVNULL, preexec_fn=self.enter_root)
+        proc.log_path = log_path
+        self.procs.append(proc)
+        return proc
+
+    def files_in_root(self):
+        found = set()
+        for base, dirs, names in os.walk(self.root):
+            for n in dirs + names:
+                found.add(os.path.relpath(os.path.join(base, n), self.root))
+        return found
+
+    def assert_notice_handled(self, proc):
+        self.wait_for("watching", proc=proc, timeout=20)
+        notice = self.imds.set_notice("terminate", in_seconds=120)
+        self.wait_for("interruption_notice", proc=proc, notice_time=notice["time"])
+        self.wait_for("notification_sent", proc=proc)
+        self.wait_for("shutdown", proc=proc, command="/spored --version")
+        time.sleep(0.5)  # the shutdown command's outcome is recorded after it ends
+        self.assertEqual(self.records("shutdown_failed", proc), [], self.log_text(proc))
+        tags = self.wait_until(lambda: [c for c in self.create_tags_requests()
+                                        if "spawn:interruption-notice" in c["tags"]], message="CreateTags")
+        self.assertEqual(tags[0]["resource"], self.instance_id)
+        self.assertEqual(tags[0]["tags"]["spawn:interruption-notice"], notice["time"])
+        self.assertEqual(self.instance_tags()["spawn:interruption-notice"], notice["time"])
+        return notice
+
+    def test_spored_handles_a_notice_in_an_empty_chroot(self):
+        self.assertEqual(self.files_in_root(), {"spored", "dev", "dev/null"}, "the binary, /dev/null, nothing else")
+        proc = self.start_in_chroot()
+        notice = self.assert_notice_handled(proc)
+        with open(os.path.join(self.root, "state", "events.json"), encoding="utf-8") as f:
+            events = json.load(f)
+        self.assertIn("interruption", json.dumps(events))
+        self.assertEqual(self.stop(proc), 0, self.log_text(proc))
+
+        status = subprocess.run(["/spored", "status", "--state-dir", "/state", "--json"], env={},
+                                capture_output=True, text=True, timeout=20, preexec_fn=self.enter_root)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIn(notice["time"], status.stdout)
+        self.assertIn(self.instance_id, status.stdout)
+        # All it wrote is its state dir: nothing else was needed, nothing else was touched.
+        self.assertEqual({f for f in self.files_in_root() if not f.startswith("state")}, {"spored", "dev", "dev/null"})
+
+    def test_names_resolve_from_etc_hosts_without_any_libnss_module(self):
+        etc = os.path.join(self.root, "etc")
+        os.mkdir(etc)
+        with open(os.path.join(etc, "hosts"), "w", encoding="utf-8") as f:
+            f.write("127.0.0.1 imds.spawn.test aws.spawn.test\n")
+        with open(os.path.join(etc, "nsswitch.conf"), "w", encoding="utf-8") as f:
+            f.write("hosts: files\n")
+        imds = self.imds.endpoint.replace("127.0.0.1", "imds.spawn.test")
+        aws = self.aws.endpoint.replace("127.0.0.1", "aws.spawn.test")
+        proc = self.start_in_chroot(imds_endpoint=imds, aws_endpoint=aws)
+        self.assert_notice_handled(proc)
+        self.assertFalse(any(f.startswith("lib") or f.startswith("usr") for f in self.files_in_root()))
+
+
+if __name__ == "__main__":
+    unittest.main()
