@@ -15,3 +15,10 @@ TEST(Sha256, KnownDigests) {
 TEST(Sha256, BinaryInputWithNul) {
   EXPECT_EQ(sha256_hex(std::string("\0", 1)), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
 }
+
+TEST(Sha256, RawBytesAreTheHexDigest) {
+  const std::string raw = spawn::util::sha256_bytes("abc");
+  ASSERT_EQ(raw.size(), 32u);
+  EXPECT_EQ(static_cast<unsigned char>(raw[0]), 0xba);
+  EXPECT_EQ(static_cast<unsigned char>(raw[31]), 0xad);
+}
