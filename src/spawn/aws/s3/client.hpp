@@ -1,10 +1,13 @@
 #pragma once
-// S3 over REST: GetObject only (spored fetches the checkpoint script from s3://bucket/key).
+// S3 over REST: GetObject (spored fetches the checkpoint script from s3://bucket/key) and
+// PutObject (spawn agent upload puts spored in the user's bucket).
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "spawn/aws/auth/credentials.hpp"
 #include "spawn/aws/service_client.hpp"
 
 namespace spawn::aws::s3 {
@@ -32,6 +35,14 @@ std::string bucket_endpoint(std::string_view endpoint, std::string_view bucket, 
 // The request path of a key under a bucket endpoint: "/" + the key percent-encoded once, slashes kept.
 std::string object_path(std::string_view key);
 
+// A presigned GET URL (SigV4 query signing, as botocore's generate_presigned_url) of key under a
+// bucket endpoint (bucket_endpoint(...)), valid for `expires` after `now` (at most 7 days; less
+// when the credentials are temporary and expire first). Whoever holds it can read that one
+// object until then, nothing else. Pure: the time and credentials are inputs.
+std::string presigned_get_url(std::string_view bucket_endpoint, std::string_view key, const std::string& region,
+                              const auth::Credentials& credentials, std::chrono::system_clock::time_point now,
+                              std::chrono::seconds expires);
+
 struct Object {
   bool not_modified = false;  // the ETag matched if_none_match: body is empty
   std::string body;
@@ -47,6 +58,12 @@ class Client {
   // {not_modified = true}. Errors as ServiceClient::send with the S3 error parser
   // (NoSuchKey, NoSuchBucket, AccessDenied ...).
   Result<Object> get_object(std::string_view key, std::string_view if_none_match = {}) const;
+
+  // PUT the object in one request, signed over the body's SHA-256 (the real hash, not
+  // UNSIGNED-PAYLOAD) and with x-amz-checksum-sha256, so S3 refuses a body that changed on the
+  // way (BadDigest). Returns the ETag. Errors as get_object (NoSuchBucket, AccessDenied ...).
+  Result<std::string> put_object(std::string_view key, std::string_view body, std::string_view content_type,
+                                 std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
 
  private:
   std::shared_ptr<ServiceClient> m_service;

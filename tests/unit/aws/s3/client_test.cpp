@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "../../support/scripted_transport.hpp"
+#include "spawn/util/encoding.hpp"
+#include "spawn/util/sha256.hpp"
 
 namespace spawn::aws::s3 {
 namespace {
@@ -70,6 +72,33 @@ TEST(S3, NotModifiedAndErrors) {
   auto missing = s3.get_object("k");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "NoSuchKey");
+}
+
+TEST(S3, PutObjectSignsTheRealHashAndSendsTheChecksum) {
+  auto transport = std::make_shared<test::ScriptedTransport>();
+  transport->reply(200, "", {{"ETag", "\"e1\""}});
+  Client s3(service(transport, bucket_endpoint("http://127.0.0.1:5000", "b1", Addressing::path)));
+  const std::string body("\x7f" "ELF\0binary", 11);
+  auto etag = s3.put_object("spawn/agent/spored", body, "application/octet-stream");
+  ASSERT_TRUE(etag) << etag.error().describe();
+  EXPECT_EQ(*etag, "\"e1\"");
+  auto r = transport->requests().at(0);
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.url, "http://127.0.0.1:5000/b1/spawn/agent/spored");
+  EXPECT_EQ(r.body, body);
+  EXPECT_EQ(header_of(r, "x-amz-content-sha256"), util::sha256_hex(body));  // not UNSIGNED-PAYLOAD
+  EXPECT_EQ(header_of(r, "x-amz-checksum-sha256"), util::base64_encode(util::sha256_bytes(body)));
+  EXPECT_EQ(header_of(r, "Content-Type"), "application/octet-stream");
+  EXPECT_NE(header_of(r, "Authorization").find("x-amz-checksum-sha256"), std::string::npos) << "the checksum is signed";
+}
+
+TEST(S3, PutObjectErrors) {
+  auto transport = std::make_shared<test::ScriptedTransport>();
+  transport->reply(404, "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>");
+  Client s3(service(transport, "https://b1.s3.us-east-1.amazonaws.com"));
+  auto r = s3.put_object("k", "x", "text/plain");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "NoSuchBucket");
 }
 
 }  // namespace
