@@ -72,10 +72,27 @@ aws::Result<Session> Session::open(const GlobalOptions& options) {
 std::shared_ptr<aws::ServiceClient> Session::service(const aws::ServiceInfo& info, const std::string& region) const {
   const std::string r = region.empty() ? m_settings->region() : region;
   const std::string endpoint = m_settings->endpoint(info.service_id, info.endpoint_prefix, r);
-  // The Price List API is signed for us-east-1 (its endpoint's region) whatever the launch region.
-  const std::string signing_region = info.signing_name == "pricing" ? "us-east-1" : r;
+  // The Price List API is signed for us-east-1 (its endpoint's region) whatever the launch region;
+  // IAM, global, for its partition's own region.
+  std::string signing_region = r;
+  if (info.signing_name == "pricing") signing_region = "us-east-1";
+  if (info.signing_name == "iam") signing_region = aws::iam::signing_region(r);
   return std::make_shared<aws::ServiceClient>(info, endpoint, signing_region, m_settings->credentials(), m_transport,
                                               m_retrier);
+}
+
+std::string Session::s3_bucket_endpoint(const std::string& bucket, const std::string& region) const {
+  const std::string r = region.empty() ? m_settings->region() : region;
+  const std::string endpoint = m_settings->endpoint(aws::services::s3.service_id, aws::services::s3.endpoint_prefix, r);
+  const bool configured =
+      endpoint != aws::config::default_endpoint(aws::services::s3.service_id, aws::services::s3.endpoint_prefix, r);
+  return aws::s3::bucket_endpoint(endpoint, bucket, aws::s3::choose_addressing(bucket, configured));
+}
+
+aws::s3::Client Session::s3(const std::string& bucket, const std::string& region) const {
+  const std::string r = region.empty() ? m_settings->region() : region;
+  return aws::s3::Client(std::make_shared<aws::ServiceClient>(aws::services::s3, s3_bucket_endpoint(bucket, r), r,
+                                                              m_settings->credentials(), m_transport, m_retrier));
 }
 
 }  // namespace spawn::cli

@@ -6,6 +6,8 @@
 #include "spawn/aws/config/settings.hpp"
 #include "spawn/aws/ec2/client.hpp"
 #include "spawn/aws/http/retry.hpp"
+#include "spawn/aws/iam/client.hpp"
+#include "spawn/aws/s3/client.hpp"
 #include "spawn/aws/ssm/client.hpp"
 #include "spawn/cli/global_options.hpp"
 
@@ -23,6 +25,14 @@ class Session {
   std::shared_ptr<aws::ServiceClient> service(const aws::ServiceInfo& info, const std::string& region = {}) const;
   aws::ec2::Client ec2(const std::string& region = {}) const { return aws::ec2::Client(service(aws::services::ec2, region)); }
   aws::ssm::Client ssm(const std::string& region = {}) const { return aws::ssm::Client(service(aws::services::ssm, region)); }
+  // IAM: its global endpoint, signed for the partition's IAM region (aws::iam::signing_region).
+  aws::iam::Client iam() const { return aws::iam::Client(service(aws::services::iam)); }
+
+  // The endpoint of one bucket in its region: virtual-host style on AWS's own endpoints,
+  // path style on a configured one (aws::s3::choose_addressing).
+  std::string s3_bucket_endpoint(const std::string& bucket, const std::string& region = {}) const;
+  // An S3 client bound to that endpoint.
+  aws::s3::Client s3(const std::string& bucket, const std::string& region = {}) const;
 
  private:
   std::shared_ptr<aws::config::Settings> m_settings;

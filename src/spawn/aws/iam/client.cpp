@@ -1,0 +1,203 @@
+#include "spawn/aws/iam/client.hpp"
+
+#include <pugixml.hpp>
+
+#include "spawn/util/url.hpp"
+
+namespace spawn::aws::iam {
+namespace {
+
+Params base(std::string_view action) { return {{"Action", std::string(action)}, {"Version", k_api_version}}; }
+
+void add_tags(Params& p, const Tags& tags) {
+  int n = 0;
+  for (const auto& [k, v] : tags) {
+    ++n;
+    p.emplace_back("Tags.member." + std::to_string(n) + ".Key", k);
+    p.emplace_back("Tags.member." + std::to_string(n) + ".Value", v);
+  }
+}
+
+Error invalid_reply(std::string_view what) {
+  return local_error("InvalidReply", "IAM sent an unexpected " + std::string(what) + " reply");
+}
+
+// IAM percent-encodes policy documents in its replies (RFC 3986, no '+' for spaces). A document
+// that does not look encoded (some IAM-compatible services send it as it is) is kept.
+std::string policy_text(std::string_view raw) {
+  if (raw.find('%') == std::string_view::npos) return std::string(raw);
+  return util::percent_decode(raw, false);
+}
+
+pugi::xml_node result_node(const pugi::xml_document& doc, std::string_view action) {
+  const std::string response = std::string(action) + "Response";
+  const std::string result = std::string(action) + "Result";
+  return doc.child(response.c_str()).child(result.c_str());
+}
+
+}  // namespace
+
+std::string signing_region(std::string_view region) {
+  if (region.starts_with("cn-")) return "cn-north-1";
+  if (region.starts_with("us-gov-")) return "us-gov-west-1";
+  return "us-east-1";
+}
+
+std::string partition(std::string_view region) {
+  if (region.starts_with("cn-")) return "aws-cn";
+  if (region.starts_with("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+bool is_no_such_entity(const Error& e) { return e.code == "NoSuchEntity"; }
+bool is_already_exists(const Error& e) { return e.code == "EntityAlreadyExists"; }
+
+Params get_role_params(std::string_view role) {
+  Params p = base("GetRole");
+  p.emplace_back("RoleName", std::string(role));
+  return p;
+}
+
+Params create_role_params(std::string_view role, std::string_view trust_policy, std::string_view description,
+                          const Tags& tags) {
+  Params p = base("CreateRole");
+  p.emplace_back("RoleName", std::string(role));
+  p.emplace_back("AssumeRolePolicyDocument", std::string(trust_policy));
+  if (!description.empty()) p.emplace_back("Description", std::string(description));
+  add_tags(p, tags);
+  return p;
+}
+
+Params update_assume_role_policy_params(std::string_view role, std::string_view trust_policy) {
+  Params p = base("UpdateAssumeRolePolicy");
+  p.emplace_back("RoleName", std::string(role));
+  p.emplace_back("PolicyDocument", std::string(trust_policy));
+  return p;
+}
+
+Params get_role_policy_params(std::string_view role, std::string_view policy_name) {
+  Params p = base("GetRolePolicy");
+  p.emplace_back("RoleName", std::string(role));
+  p.emplace_back("PolicyName", std::string(policy_name));
+  return p;
+}
+
+Params put_role_policy_params(std::string_view role, std::string_view policy_name, std::string_view document) {
+  Params p = base("PutRolePolicy");
+  p.emplace_back("RoleName", std::string(role));
+  p.emplace_back("PolicyName", std::string(policy_name));
+  p.emplace_back("PolicyDocument", std::string(document));
+  return p;
+}
+
+Params get_instance_profile_params(std::string_view profile) {
+  Params p = base("GetInstanceProfile");
+  p.emplace_back("InstanceProfileName", std::string(profile));
+  return p;
+}
+
+Params create_instance_profile_params(std::string_view profile, const Tags& tags) {
+  Params p = base("CreateInstanceProfile");
+  p.emplace_back("InstanceProfileName", std::string(profile));
+  add_tags(p, tags);
+  return p;
+}
+
+Params add_role_to_instance_profile_params(std::string_view profile, std::string_view role) {
+  Params p = base("AddRoleToInstanceProfile");
+  p.emplace_back("InstanceProfileName", std::string(profile));
+  p.emplace_back("RoleName", std::string(role));
+  return p;
+}
+
+Result<Role> parse_role_response(std::string_view xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size())) return unexpected(invalid_reply("role"));
+  pugi::xml_node role = result_node(doc, "GetRole").child("Role");
+  if (!role) role = result_node(doc, "CreateRole").child("Role");
+  if (!role || !role.child("RoleName")) return unexpected(invalid_reply("role"));
+  return Role{role.child_value("RoleName"), role.child_value("Arn"),
+              policy_text(role.child_value("AssumeRolePolicyDocument"))};
+}
+
+Result<std::string> parse_role_policy_response(std::string_view xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size())) return unexpected(invalid_reply("GetRolePolicy"));
+  pugi::xml_node result = result_node(doc, "GetRolePolicy");
+  if (!result || !result.child("PolicyDocument")) return unexpected(invalid_reply("GetRolePolicy"));
+  return policy_text(result.child_value("PolicyDocument"));
+}
+
+Result<InstanceProfile> parse_instance_profile_response(std::string_view xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size())) return unexpected(invalid_reply("instance profile"));
+  pugi::xml_node profile = result_node(doc, "GetInstanceProfile").child("InstanceProfile");
+  if (!profile) profile = result_node(doc, "CreateInstanceProfile").child("InstanceProfile");
+  if (!profile || !profile.child("InstanceProfileName")) return unexpected(invalid_reply("instance profile"));
+  InstanceProfile out{profile.child_value("InstanceProfileName"), profile.child_value("Arn"), {}};
+  for (pugi::xml_node member : profile.child("Roles").children("member"))
+    out.role_names.emplace_back(member.child_value("RoleName"));
+  return out;
+}
+
+Result<std::string> Client::call(const Params& params) const {
+  ServiceRequest req;
+  req.method = "POST";
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  req.body = util::form_encode(params);
+  auto reply = m_service->send(req, protocol::parse_query_error);
+  if (!reply) return unexpected(reply.error());
+  return std::move(reply->body);
+}
+
+Result<Role> Client::get_role(std::string_view role) const {
+  auto body = call(get_role_params(role));
+  if (!body) return unexpected(body.error());
+  return parse_role_response(*body);
+}
+
+Result<Role> Client::create_role(std::string_view role, std::string_view trust_policy, std::string_view description,
+                                 const Tags& tags) const {
+  auto body = call(create_role_params(role, trust_policy, description, tags));
+  if (!body) return unexpected(body.error());
+  return parse_role_response(*body);
+}
+
+Result<void> Client::update_assume_role_policy(std::string_view role, std::string_view trust_policy) const {
+  auto body = call(update_assume_role_policy_params(role, trust_policy));
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
+Result<std::string> Client::get_role_policy(std::string_view role, std::string_view policy_name) const {
+  auto body = call(get_role_policy_params(role, policy_name));
+  if (!body) return unexpected(body.error());
+  return parse_role_policy_response(*body);
+}
+
+Result<void> Client::put_role_policy(std::string_view role, std::string_view policy_name,
+                                     std::string_view document) const {
+  auto body = call(put_role_policy_params(role, policy_name, document));
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
+Result<InstanceProfile> Client::get_instance_profile(std::string_view profile) const {
+  auto body = call(get_instance_profile_params(profile));
+  if (!body) return unexpected(body.error());
+  return parse_instance_profile_response(*body);
+}
+
+Result<InstanceProfile> Client::create_instance_profile(std::string_view profile, const Tags& tags) const {
+  auto body = call(create_instance_profile_params(profile, tags));
+  if (!body) return unexpected(body.error());
+  return parse_instance_profile_response(*body);
+}
+
+Result<void> Client::add_role_to_instance_profile(std::string_view profile, std::string_view role) const {
+  auto body = call(add_role_to_instance_profile_params(profile, role));
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
+}  // namespace spawn::aws::iam

@@ -1,0 +1,84 @@
+#pragma once
+// IAM over the query protocol (POST form, API version 2010-05-08, XML replies): the few calls
+// spawn needs to keep one role and instance profile for spored (launcher/spored_role).
+// IAM is global: one endpoint (https://iam.amazonaws.com), signed for us-east-1 (cn-north-1 in
+// China, us-gov-west-1 in GovCloud): see signing_region().
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "spawn/aws/service_client.hpp"
+
+namespace spawn::aws::iam {
+
+inline constexpr const char* k_api_version = "2010-05-08";
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+using Tags = std::map<std::string, std::string>;
+
+struct Role {
+  std::string name;
+  std::string arn;
+  std::string assume_role_policy;  // the trust policy, JSON text (IAM sends it percent-encoded)
+};
+
+struct InstanceProfile {
+  std::string name;
+  std::string arn;
+  std::vector<std::string> role_names;  // at most one on AWS
+};
+
+// The region IAM requests are signed for, from the region spawn works in: us-east-1 for the aws
+// partition, cn-north-1 for cn-*, us-gov-west-1 for us-gov-*.
+std::string signing_region(std::string_view region);
+// The partition of a region: "aws", "aws-cn" or "aws-us-gov" (for ARNs).
+std::string partition(std::string_view region);
+
+// True for IAM's "not there" error (NoSuchEntity, HTTP 404).
+bool is_no_such_entity(const Error& e);
+// True for "already there" (EntityAlreadyExists, HTTP 409): a concurrent spawn made it first.
+bool is_already_exists(const Error& e);
+
+// Request builders (form fields, Action and Version included).
+Params get_role_params(std::string_view role);
+Params create_role_params(std::string_view role, std::string_view trust_policy, std::string_view description,
+                          const Tags& tags);
+Params update_assume_role_policy_params(std::string_view role, std::string_view trust_policy);
+Params get_role_policy_params(std::string_view role, std::string_view policy_name);
+Params put_role_policy_params(std::string_view role, std::string_view policy_name, std::string_view document);
+Params get_instance_profile_params(std::string_view profile);
+Params create_instance_profile_params(std::string_view profile, const Tags& tags);
+Params add_role_to_instance_profile_params(std::string_view profile, std::string_view role);
+
+// Reply parsers; an error with code "InvalidReply" when the XML is not the expected reply.
+// Policy documents come back percent-encoded (RFC 3986) and are returned decoded.
+Result<Role> parse_role_response(std::string_view xml);                 // GetRole, CreateRole
+Result<std::string> parse_role_policy_response(std::string_view xml);   // GetRolePolicy: the document
+Result<InstanceProfile> parse_instance_profile_response(std::string_view xml);  // Get/CreateInstanceProfile
+
+class Client {
+ public:
+  // service: a ServiceClient for IAM (its global endpoint, signed for signing_region()).
+  explicit Client(std::shared_ptr<ServiceClient> service) : m_service(std::move(service)) {}
+
+  // Each returns what IAM answered, or its error (NoSuchEntity, EntityAlreadyExists,
+  // MalformedPolicyDocument, LimitExceeded, AccessDenied ...) or "InvalidReply".
+  Result<Role> get_role(std::string_view role) const;
+  Result<Role> create_role(std::string_view role, std::string_view trust_policy, std::string_view description,
+                           const Tags& tags) const;
+  Result<void> update_assume_role_policy(std::string_view role, std::string_view trust_policy) const;
+  Result<std::string> get_role_policy(std::string_view role, std::string_view policy_name) const;
+  Result<void> put_role_policy(std::string_view role, std::string_view policy_name, std::string_view document) const;
+  Result<InstanceProfile> get_instance_profile(std::string_view profile) const;
+  Result<InstanceProfile> create_instance_profile(std::string_view profile, const Tags& tags) const;
+  Result<void> add_role_to_instance_profile(std::string_view profile, std::string_view role) const;
+
+ private:
+  Result<std::string> call(const Params& params) const;
+  std::shared_ptr<ServiceClient> m_service;
+};
+
+}  // namespace spawn::aws::iam
