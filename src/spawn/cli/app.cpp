@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "spawn/cli/agent_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
@@ -24,6 +25,7 @@ Examples:
   spawn list
   spawn terminate --name dev
   spawn price --instance-type m7i.large,g5.xlarge
+  spawn agent upload --bucket my-bucket     # once: spot instances then install spored
 
 Run 'spawn COMMAND --help' for a command's options.)");
 
@@ -32,12 +34,13 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_list_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_price_command(app));
+  commands.push_back(make_agent_command(app));
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
     if (!known) {
-      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price)", argv[1]));
+      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price, agent)", argv[1]));
       return k_exit_usage;
     }
   }
