@@ -3,13 +3,17 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "spawn/cli/launch_agent.hpp"
 #include "spawn/cli/launch_pricing.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/launcher/launcher.hpp"
+#include "spawn/launcher/spored_role.hpp"
 #include "spawn/util/time.hpp"
 
 namespace spawn::cli {
@@ -27,6 +31,7 @@ Examples:
   spawn launch --instance-type m7i.large --spot --on-interruption checkpoint --checkpoint-script ./save.sh
   spawn launch --instance-type m7i.large --spot --on-interruption hibernate
   spawn launch --instance-type g5.xlarge --spot --count 8 --ttl 4h   # savings over the 4 hours
+  spawn launch --instance-type m7i.large --spot --notify arn:aws:sns:us-east-1:123456789012:alerts
 
 Spot:
   A spot instance costs much less but EC2 can take it back with two minutes' notice; spored on
@@ -36,6 +41,13 @@ Spot:
   capacity returns; the instance keeps its memory and spawn does not power it off (you pay for its
   volumes until you terminate it). Several types, several subnets or --spot-count launch through
   one EC2 Fleet; job-array indices go to spot instances first, then on-demand ones.
+
+spored:
+  The agent that does this on the instance comes from 'spawn agent upload' (once; the instance
+  downloads it with a URL valid for an hour and checks its sha256) or from --agent-url. It runs
+  with --iam-instance-profile, or else with the instance profile spawn-spored that spawn creates
+  once (least privilege, see docs/spored.md). --notify tells SNS topics and https:// webhooks
+  about interruptions.
 
 Prices:
   With --spot, spawn says before launching what spot saves per type (the cheapest AZ's spot price
@@ -79,6 +91,12 @@ class LaunchCommand final : public Command {
                       "spawn does not power it off");
     m_app->add_option("--checkpoint-script", m_checkpoint_script,
                       "run on interruption: a local file (embedded), s3://bucket/key or https://...");
+    m_app->add_option("--notify", m_notify,
+                      "tell this target about interruptions (repeatable): an SNS topic ARN or an https:// webhook");
+    m_app->add_option("--agent-url", m_agent.url,
+                      "download spored from this https:// URL (default: where 'spawn agent upload' put it)");
+    m_app->add_option("--agent-sha256", m_agent.sha256, "the SHA-256 of the --agent-url binary (the instance checks it)");
+    m_app->add_flag("--no-agent", m_agent.none, "do not install spored (the AMI starts it itself)");
   }
 
   int run() override {
@@ -105,9 +123,13 @@ class LaunchCommand final : public Command {
       m_options.ttl = *ttl;
     }
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
+    auto agent = plan_agent(m_options, m_agent, spawn_config_path(aws::config::process_environment()));
+    if (!agent) return usage(agent.error());
     // Everything decided before the first request: a user-data over 16 KB is bad usage too.
-    // The agent install step comes from launcher/agent_install once spored ships.
-    auto prepared = launcher::prepare_launch(m_options, {}, launcher::new_launch_ids());
+    // (Checked again below once the presigned agent URL is known.)
+    const launcher::LaunchIds ids = launcher::new_launch_ids();
+    const std::string known_snippet = agent->source ? launcher::agent_install_snippet(*agent->source) : std::string();
+    auto prepared = launcher::prepare_launch(m_options, known_snippet, ids);
     if (!prepared) return usage(prepared.error());
 
     auto session = Session::open(m_global);
@@ -116,6 +138,46 @@ class LaunchCommand final : public Command {
       return k_exit_failure;
     }
     const bool quiet = m_global.output == OutputFormat::json;
+    auto say = [quiet](const std::string& line) {
+      if (!quiet) fmt::print(stderr, "{}\n", line);
+    };
+    if (agent->remembered) {
+      // The URL is made now, valid for an hour: long enough for the instances to boot.
+      auto credentials = session->settings().credentials()->get();
+      if (!credentials) {
+        print_error(credentials.error());
+        return k_exit_failure;
+      }
+      const auto now = std::chrono::system_clock::now();
+      auto source = presigned_agent_source(*agent->remembered,
+                                           session->s3_bucket_endpoint(agent->remembered->bucket, agent->remembered->region),
+                                           *credentials, now);
+      if (!source) {
+        print_error(source.error());
+        return k_exit_failure;
+      }
+      if (auto warning = credentials_expiry_warning(*credentials, now); !warning.empty())
+        fmt::print(stderr, "spawn: warning: {}\n", warning);
+      prepared = launcher::prepare_launch(m_options, launcher::agent_install_snippet(*source), ids);
+      if (!prepared) return usage(prepared.error());
+    }
+    bool new_profile = false;
+    if (agent->install && !m_options.iam_instance_profile) {
+      auto profile = launcher::ensure_spored_profile(session->iam(), spored_grants(m_options, session->region()),
+                                                     m_options.dry_run ? launcher::Apply::no : launcher::Apply::yes);
+      if (!profile) {
+        print_error(profile.error());
+        fmt::print(stderr, "spawn: hint: spawn creates the instance profile {} for spored once; without IAM rights, pass "
+                           "--iam-instance-profile NAME (a profile with the policy in docs/spored.md) or --no-agent\n",
+                   launcher::k_spored_profile);
+        return k_exit_failure;
+      }
+      for (const auto& change : profile->changes)
+        say(m_options.dry_run ? "Dry run: would " + change : "IAM: " + change);
+      // A dry run cannot name a profile that does not exist yet.
+      if (profile->exists) m_options.iam_instance_profile = profile->name;
+      new_profile = profile->profile_created && !m_options.dry_run;
+    }
     // Spot: what it saves, said before anything is launched.
     std::optional<LaunchPricing> pricing;
     if (m_options.spot.enabled) {
@@ -129,11 +191,17 @@ class LaunchCommand final : public Command {
           if (!quiet) fmt::print(stderr, "{}\n", line);
         },
         [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
-    auto result = launcher.launch(m_options, *prepared);
+    auto launch = [&]() { return launcher.launch(m_options, *prepared); };
+    auto result = new_profile ? launcher::retry_while_profile_propagates<launcher::LaunchResult>(
+                                    launch, [](const std::string& line) { fmt::print(stderr, "{}\n", line); },
+                                    [](std::chrono::seconds s) { std::this_thread::sleep_for(s); })
+                              : launch();
     if (!result) {
       print_error(result.error());
       return k_exit_failure;
     }
+    // Said once it matters (instances exist, or would), not before a launch that fails anyway.
+    if (!agent->warning.empty()) fmt::print(stderr, "spawn: warning: {}\n", agent->warning);
     if (result->dry_run) {
       fmt::print("Dry run: the launch would succeed (EC2 checked your permissions; nothing was launched).\n");
       if (pricing && wants_total()) {
@@ -203,6 +271,11 @@ class LaunchCommand final : public Command {
       if (!script) return unexpected(script.error());
       spot.checkpoint_script = *script;
     }
+    for (const auto& n : m_notify) {
+      auto target = model::parse_notify_target(n);
+      if (!target) return unexpected(target.error());
+      if (std::find(spot.notify.begin(), spot.notify.end(), *target) == spot.notify.end()) spot.notify.push_back(*target);
+    }
     return {};
   }
 
@@ -270,7 +343,8 @@ class LaunchCommand final : public Command {
   std::optional<std::string> m_ami, m_key_name, m_user_data, m_name, m_job_array_name, m_profile;
   std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script, m_ttl;
   std::optional<int> m_spot_count;
-  std::vector<std::string> m_tags, m_instance_types;
+  std::vector<std::string> m_tags, m_instance_types, m_notify;
+  AgentFlags m_agent;
 };
 
 }  // namespace

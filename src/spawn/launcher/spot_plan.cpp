@@ -41,6 +41,7 @@ expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOp
   SpotSetup setup;
   setup.on_interruption = o.spot.interruption();
   setup.checkpoint_script = o.spot.checkpoint_script;
+  setup.notify = o.spot.notify;
   setup.name = o.name.value_or("");
   setup.job_array_id = p.job_array_id;
   setup.job_array_name = p.job_array_name;

@@ -42,7 +42,7 @@ struct SpotSetup {
   SpotMarket market = SpotMarket::spot;
   model::OnInterruption on_interruption = model::OnInterruption::terminate;
   std::optional<model::CheckpointScript> checkpoint_script;
-  std::vector<std::string> notify;  // SNS topic ARNs or https:// URLs (none yet)
+  std::vector<std::string> notify;  // --notify: SNS topic ARNs or https:// URLs
   std::string name;                 // --name, "" when none
   std::string job_array_id;         // "" when not a job array
   std::string job_array_name;

@@ -28,6 +28,7 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
                        : s.spot_count          ? "--spot-count"
                        : s.on_interruption     ? "--on-interruption"
                        : s.checkpoint_script   ? "--checkpoint-script"
+                       : !s.notify.empty()     ? "--notify"
                                                : nullptr;
     if (flag) return unexpected(UsageError{std::string(flag) + " needs --spot"});
     return {};

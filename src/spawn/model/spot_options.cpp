@@ -15,14 +15,14 @@ constexpr const char* k_script_expected = "expected a local file, s3://bucket/ke
 
 UsageError script_error(const std::string& what) { return UsageError{"--checkpoint-script: " + what}; }
 
-bool valid_bucket(std::string_view b) {
+}  // namespace
+
+bool valid_bucket_name(std::string_view b) {
   if (b.size() < 3 || b.size() > 63) return false;
   for (char c : b)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) return false;
   return b.front() != '.' && b.front() != '-' && b.back() != '.' && b.back() != '-';
 }
-
-}  // namespace
 
 std::string_view to_string(OnInterruption value) {
   switch (value) {
@@ -97,7 +97,7 @@ expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view a
   if (arg.starts_with("s3://")) {
     std::string_view rest = arg.substr(5);
     auto slash = rest.find('/');
-    if (slash == std::string_view::npos || !valid_bucket(rest.substr(0, slash)) || slash + 1 == rest.size())
+    if (slash == std::string_view::npos || !valid_bucket_name(rest.substr(0, slash)) || slash + 1 == rest.size())
       return unexpected(script_error("expected s3://bucket/key, got '" + script.source + "'"));
     script.kind = CheckpointScript::Kind::s3;
     return script;
@@ -123,6 +123,25 @@ expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view a
   if (script.content.empty()) return unexpected(script_error("'" + script.source + "' is empty"));
   script.sha256 = util::sha256_hex(script.content);
   return script;
+}
+
+expected<std::string, UsageError> parse_notify_target(std::string_view text) {
+  const std::string target(text);
+  if (target.starts_with("arn:")) {
+    // arn:partition:sns:region:account:name, the name 1-256 of A-Za-z0-9_- (.fifo allowed).
+    static const std::regex k_topic(R"(arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?)");
+    if (!std::regex_match(target, k_topic))
+      return unexpected(UsageError{"--notify: not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME): '" +
+                                   target.substr(0, 120) + "'"});
+    return target;
+  }
+  if (target.starts_with("http://"))
+    return unexpected(UsageError{"--notify: http:// is refused: the notice would travel in clear text; use https://"});
+  if (target.starts_with("https://")) {
+    if (!util::parse_url(target)) return unexpected(UsageError{"--notify: not a valid https:// URL"});
+    return target;
+  }
+  return unexpected(UsageError{"--notify: expected an SNS topic ARN or an https:// URL, got '" + target.substr(0, 120) + "'"});
 }
 
 }  // namespace spawn::model

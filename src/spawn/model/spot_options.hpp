@@ -41,6 +41,7 @@ struct SpotOptions {
   std::optional<int> spot_count;                           // --spot-count
   std::optional<OnInterruption> on_interruption;           // --on-interruption
   std::optional<CheckpointScript> checkpoint_script;       // --checkpoint-script
+  std::vector<std::string> notify;                         // --notify: SNS topic ARNs, https:// URLs (each once)
 
   OnInterruption interruption() const { return on_interruption.value_or(OnInterruption::terminate); }
   AllocationStrategy strategy() const {
@@ -63,5 +64,12 @@ std::vector<std::string> split_instance_types(const std::vector<std::string>& ar
 // without integrity); any other scheme is refused; anything else is a local file, read now
 // (missing, unreadable, not a regular file or empty: an error).
 expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view arg);
+// --notify: an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<name>) or an
+// https:// URL, returned as given; http:// is refused (the notice would travel in clear text),
+// and so is anything else.
+expected<std::string, UsageError> parse_notify_target(std::string_view text);
+// An S3 bucket name as S3 allows for new buckets: 3-63 characters of a-z, 0-9, '.', '-',
+// starting and ending with a letter or digit.
+bool valid_bucket_name(std::string_view name);
 
 }  // namespace spawn::model

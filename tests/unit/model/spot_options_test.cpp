@@ -214,3 +214,27 @@ TEST(SpotOptions, TagValues) {
   s.max_price = "0.05";
   EXPECT_EQ(s.max_price_tag(), "0.05");
 }
+
+TEST(SpotOptions, NotifyTargets) {
+  EXPECT_EQ(parse_notify_target("arn:aws:sns:us-east-1:123456789012:alerts").value(), "arn:aws:sns:us-east-1:123456789012:alerts");
+  EXPECT_TRUE(parse_notify_target("arn:aws-cn:sns:cn-north-1:123456789012:a_b-c.fifo"));
+  EXPECT_TRUE(parse_notify_target("https://hooks.example.com/T0/B1?token=x"));
+  auto http = parse_notify_target("http://hooks.example.com/x");
+  ASSERT_FALSE(http);
+  EXPECT_NE(http.error().message.find("http:// is refused"), std::string::npos);
+  EXPECT_EQ(http.error().message.find("hooks.example.com"), std::string::npos) << "a webhook URL may hold a secret";
+  for (const char* bad : {"arn:aws:sqs:us-east-1:123456789012:q", "arn:aws:sns:us-east-1:1234:alerts",
+                          "arn:aws:sns:us-east-1:123456789012:", "mailto:me@example.com", "alerts", "", "https://"})
+    EXPECT_FALSE(parse_notify_target(bad)) << bad;
+  LaunchOptions o;
+  o.instance_type = "m7i.large";
+  o.spot.notify = {"arn:aws:sns:us-east-1:123456789012:alerts"};
+  EXPECT_EQ(problem(o), "--notify needs --spot");
+  o.spot.enabled = true;
+  EXPECT_EQ(problem(o), "");
+}
+
+TEST(SpotOptions, BucketNames) {
+  EXPECT_TRUE(valid_bucket_name("my-bucket.2"));
+  for (const char* bad : {"ab", "My-Bucket", "-bucket", "bucket-", "bu_cket", ""}) EXPECT_FALSE(valid_bucket_name(bad)) << bad;
+}
