@@ -229,6 +229,17 @@ class AgentInstallTest(SpotTestCase):
         # The instance runs with the profile spawn made.
         self.assertEqual(self.params("RunInstances")["IamInstanceProfile.Name"], "spawn-spored")
 
+    def test_a_fleet_launch_template_carries_the_install_step_and_the_profile(self):
+        self.upload()
+        r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--spot-fallback",
+                       env=self.env(AWS_ENDPOINT_URL_S3=self.https_s3))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        template = self.params("CreateLaunchTemplate")
+        self.assertEqual(template["LaunchTemplateData.IamInstanceProfile.Name"], "spawn-spored")
+        user_data = self.user_data_of(template, "LaunchTemplateData.UserData")
+        self.assertIn(f"spawn_agent_sha256='{self.sha}'\n", user_data)
+        self.assertTrue(self.snippet_url(user_data).startswith(f"{self.https_s3}/{BUCKET}/spawn/agent/{self.sha}/spored?"))
+
     def test_the_url_is_never_printed(self):
         self.upload()
         for args in ((), ("--output", "json"), ("--debug",)):
