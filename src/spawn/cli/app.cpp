@@ -58,7 +58,10 @@ Run 'spawn COMMAND --help' for a command's options.)");
     }
     std::string where;
     for (const auto& c : commands)
-      if (c->app()->parsed()) where = c->app()->get_name();
+      if (c->app()->parsed()) {
+        where = c->app()->get_name();
+        for (const CLI::App* sub : c->app()->get_subcommands()) where += " " + sub->get_name();  // agent upload
+      }
     print_usage_error(e.what(), where);
     return k_exit_usage;
   }
