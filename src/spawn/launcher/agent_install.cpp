@@ -23,7 +23,11 @@ expected<AgentSource, model::UsageError> check_agent_source(AgentSource source) 
         "--agent-url: spored must come over https:// (code the instance runs as root), got '" +
             source.url.substr(0, source.url.find('?')) + "'",
         ""});
-  if (!util::parse_url(source.url)) return unexpected(model::UsageError{"--agent-url: not a valid https:// URL", ""});
+  // curl would refuse a space or a control character anyway; refused here, it is a usage error.
+  bool clean = true;
+  for (unsigned char c : source.url) clean = clean && c > 0x20 && c != 0x7f;
+  if (!clean || !util::parse_url(source.url))
+    return unexpected(model::UsageError{"--agent-url: not a valid https:// URL", ""});
   bool hex = source.sha256.size() == 64;
   for (char& c : source.sha256) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
