@@ -7,12 +7,31 @@
 
 namespace spawn::util {
 
+namespace {
+
+// The number written by the digits s[at, at + n), or -1 when one of them is not a digit.
+int digits(std::string_view s, size_t at, size_t n) {
+  int v = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+// Strict on purpose: every field is exactly its digits (sscanf's %2d also took " 1", "+1" and
+// "-1"), and the year must fit SystemTime (nanoseconds since 1970 overflow before 1678 and after
+// 2262: a credentials document saying "1013-..." was undefined behaviour).
 std::optional<SystemTime> parse_rfc3339(std::string_view s) {
-  int y, mo, d, h, mi, sec;
-  if (s.size() < 20) return std::nullopt;
-  if (std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
     return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  const int y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
+  const int h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+      sec > 60)
+    return std::nullopt;
   std::string_view rest = s.substr(19);
   if (!rest.empty() && rest.front() == '.') {
     rest.remove_prefix(1);
@@ -21,16 +40,16 @@ std::optional<SystemTime> parse_rfc3339(std::string_view s) {
   int offset_seconds = 0;
   if (rest == "Z" || rest == "z") {
   } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    int oh = std::atoi(std::string(rest.substr(1, 2)).c_str());
-    int om = std::atoi(std::string(rest.substr(4, 2)).c_str());
+    const int oh = digits(rest, 1, 2), om = digits(rest, 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
     offset_seconds = (rest[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
   } else {
     return std::nullopt;
   }
   using namespace std::chrono;
-  auto days = sys_days(year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)});
-  if (!(year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}).ok()) return std::nullopt;
-  return SystemTime(days) + hours(h) + minutes(mi) + seconds(sec) - seconds(offset_seconds);
+  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return std::nullopt;
+  return SystemTime(sys_days(date)) + hours(h) + minutes(mi) + seconds(sec) - seconds(offset_seconds);
 }
 
 std::string format_rfc3339(SystemTime t) {

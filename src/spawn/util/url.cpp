@@ -14,6 +14,10 @@ std::string Url::authority() const {
 std::string Url::origin() const { return scheme + "://" + authority(); }
 
 std::optional<Url> parse_url(std::string_view text) {
+  // A space or a control character would reach the request line or the Host header as it is
+  // (a URL from an instance tag or a config file could add headers); curl refuses them too.
+  for (unsigned char c : text)
+    if (c <= 0x20 || c == 0x7f) return std::nullopt;
   Url url;
   auto sep = text.find("://");
   if (sep == std::string_view::npos) return std::nullopt;
@@ -38,6 +42,9 @@ std::optional<Url> parse_url(std::string_view text) {
     url.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
+  // An IPv6 address needs its brackets; a bracket or a second colon elsewhere is not a host (and
+  // authority() could not write it back).
+  if (url.host.find_first_of(authority.starts_with("[") ? "[]" : ":[]") != std::string::npos) return std::nullopt;
   if (url.host.empty()) return std::nullopt;
   url.port = url.scheme == "https" ? 443 : 80;
   if (!port_text.empty()) {

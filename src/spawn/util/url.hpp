@@ -21,7 +21,8 @@ struct Url {
   std::string origin() const;
 };
 
-// nullopt for anything but an absolute http(s) URL with a host.
+// nullopt for anything but an absolute http(s) URL with a host, and for one with a space or a
+// control character anywhere (already percent-encoded URLs only: they go on the wire as they are).
 std::optional<Url> parse_url(std::string_view text);
 
 // Percent-encoding of everything but A-Za-z0-9-_.~ (what AWS query and form bodies use).

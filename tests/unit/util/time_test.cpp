@@ -15,6 +15,18 @@ TEST(Time, Rfc3339RoundTrip) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
 }
 
+// Found by fuzz/credentials_document_fuzz.cpp: year 1013 overflowed SystemTime (undefined
+// behaviour); sscanf's %2d also let signs and blanks through.
+TEST(Time, Rfc3339RefusesWhatItCannotRepresentOrIsNotDigits) {
+  for (const char* bad : {"1013-11-27T10:00:00Z", "9999-12-31T23:59:59Z", "-999-11-27T10:00:00Z", "2026-11-27T-1:00:00Z",
+                          "2026-11-27T10:-1:00Z", "2026-+1-27T10:00:00Z", "2026-11- 7T10:00:00Z", "2026-11-27T10:00:00+0a:00",
+                          "2026-11-27T10:00:00+24:00", "2026-11-27 10:00:00Z"})
+    EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+  EXPECT_TRUE(parse_rfc3339("1970-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_rfc3339("2200-12-31T23:59:59-05:30"));
+  EXPECT_TRUE(parse_rfc3339("2026-11-27t10:00:05z"));
+}
+
 TEST(Time, AgeAndDuration) {
   EXPECT_EQ(format_age(45s), "45s");
   EXPECT_EQ(format_age(12min), "12m");

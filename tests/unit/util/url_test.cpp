@@ -26,6 +26,25 @@ TEST(Url, Parse) {
     EXPECT_FALSE(parse_url(bad)) << bad;
 }
 
+// Found by fuzz/url_fuzz.cpp: these went into the request line and the Host header as they were.
+TEST(Url, RefusesSpacesAndControlCharacters) {
+  using namespace std::string_literals;
+  for (const std::string bad : {"http://h/a b"s, "http://h /x"s, "https://b.s3.amazonaws.com/x HTTP/1.1\r\nX-Evil: 1"s,
+                                "http://h\n/"s, "http://h/\t"s, "http://h/\x7f"s, "http://h\0x/"s, " http://h/"s})
+    EXPECT_FALSE(parse_url(bad)) << bad;
+  EXPECT_TRUE(parse_url("http://h/a%20b?q=%0D%0A"));
+}
+
+// Found by fuzz/url_fuzz.cpp: "a:b" was taken as a host, and authority() wrote it as "[a:b]".
+TEST(Url, RefusesColonsAndBracketsInAHostWithoutBrackets) {
+  for (const char* bad : {"http://::1/", "http://a:b:80/", "http://a]b/", "http://a[b/", "http://[a[b]/"})
+    EXPECT_FALSE(parse_url(bad)) << bad;
+  auto v6 = parse_url("http://[fd00:ec2::254]/latest/api/token");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "fd00:ec2::254");
+  EXPECT_EQ(v6->origin(), "http://[fd00:ec2::254]");
+}
+
 TEST(Url, Encoding) {
   EXPECT_EQ(percent_encode("a b/c~d_e.f-g"), "a%20b%2Fc~d_e.f-g");
   EXPECT_EQ(percent_decode("a%20b+c", true), "a b c");

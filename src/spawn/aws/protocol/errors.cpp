@@ -35,8 +35,11 @@ Error parse_query_error(const http::Response& r) {
   std::string request_id = root.child_value("RequestID");
   if (request_id.empty()) request_id = root.child_value("RequestId");
   if (request_id.empty()) request_id = header_request_id(r);
-  if (!error) return from_status(r, request_id);
-  return Error{r.status, error.child_value("Code"), error.child_value("Message"), request_id};
+  // An error element without a code (a truncated or foreign reply) is named by the status, like a
+  // body that is not XML: an empty code would match no retry rule and print as "()".
+  std::string code = error.child_value("Code");
+  if (code.empty()) return from_status(r, request_id);
+  return Error{r.status, std::move(code), error.child_value("Message"), request_id};
 }
 
 Error parse_json_error(const http::Response& r) {
@@ -60,9 +63,11 @@ Error parse_rest_xml_error(const http::Response& r) {
   std::string request_id = header_request_id(r);
   if (r.body.empty() || !doc.load_buffer(r.body.data(), r.body.size())) return from_status(r, request_id);
   pugi::xml_node error = doc.child("Error");
-  if (!error) return from_status(r, request_id);
   std::string id = error.child_value("RequestId");
-  return Error{r.status, error.child_value("Code"), error.child_value("Message"), id.empty() ? request_id : id};
+  if (!id.empty()) request_id = id;
+  std::string code = error.child_value("Code");
+  if (code.empty()) return from_status(r, request_id);
+  return Error{r.status, std::move(code), error.child_value("Message"), request_id};
 }
 
 }  // namespace spawn::aws::protocol

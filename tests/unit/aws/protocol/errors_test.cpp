@@ -31,6 +31,18 @@ TEST(ProtocolErrors, UnparseableBodyKeepsTheStatus) {
   EXPECT_TRUE(retryable(e));
 }
 
+// Found by fuzz/aws_errors_fuzz.cpp: an <Error> without a <Code> gave an error with an empty code.
+TEST(ProtocolErrors, AnErrorWithoutACodeIsNamedByItsStatus) {
+  Error q = protocol::parse_query_error(
+      http::Response{503, {}, "<Response><Errors><Error><Message>busy</Message></Error></Errors><RequestID>r-1</RequestID></Response>"});
+  EXPECT_EQ(q.code, "ServiceUnavailable");
+  EXPECT_EQ(q.request_id, "r-1");
+  EXPECT_TRUE(retryable(q));
+  Error s3 = protocol::parse_rest_xml_error(http::Response{403, {}, "<Error><Code></Code><RequestId>r-2</RequestId></Error>"});
+  EXPECT_EQ(s3.code, "AccessDenied");
+  EXPECT_EQ(s3.request_id, "r-2");
+}
+
 TEST(ProtocolErrors, JsonError) {
   http::Response r{400, {{"x-amzn-RequestId", "req-7"}}, R"({"__type":"com.amazonaws.ssm#ParameterNotFound","message":"no such parameter"})"};
   Error e = protocol::parse_json_error(r);
