@@ -1,5 +1,6 @@
 #include "spawn/agent/notifier.hpp"
 
+#include <future>
 #include <thread>
 
 namespace spawn::agent {
@@ -41,7 +42,17 @@ void Notifier::start(std::string target, SteadyTime since, Task task) {
 void Notifier::tag(std::vector<std::pair<std::string, std::string>> tags, SteadyTime since) {
   std::string target = "tags";
   for (const auto& [k, v] : tags) target += (target == "tags" ? " " : ",") + k;
-  start(std::move(target), since, [actions = m_actions, tags = std::move(tags)]() -> aws::Result<std::string> {
+  // Tag calls keep their order (the notice before the checkpoint status): each waits for the one
+  // before it, which is bounded like every call.
+  auto done = std::make_shared<std::promise<void>>();
+  std::shared_future<void> previous = std::exchange(m_last_tag, done->get_future().share());
+  start(std::move(target), since,
+        [actions = m_actions, tags = std::move(tags), previous, done]() -> aws::Result<std::string> {
+    struct Signal {
+      std::shared_ptr<std::promise<void>> p;
+      ~Signal() { p->set_value(); }
+    } signal{done};
+    if (previous.valid()) previous.wait();
     auto r = actions->tag_instance(tags);
     if (!r) return unexpected(r.error());
     return std::string();

@@ -3,6 +3,7 @@
 // that a slow or unreachable target never delays the checkpoint. The handler waits for them, with
 // a bound, only before it shuts the instance down.
 #include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,7 @@ class Notifier {
 
   // Starts CreateTags of tags on the instance; returns at once. since: the detection time, for
   // the log's timings. The task ends with one "notification_sent" (or "notification_failed") record.
+  // Tag calls reach AWS in the order they were asked for.
   void tag(std::vector<std::pair<std::string, std::string>> tags, SteadyTime since);
   // Starts one task per target (SNS topic ARN or https URL); returns at once.
   void send(const std::vector<std::string>& targets, const Message& message, SteadyTime since);
@@ -47,6 +49,7 @@ class Notifier {
   std::shared_ptr<Logger> m_log;
   std::function<SteadyTime()> m_steady;
   std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();
+  std::shared_future<void> m_last_tag;  // ready when the last tag call started has ended
 };
 
 }  // namespace spawn::agent

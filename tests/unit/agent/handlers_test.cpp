@@ -158,6 +158,21 @@ TEST_F(HandlersTest, SlowNotificationsNeverDelayTheCheckpoint) {
   EXPECT_EQ(shutdowns, 1);
 }
 
+TEST_F(HandlersTest, TagCallsReachAwsInTheOrderTheyWereMade) {
+  // The script ends long before the slow notice tag returns; the checkpoint status must still not
+  // overtake it (CI once saw the status tag first when the notice tag waited for credentials).
+  actions->delay = 300ms;
+  auto h = make("exit 0\n");
+  auto e = notice();
+  h.interruption(e, detect(e));
+  auto tags = actions->calls("tags");
+  ASSERT_EQ(tags.size(), 2u);
+  EXPECT_EQ(tags[0].args[0].first, tag::k_interruption_notice);
+  EXPECT_EQ(tags[1].args[0].first, tag::k_checkpoint_status);
+  EXPECT_GE(tags[1].at - tags[0].at, 300ms);
+  EXPECT_EQ(shutdowns, 1);
+}
+
 TEST_F(HandlersTest, AFailingScriptIsStillFollowedByNotificationAndShutdown) {
   auto h = make("echo broken >&2\nexit 3\n");
   auto e = notice();
