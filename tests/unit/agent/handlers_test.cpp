@@ -38,9 +38,11 @@ struct Captured {
 class HandlersTest : public ::testing::Test {
  protected:
   HandlersTest() {
-    log = std::make_shared<Logger>(LogFormat::json, [this](std::string_view line) {
-      std::lock_guard lock(captured.mutex);
-      captured.records.push_back(nlohmann::json::parse(line));
+    // The notifier's threads may outlive the handler (and this test) when a call is slower than
+    // notify_wait: they hold the log, and the log holds what it writes to.
+    log = std::make_shared<Logger>(LogFormat::json, [records = captured](std::string_view line) {
+      std::lock_guard lock(records->mutex);
+      records->records.push_back(nlohmann::json::parse(line));
     });
     store.emplace(EventStore::open(dir.file("events.json"), warnings));
     runner = std::make_unique<CheckpointRunner>(*log, 200ms);
@@ -83,7 +85,7 @@ class HandlersTest : public ::testing::Test {
 
   test::TempDir dir;
   std::vector<std::string> warnings;
-  Captured captured;
+  std::shared_ptr<Captured> captured = std::make_shared<Captured>();
   std::shared_ptr<Logger> log;
   std::optional<EventStore> store;
   std::unique_ptr<CheckpointRunner> runner;
@@ -132,16 +134,16 @@ TEST_F(HandlersTest, InterruptionInOrderNotifyCheckpointShutdown) {
   EXPECT_NE(all.find("SPAWN_ON_INTERRUPTION=checkpoint"), std::string::npos);
   EXPECT_NE(all.find("SPAWN_INSTANCE_ID=i-0abc"), std::string::npos);
 
-  auto events = captured.events();
+  auto events = captured->events();
   auto pos = [&](const std::string& name) { return std::find(events.begin(), events.end(), name) - events.begin(); };
   EXPECT_LT(pos("interruption_notice"), pos("checkpoint_started"));
   EXPECT_LT(pos("checkpoint_started"), pos("checkpoint_finished"));
   EXPECT_LT(pos("checkpoint_finished"), pos("shutdown"));
-  EXPECT_EQ((*captured.first("checkpoint_finished"))["status"], "ok");
+  EXPECT_EQ((*captured->first("checkpoint_finished"))["status"], "ok");
   EXPECT_EQ(store->snapshot()["latched"]["interruption"]["checkpoint_status"], "ok");
   // No secret in the log: the webhook appears only as its origin.
-  std::lock_guard lock(captured.mutex);
-  for (const auto& r : captured.records) EXPECT_EQ(r.dump().find("secret"), std::string::npos) << r.dump();
+  std::lock_guard lock(captured->mutex);
+  for (const auto& r : captured->records) EXPECT_EQ(r.dump().find("secret"), std::string::npos) << r.dump();
 }
 
 TEST_F(HandlersTest, SlowNotificationsNeverDelayTheCheckpoint) {
@@ -152,7 +154,7 @@ TEST_F(HandlersTest, SlowNotificationsNeverDelayTheCheckpoint) {
   auto d = detect(e);
   h.interruption(e, d);
   // The script started long before any slow call could have returned (they run in parallel).
-  auto record = captured.first("checkpoint_started");
+  auto record = captured->first("checkpoint_started");
   ASSERT_TRUE(record);
   EXPECT_LT((*record)["seconds_since_detection"].get<double>(), 1.0);
   EXPECT_EQ(shutdowns, 1);
@@ -177,7 +179,7 @@ TEST_F(HandlersTest, AFailingScriptIsStillFollowedByNotificationAndShutdown) {
   auto h = make("echo broken >&2\nexit 3\n");
   auto e = notice();
   h.interruption(e, detect(e));
-  EXPECT_EQ((*captured.first("checkpoint_finished"))["status"], "failed");
+  EXPECT_EQ((*captured->first("checkpoint_finished"))["status"], "failed");
   EXPECT_EQ(actions->calls("tags").back().args[0].second, "failed");
   EXPECT_EQ(actions->calls("publish").size(), 1u);
   EXPECT_EQ(shutdowns, 1);
@@ -189,7 +191,7 @@ TEST_F(HandlersTest, UnreachableNotificationsDoNotStopTheShutdown) {
   auto e = notice();
   h.interruption(e, detect(e));
   EXPECT_EQ(shutdowns, 1);
-  EXPECT_TRUE(captured.first("notification_failed"));
+  EXPECT_TRUE(captured->first("notification_failed"));
 }
 
 TEST_F(HandlersTest, NoScriptMeansStatusNone) {
@@ -204,7 +206,7 @@ TEST_F(HandlersTest, HibernateDoesNotShutDown) {
   auto e = notice("hibernate");
   h.interruption(e, detect(e));
   EXPECT_EQ(shutdowns, 0);
-  EXPECT_EQ((*captured.first("shutdown"))["skipped"], true);
+  EXPECT_EQ((*captured->first("shutdown"))["skipped"], true);
   // With no shutdown to hold back, the handler does not wait for its notifier threads: wait for
   // the tag call here (it raced the assertion and crashed when read from an empty list).
   for (int i = 0; i < 500 && actions->calls("tags").empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -233,7 +235,7 @@ TEST_F(HandlersTest, ALateNoticeLeavesNoTimeForTheScript) {
   auto h = make("touch " + marker + "\n");
   auto e = notice("terminate", "2026-11-27T10:00:20Z");  // 20 s away: the deadline (-30 s) is gone
   h.interruption(e, detect(e));
-  EXPECT_EQ((*captured.first("checkpoint_finished"))["status"], "timeout");
+  EXPECT_EQ((*captured->first("checkpoint_finished"))["status"], "timeout");
   EXPECT_FALSE(std::ifstream(marker).good());
   EXPECT_EQ(shutdowns, 1);
 }
@@ -270,7 +272,7 @@ TEST_F(HandlersTest, TtlWarningLogsAndWalls) {
   ASSERT_EQ(walls.size(), 1u);
   EXPECT_NE(walls[0].find("i-0abc"), std::string::npos);
   EXPECT_NE(walls[0].find("2026-11-27T18:00:00Z"), std::string::npos);
-  EXPECT_EQ((*captured.first("ttl_warning"))["seconds_left"], 240);
+  EXPECT_EQ((*captured->first("ttl_warning"))["seconds_left"], 240);
 }
 
 TEST_F(HandlersTest, TtlDeadlineTerminatesItself) {

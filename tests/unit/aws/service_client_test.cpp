@@ -4,16 +4,12 @@
 
 #include "spawn/aws/ec2/client.hpp"
 #include "../support/scripted_transport.hpp"
+#include "../support/static_credentials.hpp"
 
 using namespace spawn::aws;
 using namespace std::chrono_literals;
 
 namespace {
-
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "token-1", {}, "test"}; }
-};
 
 struct Fixture {
   std::shared_ptr<spawn::test::ScriptedTransport> transport = std::make_shared<spawn::test::ScriptedTransport>();
@@ -22,7 +18,7 @@ struct Fixture {
     auto retrier = std::make_shared<http::Retrier>(
         http::RetryPolicy{3, 1000ms, 20000ms}, std::make_shared<http::RetryQuota>(),
         [this](std::chrono::milliseconds d) { sleeps.push_back(d); }, [] { return 0.5; });
-    return std::make_shared<ServiceClient>(services::ec2, endpoint, "us-east-1", std::make_shared<StaticCredentials>(),
+    return std::make_shared<ServiceClient>(services::ec2, endpoint, "us-east-1", std::make_shared<spawn::test::StaticCredentials>("token-1"),
                                            transport, retrier, [] { return std::chrono::system_clock::time_point(1700000000s); });
   }
 };

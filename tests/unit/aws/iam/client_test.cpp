@@ -3,24 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "../../support/scripted_transport.hpp"
+#include "../../support/static_credentials.hpp"
 
 namespace spawn::aws::iam {
 namespace {
 
-std::string header_of(const http::Request& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::header_name_equal(k, name)) return v;
-  return {};
-}
-
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
-};
-
 Client client(std::shared_ptr<http::Transport> t) {
   return Client(std::make_shared<ServiceClient>(services::iam, "https://iam.amazonaws.com", signing_region("eu-west-1"),
-                                                std::make_shared<StaticCredentials>(), std::move(t), nullptr));
+                                                std::make_shared<test::StaticCredentials>(), std::move(t), nullptr));
 }
 
 // What IAM sends (percent-encoded documents, the 2010-05-08 namespace).
@@ -88,7 +78,7 @@ TEST(Iam, CallIsASignedFormPostForUsEast1) {
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, "https://iam.amazonaws.com/");
   EXPECT_EQ(r.body, "Action=GetRole&Version=2010-05-08&RoleName=spawn-spored");
-  EXPECT_NE(header_of(r, "Authorization").find("/us-east-1/iam/aws4_request"), std::string::npos);
+  EXPECT_NE(test::header_of(r, "Authorization").find("/us-east-1/iam/aws4_request"), std::string::npos);
   auto missing = iam.get_role("x");
   ASSERT_FALSE(missing);
   EXPECT_TRUE(is_no_such_entity(missing.error()));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../../support/scripted_transport.hpp"
+#include "../../support/static_credentials.hpp"
 
 using namespace spawn::aws;
 using namespace std::chrono_literals;
@@ -10,18 +11,13 @@ using spawn::model::Usd;
 
 namespace {
 
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
-};
-
 struct Fixture {
   std::shared_ptr<spawn::test::ScriptedTransport> transport = std::make_shared<spawn::test::ScriptedTransport>();
   pricing::Client client() {
     auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{3, 1ms, 2ms}, std::make_shared<http::RetryQuota>(),
                                                    [](std::chrono::milliseconds) {}, [] { return 0.5; });
     return pricing::Client(std::make_shared<ServiceClient>(
-        services::pricing, "https://api.pricing.us-east-1.amazonaws.com", "us-east-1", std::make_shared<StaticCredentials>(),
+        services::pricing, "https://api.pricing.us-east-1.amazonaws.com", "us-east-1", std::make_shared<spawn::test::StaticCredentials>(),
         transport, retrier, [] { return std::chrono::system_clock::time_point(1700000000s); }));
   }
 };
@@ -33,12 +29,6 @@ std::string document(const std::string& usd) {
                         {{"priceDimensions",
                           {{"S.JRTCKXETXF.6YS6EN2CT7", {{"unit", "Hrs"}, {"beginRange", "0"}, {"pricePerUnit", {{"USD", usd}}}}}}}}}}}}}};
   return d.dump();
-}
-
-std::string header_of(const http::Request& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::header_name_equal(k, name)) return v;
-  return {};
 }
 
 std::string page(std::vector<std::string> documents, const std::string& token = "") {
@@ -60,9 +50,9 @@ TEST(PricingClient, SendsGetProductsAndFollowsNextToken) {
   ASSERT_EQ(requests.size(), 2u);
   const auto& first = requests[0];
   EXPECT_EQ(first.url, "https://api.pricing.us-east-1.amazonaws.com/");
-  EXPECT_EQ(header_of(first, "X-Amz-Target"), "AWSPriceListService.GetProducts");
-  EXPECT_EQ(header_of(first, "Content-Type"), "application/x-amz-json-1.1");
-  EXPECT_NE(header_of(first, "Authorization").find("/us-east-1/pricing/aws4_request"), std::string::npos);
+  EXPECT_EQ(spawn::test::header_of(first, "X-Amz-Target"), "AWSPriceListService.GetProducts");
+  EXPECT_EQ(spawn::test::header_of(first, "Content-Type"), "application/x-amz-json-1.1");
+  EXPECT_NE(spawn::test::header_of(first, "Authorization").find("/us-east-1/pricing/aws4_request"), std::string::npos);
   auto body = nlohmann::json::parse(first.body);
   EXPECT_EQ(body["ServiceCode"], "AmazonEC2");
   EXPECT_FALSE(body.contains("NextToken"));

@@ -6,6 +6,7 @@
 
 #include "../../support/scripted_transport.hpp"
 #include "../../support/temp_dir.hpp"
+#include "../../support/static_credentials.hpp"
 
 using namespace spawn::aws;
 using namespace std::chrono_literals;
@@ -13,11 +14,6 @@ using spawn::model::PriceSource;
 using spawn::model::Usd;
 
 namespace {
-
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
-};
 
 const auto k_now = std::chrono::system_clock::time_point(1'800'000'000s);  // 2027-01-15T08:00:00Z
 
@@ -77,7 +73,7 @@ struct World {
     auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{1, 1ms, 2ms}, std::make_shared<http::RetryQuota>(),
                                                    [](std::chrono::milliseconds) {}, [] { return 0.5; });
     return std::make_shared<ServiceClient>(info, "https://" + std::string(info.endpoint_prefix) + "." + region + ".amazonaws.com",
-                                           region, std::make_shared<StaticCredentials>(), transport, retrier,
+                                           region, std::make_shared<spawn::test::StaticCredentials>(), transport, retrier,
                                            [] { return k_now; });
   }
   pricing::Ec2ForRegion ec2() {
@@ -153,7 +149,7 @@ TEST(PriceFinder, SpotErrorsAreReportedPerRegion) {
                     "<RequestID>r-7</RequestID></Response>");
       auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{1, 1ms, 2ms}, std::make_shared<http::RetryQuota>());
       return ec2::Client(std::make_shared<ServiceClient>(services::ec2, "https://ec2.us-west-2.amazonaws.com", region,
-                                                         std::make_shared<StaticCredentials>(), t, retrier));
+                                                         std::make_shared<spawn::test::StaticCredentials>(), t, retrier));
     }
     return w.ec2()(region);
   };

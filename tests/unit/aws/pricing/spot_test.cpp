@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../../support/scripted_transport.hpp"
+#include "../../support/static_credentials.hpp"
 
 using namespace spawn::aws;
 using spawn::model::Usd;
@@ -45,11 +46,6 @@ TEST(LatestSpotPrices, EmptyAndMalformed) {
 }
 
 namespace {
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
-};
-
 std::string history_page(const std::string& az, const std::string& price, const std::string& token) {
   return "<DescribeSpotPriceHistoryResponse><spotPriceHistorySet><item><instanceType>m7i.large</instanceType>"
          "<productDescription>Linux/UNIX</productDescription><spotPrice>" + price + "</spotPrice>"
@@ -66,7 +62,7 @@ TEST(CurrentSpotPrices, ReadsEveryPage) {
       .reply(200, history_page("us-east-1c", "0.033500", ""));
   auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{1, 1ms, 2ms}, std::make_shared<http::RetryQuota>());
   ec2::Client client(std::make_shared<ServiceClient>(services::ec2, "https://ec2.us-east-1.amazonaws.com", "us-east-1",
-                                                     std::make_shared<StaticCredentials>(), transport, retrier));
+                                                     std::make_shared<spawn::test::StaticCredentials>(), transport, retrier));
   auto prices = pricing::current_spot_prices(client, {"m7i.large"}, std::chrono::system_clock::time_point(1'800'000'000s));
   ASSERT_TRUE(prices) << prices.error().describe();
   const auto& m7i = prices->at("m7i.large");
@@ -88,7 +84,7 @@ TEST(CurrentSpotPrices, ErrorsComeBack) {
                         "</Errors><RequestID>r-1</RequestID></Response>");
   auto retrier = std::make_shared<http::Retrier>(http::RetryPolicy{1, 1ms, 2ms}, std::make_shared<http::RetryQuota>());
   ec2::Client client(std::make_shared<ServiceClient>(services::ec2, "https://ec2.us-east-1.amazonaws.com", "us-east-1",
-                                                     std::make_shared<StaticCredentials>(), transport, retrier));
+                                                     std::make_shared<spawn::test::StaticCredentials>(), transport, retrier));
   auto prices = pricing::current_spot_prices(client, {"m7i.large"}, std::chrono::system_clock::now());
   ASSERT_FALSE(prices);
   EXPECT_EQ(prices.error().code, "UnauthorizedOperation");

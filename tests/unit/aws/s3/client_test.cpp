@@ -5,24 +5,14 @@
 #include "../../support/scripted_transport.hpp"
 #include "spawn/util/encoding.hpp"
 #include "spawn/util/sha256.hpp"
+#include "../../support/static_credentials.hpp"
 
 namespace spawn::aws::s3 {
 namespace {
 
-std::string header_of(const http::Request& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::header_name_equal(k, name)) return v;
-  return {};
-}
-
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "", {}, "test"}; }
-};
-
 std::shared_ptr<ServiceClient> service(std::shared_ptr<http::Transport> t, std::string endpoint) {
   return std::make_shared<ServiceClient>(services::s3, std::move(endpoint), "us-east-1",
-                                         std::make_shared<StaticCredentials>(), std::move(t), nullptr);
+                                         std::make_shared<test::StaticCredentials>(), std::move(t), nullptr);
 }
 
 TEST(S3, ParseUrl) {
@@ -57,8 +47,8 @@ TEST(S3, GetObjectPathStyleSignedForS3) {
   auto r = transport->requests().at(0);
   EXPECT_EQ(r.method, "GET");
   EXPECT_EQ(r.url, "http://127.0.0.1:5000/b1/ckpt/save.sh");
-  EXPECT_NE(header_of(r, "Authorization").find("/us-east-1/s3/aws4_request"), std::string::npos);
-  EXPECT_NE(header_of(r, "x-amz-content-sha256"), "");
+  EXPECT_NE(test::header_of(r, "Authorization").find("/us-east-1/s3/aws4_request"), std::string::npos);
+  EXPECT_NE(test::header_of(r, "x-amz-content-sha256"), "");
 }
 
 TEST(S3, NotModifiedAndErrors) {
@@ -68,7 +58,7 @@ TEST(S3, NotModifiedAndErrors) {
   auto same = s3.get_object("k", "\"abc\"");
   ASSERT_TRUE(same);
   EXPECT_TRUE(same->not_modified);
-  EXPECT_EQ(header_of(transport->requests().at(0), "If-None-Match"), "\"abc\"");
+  EXPECT_EQ(test::header_of(transport->requests().at(0), "If-None-Match"), "\"abc\"");
   auto missing = s3.get_object("k");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "NoSuchKey");
@@ -86,10 +76,10 @@ TEST(S3, PutObjectSignsTheRealHashAndSendsTheChecksum) {
   EXPECT_EQ(r.method, "PUT");
   EXPECT_EQ(r.url, "http://127.0.0.1:5000/b1/spawn/agent/spored");
   EXPECT_EQ(r.body, body);
-  EXPECT_EQ(header_of(r, "x-amz-content-sha256"), util::sha256_hex(body));  // not UNSIGNED-PAYLOAD
-  EXPECT_EQ(header_of(r, "x-amz-checksum-sha256"), util::base64_encode(util::sha256_bytes(body)));
-  EXPECT_EQ(header_of(r, "Content-Type"), "application/octet-stream");
-  EXPECT_NE(header_of(r, "Authorization").find("x-amz-checksum-sha256"), std::string::npos) << "the checksum is signed";
+  EXPECT_EQ(test::header_of(r, "x-amz-content-sha256"), util::sha256_hex(body));  // not UNSIGNED-PAYLOAD
+  EXPECT_EQ(test::header_of(r, "x-amz-checksum-sha256"), util::base64_encode(util::sha256_bytes(body)));
+  EXPECT_EQ(test::header_of(r, "Content-Type"), "application/octet-stream");
+  EXPECT_NE(test::header_of(r, "Authorization").find("x-amz-checksum-sha256"), std::string::npos) << "the checksum is signed";
 }
 
 TEST(S3, PutObjectErrors) {

@@ -4,20 +4,10 @@
 
 #include "../../support/scripted_transport.hpp"
 #include "spawn/util/url.hpp"
+#include "../../support/static_credentials.hpp"
 
 namespace spawn::aws::sns {
 namespace {
-
-std::string header_of(const http::Request& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers)
-    if (http::header_name_equal(k, name)) return v;
-  return {};
-}
-
-class StaticCredentials final : public auth::CredentialsProvider {
- public:
-  Result<auth::Credentials> get() override { return auth::Credentials{"AKIDEXAMPLE", "secret", "token", {}, "test"}; }
-};
 
 TEST(Sns, TopicRegion) {
   EXPECT_EQ(topic_region("arn:aws:sns:eu-west-1:123456789012:alerts"), "eu-west-1");
@@ -52,7 +42,7 @@ TEST(Sns, PublishIsASignedQueryPost) {
   auto transport = std::make_shared<test::ScriptedTransport>();
   transport->reply(200, "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>");
   auto service = std::make_shared<ServiceClient>(services::sns, "https://sns.eu-west-1.amazonaws.com", "eu-west-1",
-                                                 std::make_shared<StaticCredentials>(), transport, nullptr);
+                                                 std::make_shared<test::StaticCredentials>("token"), transport, nullptr);
   Client sns(service);
   auto id = sns.publish("arn:aws:sns:eu-west-1:1:a", "hello & bye", "subj");
   ASSERT_TRUE(id) << id.error().describe();
@@ -62,14 +52,14 @@ TEST(Sns, PublishIsASignedQueryPost) {
   EXPECT_EQ(r.url, "https://sns.eu-west-1.amazonaws.com/");
   EXPECT_NE(r.body.find("Action=Publish"), std::string::npos);
   EXPECT_NE(r.body.find("Message=hello%20%26%20bye"), std::string::npos);
-  EXPECT_NE(header_of(r, "Authorization").find("/eu-west-1/sns/aws4_request"), std::string::npos);
+  EXPECT_NE(test::header_of(r, "Authorization").find("/eu-west-1/sns/aws4_request"), std::string::npos);
 }
 
 TEST(Sns, ErrorsAreParsed) {
   auto transport = std::make_shared<test::ScriptedTransport>();
   transport->reply(404, "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>r-9</RequestId></ErrorResponse>");
   auto service = std::make_shared<ServiceClient>(services::sns, "https://sns.eu-west-1.amazonaws.com", "eu-west-1",
-                                                 std::make_shared<StaticCredentials>(), transport, nullptr);
+                                                 std::make_shared<test::StaticCredentials>("token"), transport, nullptr);
   auto r = Client(service).publish("arn:aws:sns:eu-west-1:1:a", "m");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "NotFound");
