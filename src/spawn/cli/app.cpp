@@ -12,11 +12,13 @@
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/terminate_command.hpp"
+#include "spawn/util/help_format.hpp"
 
 namespace spawn::cli {
 
 int run(int argc, char** argv) {
   CLI::App app{"spawn: EC2 instances for people who just need compute, with safe spot.", "spawn"};
+  app.formatter(util::help_formatter());  // before the subcommands, which copy it
   app.set_version_flag("--version", std::string("spawn ") + SPAWN_VERSION);
   app.require_subcommand(1);
   app.footer(R"(
