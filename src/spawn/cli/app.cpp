@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "spawn/cli/agent_command.hpp"
+#include "spawn/cli/completion.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
@@ -37,9 +38,10 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_price_command(app));
   commands.push_back(make_agent_command(app));
+  const auto completion = add_completion_subcommand(app);
 
   if (argc > 1 && argv[1][0] != '-') {
-    bool known = false;
+    bool known = completion->app->get_name() == argv[1];
     for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
     if (!known) {
       print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price, agent)", argv[1]));
@@ -66,6 +68,10 @@ Run 'spawn COMMAND --help' for a command's options.)");
       }
     print_usage_error(e.what(), where);
     return k_exit_usage;
+  }
+  if (completion->app->parsed()) {
+    fmt::print("{}", completion_script(app, completion->shell));
+    return k_exit_ok;
   }
   for (const auto& c : commands) {
     if (!c->app()->parsed()) continue;
