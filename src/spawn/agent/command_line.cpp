@@ -6,6 +6,7 @@
 #include <map>
 
 #include "spawn/agent/version.hpp"
+#include "spawn/util/help_format.hpp"
 
 namespace spawn::agent {
 namespace {
@@ -47,6 +48,7 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
   CLI::App app{"spored: the spawn agent. Watches the instance metadata service for spot interruption and "
                "rebalance notices and the instance's TTL; checkpoints, notifies and shuts down.",
                "spored"};
+  app.formatter(util::help_formatter());  // before the subcommand, which copies it
   app.set_version_flag("--version", std::string("spored ") + version());
   app.footer(
       "Settings are layered: flag > environment > config file > instance tag > default.\n"

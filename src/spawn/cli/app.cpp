@@ -7,16 +7,19 @@
 #include <vector>
 
 #include "spawn/cli/agent_command.hpp"
+#include "spawn/cli/completion.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/terminate_command.hpp"
+#include "spawn/util/help_format.hpp"
 
 namespace spawn::cli {
 
 int run(int argc, char** argv) {
   CLI::App app{"spawn: EC2 instances for people who just need compute, with safe spot.", "spawn"};
+  app.formatter(util::help_formatter());  // before the subcommands, which copy it
   app.set_version_flag("--version", std::string("spawn ") + SPAWN_VERSION);
   app.require_subcommand(1);
   app.footer(R"(
@@ -35,9 +38,10 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_price_command(app));
   commands.push_back(make_agent_command(app));
+  const auto completion = add_completion_subcommand(app);
 
   if (argc > 1 && argv[1][0] != '-') {
-    bool known = false;
+    bool known = completion->app->get_name() == argv[1];
     for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
     if (!known) {
       print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price, agent)", argv[1]));
@@ -64,6 +68,10 @@ Run 'spawn COMMAND --help' for a command's options.)");
       }
     print_usage_error(e.what(), where);
     return k_exit_usage;
+  }
+  if (completion->app->parsed()) {
+    fmt::print("{}", completion_script(app, completion->shell));
+    return k_exit_ok;
   }
   for (const auto& c : commands) {
     if (!c->app()->parsed()) continue;

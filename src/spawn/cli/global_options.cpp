@@ -3,6 +3,7 @@
 #include <map>
 #include <regex>
 
+#include "spawn/cli/choices.hpp"
 #include "spawn/util/url.hpp"
 
 namespace spawn::cli {
@@ -15,9 +16,10 @@ void add_global_options(CLI::App& command, GlobalOptions& options) {
   command.add_option("--endpoint-url", options.endpoint_url, "send every AWS request to this URL (a local AWS, a proxy)")
       ->group("AWS options");
   const std::map<std::string, OutputFormat> formats{{"table", OutputFormat::table}, {"json", OutputFormat::json}};
-  command.add_option("--output,-o", options.output, "table (default) or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->group("AWS options");
+  offer_choices(command.add_option("--output,-o", options.output, "what to print (default table)")
+                    ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case).description(""))
+                    ->group("AWS options"),
+                {"table", "json"});
   command.add_flag("--debug", options.debug, "log every AWS request and reply status to stderr")->group("AWS options");
 }
 

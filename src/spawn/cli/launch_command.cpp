@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "spawn/cli/choices.hpp"
 #include "spawn/cli/launch_agent.hpp"
 #include "spawn/cli/launch_pricing.hpp"
 #include "spawn/cli/output.hpp"
@@ -82,13 +83,15 @@ class LaunchCommand final : public Command {
     m_app->add_option("--spot-max-price", m_max_price,
                       "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
     m_app->add_flag("--spot-fallback", m_options.spot.fallback, "launch on demand when spot capacity is unavailable");
-    m_app->add_option("--spot-allocation-strategy", m_strategy,
-                      "price-capacity-optimized (default, what AWS recommends), capacity-optimized, lowest-price, "
-                      "diversified");
+    offer_choices(m_app->add_option("--spot-allocation-strategy", m_strategy,
+                                    "how EC2 Fleet picks spot pools (default price-capacity-optimized, what AWS "
+                                    "recommends)"),
+                  names_of(model::k_allocation_strategies));
     m_app->add_option("--spot-count", m_spot_count, "in a job array: N spot instances, the rest on demand");
-    m_app->add_option("--on-interruption", m_on_interruption,
-                      "checkpoint | hibernate | terminate (default terminate); hibernate keeps the instance's memory and "
-                      "spawn does not power it off");
+    offer_choices(m_app->add_option("--on-interruption", m_on_interruption,
+                                    "what spored does on the two-minute notice (default terminate); hibernate keeps "
+                                    "the instance's memory and spawn does not power it off"),
+                  names_of(model::k_on_interruptions));
     m_app->add_option("--checkpoint-script", m_checkpoint_script,
                       "run on interruption: a local file (embedded), s3://bucket/key or https://...");
     m_app->add_option("--notify", m_notify,

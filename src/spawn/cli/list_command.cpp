@@ -8,6 +8,7 @@
 #include <set>
 
 #include "spawn/aws/ec2/regions.hpp"
+#include "spawn/cli/choices.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
@@ -76,9 +77,10 @@ class ListCommand final : public Command {
  public:
   explicit ListCommand(CLI::App& parent) : Command(parent, "list", "List the instances spawn launched") {
     m_app->footer(k_examples);
-    m_app->add_option("--state", m_states, "only instances in these states (comma-separated)")
-        ->delimiter(',')
-        ->check(CLI::IsMember(k_states));
+    offer_choices(m_app->add_option("--state", m_states, "only instances in these states (comma-separated)")
+                      ->delimiter(',')
+                      ->check(CLI::IsMember(k_states).description("")),
+                  k_states);
     m_app->add_option("--job-array-name", m_job_array_name, "only members of this job array");
     m_app->add_option("--tag", m_tags, "only instances with tag KEY=VALUE (repeatable)");
     m_app->add_flag("--all", m_all, "include terminated instances");

@@ -59,15 +59,14 @@ expected<std::string, UsageError> parse_spot_max_price(std::string_view text) {
 }
 
 expected<AllocationStrategy, UsageError> parse_allocation_strategy(std::string_view text) {
-  for (auto s : {AllocationStrategy::price_capacity_optimized, AllocationStrategy::capacity_optimized,
-                 AllocationStrategy::lowest_price, AllocationStrategy::diversified})
+  for (auto s : k_allocation_strategies)
     if (text == to_string(s)) return s;
   return unexpected(UsageError{"--spot-allocation-strategy: expected price-capacity-optimized, capacity-optimized, "
                                "lowest-price or diversified, got '" + std::string(text) + "'"});
 }
 
 expected<OnInterruption, UsageError> parse_on_interruption(std::string_view text) {
-  for (auto a : {OnInterruption::terminate, OnInterruption::checkpoint, OnInterruption::hibernate})
+  for (auto a : k_on_interruptions)
     if (text == to_string(a)) return a;
   return unexpected(UsageError{"--on-interruption: expected checkpoint, hibernate or terminate, got '" +
                                std::string(text) + "'"});

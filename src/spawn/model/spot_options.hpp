@@ -16,6 +16,13 @@ enum class OnInterruption { terminate, checkpoint, hibernate };
 // --spot-allocation-strategy, EC2 Fleet's SpotOptions.AllocationStrategy.
 enum class AllocationStrategy { price_capacity_optimized, capacity_optimized, lowest_price, diversified };
 
+// Every value, in the order the help and the shell completion list them.
+inline constexpr OnInterruption k_on_interruptions[] = {OnInterruption::checkpoint, OnInterruption::hibernate,
+                                                        OnInterruption::terminate};
+inline constexpr AllocationStrategy k_allocation_strategies[] = {
+    AllocationStrategy::price_capacity_optimized, AllocationStrategy::capacity_optimized,
+    AllocationStrategy::lowest_price, AllocationStrategy::diversified};
+
 // "terminate" | "checkpoint" | "hibernate"
 std::string_view to_string(OnInterruption value);
 // EC2's spelling: "price-capacity-optimized", ...
