@@ -13,6 +13,7 @@
 #include "spawn/aws/auth/caching_provider.hpp"
 #include "spawn/aws/auth/instance_role_provider.hpp"
 #include "spawn/aws/http/socket_transport.hpp"
+#include "spawn/util/encoding.hpp"
 #include "spawn/util/files.hpp"
 #include "spawn/util/process_group.hpp"
 #include "spawn/util/signals.hpp"
@@ -20,17 +21,17 @@
 namespace spawn::agent {
 namespace {
 
-int usage_error(const std::string& message) {
-  std::fputs(fmt::format("spored: {}\n", message).c_str(), stderr);
-  return k_exit_usage;
+// "spored: error: <what>", one line whatever the values quoted in it hold.
+int print_error(const std::string& message, int exit_code) {
+  std::fputs(fmt::format("spored: error: {}\n", util::escape_controls(message)).c_str(), stderr);
+  return exit_code;
 }
+
+int usage_error(const std::string& message) { return print_error(message, k_exit_usage); }
 
 int run_daemon(const Sources& sources, const AgentConfig& config) {
   auto log = std::make_shared<Logger>(config.log_format);
-  if (auto made = util::ensure_dir(config.state_dir, 0755); !made) {
-    std::fputs(fmt::format("spored: {}\n", made.error()).c_str(), stderr);
-    return k_exit_failure;
-  }
+  if (auto made = util::ensure_dir(config.state_dir, 0755); !made) return print_error(made.error(), k_exit_failure);
   if (auto reaper = util::become_child_subreaper(); !reaper)
     log->warning("subreaper_unavailable", {{"error", reaper.error()},
                                            {"consequence", "orphans of the checkpoint script are reaped by init"}});
@@ -105,8 +106,7 @@ int run_spored(int argc, const char* const* argv) {
     }
     return run_daemon(sources, *config);
   } catch (const std::exception& e) {
-    std::fputs(fmt::format("spored: {}\n", e.what()).c_str(), stderr);
-    return k_exit_failure;
+    return print_error(e.what(), k_exit_failure);
   }
 }
 

@@ -74,7 +74,7 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
     return EarlyExit{k_exit_ok, std::string("spored ") + version() + "\n", {}};
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return EarlyExit{k_exit_ok, status->parsed() ? status->help() : app.help(), {}};
-    return EarlyExit{k_exit_usage, {}, fmt::format("spored: {} (see spored --help)\n", one_line(e.what()))};
+    return EarlyExit{k_exit_usage, {}, fmt::format("spored: error: {} (see spored --help)\n", one_line(e.what()))};
   }
 
   CommandLine line;

@@ -29,7 +29,7 @@ inline constexpr int k_exit_failure = 1;
 inline constexpr int k_exit_usage = 2;
 
 // --help and --version are an EarlyExit with code 0; a usage error is one with code 2 and a
-// one-line message on err ("spored: ...").
+// one-line message on err ("spored: error: ...").
 std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv);
 
 }  // namespace spawn::agent

@@ -56,6 +56,12 @@ ScriptCache::ScriptCache(std::string folder, std::string source, ScriptFetch fet
 
 bool ScriptCache::remote() const { return is_remote(m_source); }
 
+// The record names its source by hash (and shows it as logged): a URL's path and query may be a
+// secret (presigned signatures, tokens), and the record is no place for one.
+bool ScriptCache::is_this_source(const nlohmann::json& meta) const {
+  return meta.value("source_sha256", "") == aws::auth::sha256_hex(m_source);
+}
+
 nlohmann::json ScriptCache::read_meta() const {
   auto text = util::read_file(meta_path());
   if (!text || !*text) return nlohmann::json::object();
@@ -77,7 +83,7 @@ expected<ScriptCache::Refreshed, std::string> ScriptCache::refresh_locked() {
   if (auto made = util::ensure_private_dir(m_folder); !made) return unexpected(made.error());
 
   nlohmann::json meta = read_meta();
-  const bool have_copy = meta.value("source", "") == m_source && util::read_file(script_path()).value_or(std::nullopt);
+  const bool have_copy = is_this_source(meta) && util::read_file(script_path()).value_or(std::nullopt);
   std::string etag = have_copy ? meta.value("etag", "") : "";
   auto fetched = m_fetch(m_source, etag);
   if (!fetched) return unexpected("cannot fetch the checkpoint script " + shown(m_source) + ": " + fetched.error().describe());
@@ -95,7 +101,8 @@ expected<ScriptCache::Refreshed, std::string> ScriptCache::refresh_locked() {
   }
   if (auto written = util::write_file_atomically(script_path(), fetched->body, 0700); !written)
     return unexpected(written.error());
-  nlohmann::json fresh = {{"source", m_source},
+  nlohmann::json fresh = {{"source", shown(m_source)},
+                          {"source_sha256", aws::auth::sha256_hex(m_source)},
                           {"sha256", sha},
                           {"etag", fetched->etag},
                           {"bytes", fetched->body.size()},
@@ -116,7 +123,7 @@ expected<std::string, std::string> ScriptCache::path_for_run() {
   std::lock_guard lock(m_mutex);
   nlohmann::json meta = read_meta();
   struct stat st {};
-  if (meta.value("source", "") == m_source && ::stat(script_path().c_str(), &st) == 0) return script_path();
+  if (is_this_source(meta) && ::stat(script_path().c_str(), &st) == 0) return script_path();
   auto fetched = refresh_locked();
   if (!fetched) return unexpected(fetched.error());
   return script_path();
@@ -128,7 +135,7 @@ nlohmann::json ScriptCache::describe() const {
   // No lock: the loop calls this, and must not wait for a download in progress; the files are
   // only ever replaced whole (rename), so reading them is safe.
   nlohmann::json meta = read_meta();
-  bool cached = meta.value("source", "") == m_source;
+  bool cached = is_this_source(meta);
   return {{"source", shown(m_source)},
           {"cached", cached ? nlohmann::json(script_path()) : nlohmann::json(nullptr)},
           {"sha256", cached ? meta.value("sha256", "") : ""},

@@ -60,6 +60,8 @@ class ScriptCache {
  private:
   std::string meta_path() const { return m_folder + "/checkpoint-script.json"; }
   nlohmann::json read_meta() const;
+  // Whether the record (checkpoint-script.json) is of the configured source.
+  bool is_this_source(const nlohmann::json& meta) const;
   expected<Refreshed, std::string> refresh_locked();
 
   std::string m_folder;

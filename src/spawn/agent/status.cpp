@@ -50,7 +50,7 @@ StatusReport status_report(const std::string& state_dir, StatusFormat format) {
   nlohmann::json status = read_json(state_dir + "/status.json");
   nlohmann::json events = read_json(state_dir + "/events.json");
   if (!status.is_object())
-    return {1, fmt::format("spored: no status in {} (has spored run with --state-dir {}?)\n", state_dir, state_dir)};
+    return {1, fmt::format("spored: error: no status in {} (has spored run with --state-dir {}?)\n", state_dir, state_dir)};
 
   const long pid = status.value("pid", 0L);
   const bool stopped = str(status, "state") == "stopped";

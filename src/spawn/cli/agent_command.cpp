@@ -118,10 +118,7 @@ class AgentCommand final : public Command {
     if (!config) return usage(config.error(), "fix the file or remove it");
 
     auto session = Session::open(m_global);
-    if (!session) {
-      print_error(session.error());
-      return k_exit_failure;
-    }
+    if (!session) return report_open_failure(session.error());
     const std::string sha256 = util::sha256_hex(content);
     AgentLocation where;
     where.bucket = m_bucket;

@@ -1,5 +1,6 @@
 #include "spawn/cli/global_options.hpp"
 
+#include <cctype>
 #include <map>
 #include <regex>
 
@@ -18,6 +19,17 @@ void add_global_options(CLI::App& command, GlobalOptions& options) {
   const std::map<std::string, OutputFormat> formats{{"table", OutputFormat::table}, {"json", OutputFormat::json}};
   offer_choices(command.add_option("--output,-o", options.output, "what to print (default table)")
                     ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case).description(""))
+                    // Added last, so run first (CLI11 puts transforms in front): a wrong value
+                    // told in words, not as the transformer's internal map.
+                    ->transform(CLI::Validator(
+                        [](std::string& value) -> std::string {
+                          std::string lower = value;
+                          for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                          return lower == "table" || lower == "json"
+                                     ? std::string()
+                                     : "expected table or json, got '" + value + "'";
+                        },
+                        ""))
                     ->group("AWS options"),
                 {"table", "json"});
   command.add_flag("--debug", options.debug, "log every AWS request and reply status to stderr")->group("AWS options");

@@ -136,10 +136,7 @@ class LaunchCommand final : public Command {
     if (!prepared) return usage(prepared.error());
 
     auto session = Session::open(m_global);
-    if (!session) {
-      print_error(session.error());
-      return k_exit_failure;
-    }
+    if (!session) return report_open_failure(session.error());
     const bool quiet = m_global.output == OutputFormat::json;
     auto say = [quiet](const std::string& line) {
       if (!quiet) fmt::print(stderr, "{}\n", line);

@@ -110,10 +110,7 @@ class ListCommand final : public Command {
     }
 
     auto session = Session::open(m_global);
-    if (!session) {
-      print_error(session.error());
-      return k_exit_failure;
-    }
+    if (!session) return report_open_failure(session.error());
     std::vector<std::string> regions{session->region()};
     if (m_all_regions) {
       auto listed = aws::ec2::describe_regions(session->ec2(), aws::ec2::AllRegions::no);

@@ -2,19 +2,24 @@
 
 #include <fmt/format.h>
 
+#include "spawn/util/encoding.hpp"
+
 namespace spawn::cli {
 
+// Every message is one line whatever the values quoted in it hold (util::escape_controls).
 void print_error(const aws::Error& error) {
-  fmt::print(stderr, "spawn: error: {}\n", error.describe());
+  fmt::print(stderr, "spawn: error: {}\n", util::escape_controls(error.describe()));
   if (auto hint = aws::hint_for(error); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
 }
 
 void print_usage_error(const std::string& message, const std::string& command) {
-  fmt::print(stderr, "spawn: error: {}\n", message);
+  fmt::print(stderr, "spawn: error: {}\n", util::escape_controls(message));
   fmt::print(stderr, "spawn: hint: see 'spawn {}--help'\n", command.empty() ? "" : command + " ");
 }
 
-void print_failure(const std::string& message) { fmt::print(stderr, "spawn: error: {}\n", message); }
+void print_failure(const std::string& message) {
+  fmt::print(stderr, "spawn: error: {}\n", util::escape_controls(message));
+}
 
 size_t display_width(const std::string& text) {
   size_t width = 0;

@@ -53,10 +53,7 @@ class PriceCommand final : public Command {
       return k_exit_usage;
     }
     auto session = Session::open(m_global);
-    if (!session) {
-      print_error(session.error());
-      return k_exit_failure;
-    }
+    if (!session) return report_open_failure(session.error());
     const bool regions_named = !query->regions.empty() || m_global.region.has_value();
     if (query->regions.empty()) query->regions.push_back(session->region());
     if (regions_named)

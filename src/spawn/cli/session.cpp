@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "spawn/aws/http/curl_transport.hpp"
+#include "spawn/cli/output.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -93,6 +94,11 @@ aws::s3::Client Session::s3(const std::string& bucket, const std::string& region
   const std::string r = region.empty() ? m_settings->region() : region;
   return aws::s3::Client(std::make_shared<aws::ServiceClient>(aws::services::s3, s3_bucket_endpoint(bucket, r), r,
                                                               m_settings->credentials(), m_transport, m_retrier));
+}
+
+int report_open_failure(const aws::Error& error) {
+  print_error(error);
+  return error.code == "InvalidConfig" ? k_exit_usage : k_exit_failure;
 }
 
 }  // namespace spawn::cli

@@ -40,4 +40,9 @@ class Session {
   std::shared_ptr<aws::http::Retrier> m_retrier;
 };
 
+// Prints why Session::open failed and returns the exit status: 2 (bad usage) when the settings
+// themselves are wrong (InvalidConfig: an AWS_* variable, a profile, a config file; nothing was
+// sent), 1 otherwise.
+int report_open_failure(const aws::Error& error);
+
 }  // namespace spawn::cli

@@ -40,12 +40,12 @@ class TerminateCommand final : public Command {
     if (selectors != 1) return usage("give instance ids, --name or --job-array-name (exactly one of them)");
     for (const auto& id : m_ids)
       if (!valid_instance_id(id)) return usage("expected instance ids like i-0abc1234def567890, got '" + id + "'");
+    // An empty value would match nothing (or, to a lax filter, everything): never sent.
+    if (m_name && m_name->empty()) return usage("--name: expected the Name of the instances to terminate");
+    if (m_job_array && m_job_array->empty()) return usage("--job-array-name: expected the name of a job array");
 
     auto session = Session::open(m_global);
-    if (!session) {
-      print_error(session.error());
-      return k_exit_failure;
-    }
+    if (!session) return report_open_failure(session.error());
     auto ec2 = session->ec2();
     std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}},
                                           {"instance-state-name", {"pending", "running", "stopping", "stopped"}}};

@@ -6,6 +6,9 @@
 #include <regex>
 #include <sstream>
 
+#include "spawn/model/tags.hpp"
+#include "spawn/util/encoding.hpp"
+
 namespace spawn::model {
 namespace {
 
@@ -72,8 +75,15 @@ expected<std::pair<std::string, std::string>, UsageError> parse_tag(std::string_
     return unexpected(UsageError{"--tag: expected KEY=VALUE, got '" + std::string(text) + "'"});
   std::string key(text.substr(0, eq));
   std::string value(text.substr(eq + 1));
-  if (key.size() > 128) return unexpected(UsageError{"--tag: the key is longer than 128 characters"});
-  if (value.size() > 256) return unexpected(UsageError{"--tag: the value of " + key + " is longer than 256 characters"});
+  // EC2 counts characters, not bytes: 128 for a key, 256 for a value.
+  if (util::utf8_length(key) > 128) return unexpected(UsageError{"--tag: the key is longer than 128 characters"});
+  if (util::utf8_length(value) > tag::k_value_limit)
+    return unexpected(UsageError{"--tag: the value of " + key + " is longer than 256 characters"});
+  // spawn puts the instance's tags in its metadata, and EC2 then refuses other keys.
+  static const std::regex k_key_chars(R"([A-Za-z0-9+\-=._:@,]+)");
+  if (!std::regex_match(key, k_key_chars) || key == "." || key == ".." || key == "_index")
+    return unexpected(UsageError{"--tag: a key of letters, digits and + - . , _ : @ only (instance tags are in the "
+                                 "instance metadata), got '" + key + "'"});
   if (key.starts_with("aws:")) return unexpected(UsageError{"--tag: keys starting with 'aws:' are reserved by AWS"});
   if (key.starts_with("spawn:"))
     return unexpected(UsageError{"--tag: keys starting with 'spawn:' are set by spawn itself"});
@@ -125,9 +135,14 @@ expected<void, UsageError> validate(const LaunchOptions& o) {
   for (const auto& sg : o.security_group_ids)
     if (!valid_resource_id(sg, "sg-"))
       return unexpected(UsageError{"--security-group-ids: expected ids like sg-0abc1234, got '" + sg + "'"});
-  if (o.name && (o.name->empty() || o.name->size() > 200))
+  // Empty strings would reach EC2 as KeyName= and IamInstanceProfile.Name= and be refused there.
+  if (o.key_name && (o.key_name->empty() || o.key_name->size() > 255))
+    return unexpected(UsageError{"--key-name: expected the name of an EC2 key pair (1 to 255 characters)"});
+  if (o.iam_instance_profile && o.iam_instance_profile->empty())
+    return unexpected(UsageError{"--iam-instance-profile: expected an instance profile name or ARN"});
+  if (o.name && (o.name->empty() || util::utf8_length(*o.name) > 200))
     return unexpected(UsageError{"--name: expected 1 to 200 characters"});
-  if (o.job_array_name && (o.job_array_name->empty() || o.job_array_name->size() > 200))
+  if (o.job_array_name && (o.job_array_name->empty() || util::utf8_length(*o.job_array_name) > 200))
     return unexpected(UsageError{"--job-array-name: expected 1 to 200 characters"});
   if (o.user_data && o.user_data->size() > k_user_data_limit)
     return unexpected(UsageError{"--user-data: " + std::to_string(o.user_data->size()) +

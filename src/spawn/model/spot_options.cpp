@@ -5,6 +5,8 @@
 #include <regex>
 #include <sstream>
 
+#include "spawn/model/tags.hpp"
+#include "spawn/util/encoding.hpp"
 #include "spawn/util/sha256.hpp"
 #include "spawn/util/url.hpp"
 
@@ -14,6 +16,17 @@ namespace {
 constexpr const char* k_script_expected = "expected a local file, s3://bucket/key or https://... URL";
 
 UsageError script_error(const std::string& what) { return UsageError{"--checkpoint-script: " + what}; }
+
+// A URL is (the start of) the value of the tag spawn:checkpoint-script, and EC2 refuses tag values
+// over 256 characters: said here, before anything is launched.
+expected<CheckpointScript, UsageError> fits_its_tag(CheckpointScript script) {
+  const std::string tag_value = script.tag_value();
+  const size_t length = util::utf8_length(tag_value);
+  if (length <= tag::k_value_limit) return script;
+  return unexpected(script_error("a URL of at most " + std::to_string(tag::k_value_limit) +
+                                 " characters before its query (the tag " + tag::k_checkpoint_script + " holds it), got " +
+                                 std::to_string(length)));
+}
 
 }  // namespace
 
@@ -43,8 +56,13 @@ std::string_view to_string(AllocationStrategy value) {
   return "price-capacity-optimized";
 }
 
+// A tag is public to whoever may describe the instance (and to the instance's own metadata), so an
+// https:// URL goes there without its query or fragment, where tokens and signatures travel; the
+// instance reads the whole URL from its user-data.
 std::string CheckpointScript::tag_value() const {
-  return kind == Kind::local_file ? "embedded:" + sha256 : source;
+  if (kind == Kind::local_file) return "embedded:" + sha256;
+  if (kind == Kind::https) return source.substr(0, source.find_first_of("?#"));
+  return source;
 }
 
 expected<std::string, UsageError> parse_spot_max_price(std::string_view text) {
@@ -99,12 +117,12 @@ expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view a
     if (slash == std::string_view::npos || !valid_bucket_name(rest.substr(0, slash)) || slash + 1 == rest.size())
       return unexpected(script_error("expected s3://bucket/key, got '" + script.source + "'"));
     script.kind = CheckpointScript::Kind::s3;
-    return script;
+    return fits_its_tag(script);
   }
   if (arg.starts_with("https://")) {
     if (!util::parse_url(arg)) return unexpected(script_error("not a valid https:// URL: '" + script.source + "'"));
     script.kind = CheckpointScript::Kind::https;
-    return script;
+    return fits_its_tag(script);
   }
   static const std::regex k_scheme(R"([A-Za-z][A-Za-z0-9+.-]*://.*)");
   if (std::regex_match(script.source, k_scheme))

@@ -36,7 +36,8 @@ struct CheckpointScript {
   std::string content;  // local_file: the file's bytes (embedded in the user-data)
   std::string sha256;   // local_file: hex SHA-256 of content
 
-  // The value of the tag spawn:checkpoint-script: the URL, or "embedded:<sha256>".
+  // The value of the tag spawn:checkpoint-script: the s3:// URL, the https:// URL without its query
+  // or fragment (they may hold a token), or "embedded:<sha256>".
   std::string tag_value() const;
 };
 

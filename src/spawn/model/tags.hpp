@@ -3,6 +3,8 @@
 // own scripts read, so these names are part of spawn's interface.
 namespace spawn::model::tag {
 
+inline constexpr unsigned k_value_limit = 256;  // EC2's limit on a tag value, in characters
+
 inline constexpr const char* k_name = "Name";
 inline constexpr const char* k_managed = "spawn:managed";          // "true" on everything spawn launches
 inline constexpr const char* k_created_by = "spawn:created-by";    // "spawn"

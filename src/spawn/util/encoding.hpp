@@ -1,5 +1,6 @@
 #pragma once
-// Base64 and random identifiers (OpenSSL's RAND_bytes: unpredictable, safe for tokens).
+// Base64, random identifiers (OpenSSL's RAND_bytes: unpredictable, safe for tokens), and text made
+// safe for a one-line message.
 #include <string>
 #include <string_view>
 
@@ -10,5 +11,11 @@ std::string base64_encode(std::string_view data);
 std::string random_hex(size_t n_bytes);
 // A random RFC 4122 version-4 UUID, the form the AWS CLI uses for ClientToken.
 std::string random_uuid();
+
+// text with its control characters written out (\n, \r, \t, else \xNN; DEL too), UTF-8 kept:
+// a value quoted in a message cannot start a line of its own or drive the terminal.
+std::string escape_controls(std::string_view text);
+// The number of characters (code points) in UTF-8 text: the unit of AWS's length limits.
+size_t utf8_length(std::string_view text);
 
 }  // namespace spawn::util

@@ -238,7 +238,7 @@ TEST(CommandLine, UsageErrorsAreOneLineAndExitTwo) {
   auto* exit = std::get_if<EarlyExit>(&p);
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->code, 2);
-  EXPECT_TRUE(exit->err.starts_with("spored: "));
+  EXPECT_TRUE(exit->err.starts_with("spored: error: "));
   EXPECT_EQ(std::count(exit->err.begin(), exit->err.end(), '\n'), 1);
   auto help = parse({"--help"});
   ASSERT_TRUE(std::get_if<EarlyExit>(&help));

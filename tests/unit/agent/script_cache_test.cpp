@@ -49,6 +49,23 @@ TEST(ScriptCache, FetchesIntoAPrivateFolderAndRefreshesOnChange) {
   EXPECT_EQ(util::read_file(cache.script_path())->value(), "echo v2\n");
 }
 
+TEST(ScriptCache, TheRecordHoldsNoTokenOfTheUrl) {
+  test::TempDir dir;
+  FakeRemote remote;
+  const std::string url = "https://example.com/k.sh?X-Amz-Signature=SECRETSIG";
+  ScriptCache cache(dir.file("checkpoint"), url, remote.fetch());
+  ASSERT_TRUE(cache.refresh());
+  auto record = util::read_file(dir.file("checkpoint") + "/checkpoint-script.json");
+  ASSERT_TRUE(record && *record);
+  EXPECT_EQ((*record)->find("SECRETSIG"), std::string::npos) << **record;
+  EXPECT_EQ(cache.describe().dump().find("SECRETSIG"), std::string::npos);
+  // Still recognised as this source's copy.
+  EXPECT_EQ(cache.refresh()->what, "unchanged");
+  remote.down = true;
+  EXPECT_TRUE(cache.path_for_run());
+  EXPECT_EQ(ScriptCache(dir.file("checkpoint"), url + "2", remote.fetch()).describe()["cached"], nullptr);
+}
+
 TEST(ScriptCache, DuringANoticeOnlyAMissingCopyIsFetched) {
   test::TempDir dir;
   FakeRemote remote;

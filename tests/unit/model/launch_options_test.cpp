@@ -26,6 +26,21 @@ TEST(LaunchOptions, ParseTag) {
   EXPECT_FALSE(parse_tag(std::string(129, 'k') + "=v"));
 }
 
+TEST(LaunchOptions, TagLimitsAreEc2s) {
+  // Characters, not bytes: 256 rockets are 1024 bytes and a valid value.
+  std::string rockets;
+  for (int i = 0; i < 256; ++i) rockets += "\xf0\x9f\x9a\x80";
+  EXPECT_TRUE(parse_tag("k=" + rockets));
+  EXPECT_FALSE(parse_tag("k=" + rockets + "x"));
+  EXPECT_TRUE(parse_tag("a.b-c_d:e@f+g,h=it's $(x) `y`"));
+  // Instance tags are in the metadata service: EC2 then refuses keys with other characters.
+  for (const char* bad : {"my key=v", "a/b=v", ".=v", "..=v", "_index=v", "k\n=v", "caf\xc3\xa9=v"}) {
+    auto r = parse_tag(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("a key of letters"), std::string::npos) << r.error().message;
+  }
+}
+
 TEST(LaunchOptions, Validate) {
   EXPECT_TRUE(validate(valid()));
   auto o = valid();
@@ -42,6 +57,20 @@ TEST(LaunchOptions, Validate) {
   o = valid();
   o.user_data = std::string(k_user_data_limit + 1, 'x');
   EXPECT_NE(validate(o).error().message.find("16 KB"), std::string::npos);
+}
+
+TEST(LaunchOptions, EmptyKeyNameOrProfileIsBadUsage) {
+  auto o = valid();
+  o.key_name = "";
+  EXPECT_NE(validate(o).error().message.find("--key-name"), std::string::npos);
+  o.key_name = std::string(256, 'k');
+  EXPECT_FALSE(validate(o));
+  o.key_name = "my-key";
+  EXPECT_TRUE(validate(o));
+  o.iam_instance_profile = "";
+  EXPECT_NE(validate(o).error().message.find("--iam-instance-profile"), std::string::npos);
+  o.iam_instance_profile = "spawn-spored";
+  EXPECT_TRUE(validate(o));
 }
 
 TEST(LaunchOptions, UserDataFromFileOrText) {

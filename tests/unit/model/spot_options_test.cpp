@@ -90,7 +90,8 @@ TEST(SpotOptions, CheckpointScriptUrls) {
   EXPECT_EQ(s3.tag_value(), "s3://my-bucket/path/to/save.sh");
   auto https = url("https://example.com/save.sh?v=1");
   EXPECT_EQ(https.kind, CheckpointScript::Kind::https);
-  EXPECT_EQ(https.tag_value(), "https://example.com/save.sh?v=1");
+  EXPECT_EQ(https.tag_value(), "https://example.com/save.sh") << "no query in a tag: it may be a token";
+  EXPECT_EQ(url("https://example.com/a.sh#x").tag_value(), "https://example.com/a.sh");
   auto http = read_checkpoint_script("http://example.com/save.sh");
   ASSERT_FALSE(http);
   EXPECT_NE(http.error().message.find("https://"), std::string::npos);
@@ -100,6 +101,19 @@ TEST(SpotOptions, CheckpointScriptUrls) {
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message.rfind("--checkpoint-script: ", 0), 0u) << r.error().message;
   }
+}
+
+TEST(SpotOptions, CheckpointUrlFitsItsTag) {
+  const std::string s3 = "s3://my-bucket/", https = "https://example.com/";
+  EXPECT_TRUE(read_checkpoint_script(s3 + std::string(256 - s3.size(), 'k')));
+  EXPECT_TRUE(read_checkpoint_script(https + std::string(256 - https.size(), 'k')));
+  for (const std::string& prefix : {s3, https}) {
+    auto r = read_checkpoint_script(prefix + std::string(4096, 'k'));
+    ASSERT_FALSE(r) << prefix;
+    EXPECT_NE(r.error().message.find("at most 256 characters"), std::string::npos) << r.error().message;
+  }
+  // A long query is not in the tag: fine.
+  EXPECT_TRUE(read_checkpoint_script(https + "k.sh?X-Amz-Signature=" + std::string(2000, 'f')));
 }
 
 TEST(SpotOptions, LocalCheckpointScriptIsReadAndHashed) {
