@@ -32,8 +32,9 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
 aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause);
 
 // CreateTags for each (instance id, its own tags) pair, a few calls at a time, retrying
-// InvalidInstanceID.NotFound a few times (a new id may not be visible at once); the first
-// error, if any. Pairs with no tags are skipped.
+// InvalidInstanceID.NotFound a few times (a new id may not be visible at once); the members
+// still throttled after the client's retries are tagged again one at a time; the first error,
+// if any. Pairs with no tags are skipped.
 aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair<std::string, aws::ec2::Tags>>& members);
 
 // DescribeInstances of instances just launched, retrying InvalidInstanceID.NotFound a few

@@ -96,6 +96,24 @@ TEST(LaunchSteps, TagEachReturnsOtherErrors) {
   EXPECT_EQ(r.error().code, "UnauthorizedOperation");
 }
 
+TEST(LaunchSteps, TagEachTagsAThrottledMemberAgainAlone) {
+  Fixture f;  // no retries in the client: the throttled call fails at once
+  f.transport->reply(503, ec2_error("RequestLimitExceeded")).reply(200, "<CreateTagsResponse/>");
+  auto r = tag_each(f.ctx, {{"i-1", {{"spawn:job-array-index", "0"}}}});
+  EXPECT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(f.transport->requests().size(), 2u);
+  EXPECT_EQ(f.body(0), f.body(1));
+}
+
+TEST(LaunchSteps, TagEachGivesUpWhenTheSecondTryIsThrottledToo) {
+  Fixture f;
+  f.transport->reply(503, ec2_error("RequestLimitExceeded")).reply(503, ec2_error("RequestLimitExceeded"));
+  auto r = tag_each(f.ctx, {{"i-1", {{"k", "v"}}}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "RequestLimitExceeded");
+  EXPECT_EQ(f.transport->requests().size(), 2u);
+}
+
 TEST(LaunchSteps, DescribeNewKeepsTheOrderAsked) {
   Fixture f;
   f.transport->reply(400, ec2_error("InvalidInstanceID.NotFound")).reply(200, k_two_instances);
