@@ -10,7 +10,9 @@
 
 namespace spawn::launcher {
 
-bool outcome_unknown(const aws::Error& e) { return !aws::is_throttling(e) && aws::is_transient(e); }
+// Throttling counts: a throttled call was not applied, but it is the last attempt's answer, and an
+// earlier attempt of the same call may have been applied with its reply lost.
+bool outcome_unknown(const aws::Error& e) { return aws::is_throttling(e) || aws::is_transient(e); }
 
 aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& ids, aws::Error cause) {
   if (ids.empty()) return cause;
@@ -26,7 +28,9 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
 }
 
 aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause) {
-  ctx.warn("No answer from EC2 to the launch; checking whether it launched anything");
+  ctx.warn(aws::is_throttling(cause)
+               ? "EC2 throttled the launch until spawn gave up; checking whether an earlier attempt launched anything"
+               : "No answer from EC2 to the launch; checking whether it launched anything");
   auto found = ctx.ec2.describe_instances(
       {{std::string("tag:") + model::tag::k_launch_id, {launch_id}},
        {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});

@@ -19,8 +19,10 @@ struct LaunchContext {
   Notify warn;    // what the user must see whatever the output format (fallbacks, rollbacks)
 };
 
-// True when a failed launch call may still have been applied: no reply, a timeout, or a 5xx
-// other than throttling (retries were used up). Capacity errors and 4xx are definite.
+// True when a failed launch call may still have been applied: no reply, a timeout, a 5xx, or
+// throttling (which says nothing of the earlier attempts: one may have been applied and its
+// reply lost). Capacity errors and other 4xx are definite (a retry with the same ClientToken
+// would have been answered with the first attempt's result).
 bool outcome_unknown(const aws::Error& e);
 
 // Terminates what was launched after a failure and says so; returns cause, its message
