@@ -38,9 +38,11 @@ struct Captured {
 class HandlersTest : public ::testing::Test {
  protected:
   HandlersTest() {
-    log = std::make_shared<Logger>(LogFormat::json, [this](std::string_view line) {
-      std::lock_guard lock(captured.mutex);
-      captured.records.push_back(nlohmann::json::parse(line));
+    // The sink holds the records, not the fixture: a notifier thread still waiting on a slow call
+    // when the test ends logs after the fixture is gone (it used to write into freed memory).
+    log = std::make_shared<Logger>(LogFormat::json, [sink = captured_records](std::string_view line) {
+      std::lock_guard lock(sink->mutex);
+      sink->records.push_back(nlohmann::json::parse(line));
     });
     store.emplace(EventStore::open(dir.file("events.json"), warnings));
     runner = std::make_unique<CheckpointRunner>(*log, 200ms);
@@ -83,7 +85,8 @@ class HandlersTest : public ::testing::Test {
 
   test::TempDir dir;
   std::vector<std::string> warnings;
-  Captured captured;
+  std::shared_ptr<Captured> captured_records = std::make_shared<Captured>();
+  Captured& captured = *captured_records;
   std::shared_ptr<Logger> log;
   std::optional<EventStore> store;
   std::unique_ptr<CheckpointRunner> runner;
