@@ -17,7 +17,8 @@ Added over moto, driven by the scenario (local_aws_scenario.py): capacity with
 InsufficientInstanceCapacity (HTTP 500) and partial instant fleets with Errors,
 throttling, lost replies, spot prices (DescribeSpotPriceHistory), the Price List API
 (local_aws_pricing.py). Always on: a request log, ClientToken idempotency for
-RunInstances and CreateFleet, refusal of unsigned requests, SpotMaxPriceTooLow.
+RunInstances, CreateFleet and CreateLaunchTemplate (moto ignores the token there and
+refuses the retry as a duplicate name), refusal of unsigned requests, SpotMaxPriceTooLow.
 Fixed in moto (local_aws_ec2.py): MaxCount (moto launches MinCount), instanceLifecycle
 for launch-template spot, the instance-lifecycle filter (moto: HTTP 500), CreateFleet
 allocation order and Instances grouping, fleet spot placement, and RunInstances with
@@ -77,7 +78,7 @@ LOOPBACK_NAMES = {"127.0.0.1", "::1", "localhost", "localhost.localdomain", "ip6
 
 # Error codes whose HTTP status moto gets wrong because its EC2 model has no error shapes.
 EC2_STATUS_BY_ERROR = {"InsufficientInstanceCapacity": 500}
-IDEMPOTENT_EC2_ACTIONS = ("RunInstances", "CreateFleet")
+IDEMPOTENT_EC2_ACTIONS = ("RunInstances", "CreateFleet", "CreateLaunchTemplate")
 IDEMPOTENCY_MISMATCH = ("IdempotentParameterMismatch",
                         "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
 TARGET_SERVICES = {"AmazonSSM": "ssm", "AWSPriceListService": "pricing", "AmazonEC2ContainerRegistry_V20150921": "ecr",
@@ -395,18 +396,21 @@ class LocalAws:
         call = identify(environ, body)
         self.loaded.wait()
 
+        throttled = False
         if self.load_error is not None:
             reply = error_reply(call, 500, "InternalError", f"local_aws: moto did not load: {self.load_error}")
         elif not call.authorization_present and not _exempt_from_signing(environ):
             reply = unsigned_reply(call)
         elif self.state.should_throttle(call.service, call.action):
             reply = throttle_reply(call)
+            throttled = True
         elif call.service == "ec2" and call.action in IDEMPOTENT_EC2_ACTIONS and call.client_token:
             reply = self._idempotent(call, environ)
         else:
             reply = self._dispatch(call, environ)
 
-        lost = self.state.should_lose_reply(call.service, call.action)
+        # A lost reply is one of a call that was applied: a throttled call takes none of them.
+        lost = not throttled and self.state.should_lose_reply(call.service, call.action)
         self.log.add(call, reply, lost)
         if lost:
             sock = environ.get("werkzeug.socket")

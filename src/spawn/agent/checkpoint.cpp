@@ -71,6 +71,10 @@ CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
   options.on_output = [&](std::string_view line) {
     m_log.info("checkpoint_output", {{"reason", run.reason}, {"line", std::string(line)}});
   };
+  // Between the head and the tail of the output, so the log reads in order.
+  options.on_truncated = [&](std::size_t dropped) {
+    m_log.warning("checkpoint_output_truncated", {{"reason", run.reason}, {"dropped_bytes", dropped}});
+  };
   auto ran = util::run_in_new_session({"bash", run.script}, options);
   if (!ran) {
     result.status = CheckpointStatus::failed;
@@ -82,8 +86,6 @@ CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
   result.signal = ran->signal;
   result.killed = ran->killed;
   result.seconds = seconds_between(ran->started, ran->ended);
-  if (ran->dropped_output > 0)
-    m_log.warning("checkpoint_output_truncated", {{"reason", run.reason}, {"dropped_bytes", ran->dropped_output}});
   if (ran->timed_out) result.status = CheckpointStatus::timeout;
   else if (ran->succeeded()) result.status = CheckpointStatus::ok;
   else result.status = CheckpointStatus::failed;

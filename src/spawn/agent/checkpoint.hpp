@@ -58,7 +58,9 @@ class CheckpointRunner {
   // Runs the script to its end or its deadline. ok: exit status 0 before the deadline; failed:
   // another status, a signal, or it could not start; timeout: the deadline came first (or had
   // passed already, and the script was not started). A second caller waits for the first run.
-  // Each output line becomes a "checkpoint_output" log record (up to 64 KiB in all).
+  // Each output line becomes a "checkpoint_output" log record: the first and the last 32 KiB
+  // (256 lines each) at most, and between them a "checkpoint_output_truncated" record with the
+  // number of bytes dropped.
   CheckpointResult run(const CheckpointRun& run);
 
   // Brings the deadline of the run in progress (and of any later one) no later than deadline:

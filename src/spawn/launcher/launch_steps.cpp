@@ -10,7 +10,9 @@
 
 namespace spawn::launcher {
 
-bool outcome_unknown(const aws::Error& e) { return !aws::is_throttling(e) && aws::is_transient(e); }
+// Throttling counts: a throttled call was not applied, but it is the last attempt's answer, and an
+// earlier attempt of the same call may have been applied with its reply lost.
+bool outcome_unknown(const aws::Error& e) { return aws::is_throttling(e) || aws::is_transient(e); }
 
 aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& ids, aws::Error cause) {
   if (ids.empty()) return cause;
@@ -26,7 +28,9 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
 }
 
 aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause) {
-  ctx.warn("No answer from EC2 to the launch; checking whether it launched anything");
+  ctx.warn(aws::is_throttling(cause)
+               ? "EC2 throttled the launch until spawn gave up; checking whether an earlier attempt launched anything"
+               : "No answer from EC2 to the launch; checking whether it launched anything");
   auto found = ctx.ec2.describe_instances(
       {{std::string("tag:") + model::tag::k_launch_id, {launch_id}},
        {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
@@ -40,32 +44,50 @@ aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, 
   return roll_back(ctx, ids, std::move(cause));
 }
 
+namespace {
+
+aws::Result<void> tag_one(const LaunchContext& ctx, const std::string& id, const aws::ec2::Tags& tags) {
+  // A new instance may not be visible to CreateTags at once (eventual consistency).
+  auto delay = std::chrono::milliseconds(500);
+  for (int attempt = 1;; ++attempt) {
+    auto r = ctx.ec2.create_tags({id}, tags);
+    if (r || r.error().code != "InvalidInstanceID.NotFound" || attempt == 5) return r;
+    std::this_thread::sleep_for(delay);
+    delay *= 2;
+  }
+}
+
+}  // namespace
+
+// The instances exist by now, and a failure here rolls the whole launch back, so throttling
+// must not end it: a burst of concurrent calls can see one of them throttled on every attempt
+// while the others get through. The members whose calls were throttled are tagged again one
+// at a time, the request rate AWS asks a throttled client to fall back to.
 aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair<std::string, aws::ec2::Tags>>& members) {
-  std::vector<std::future<aws::Result<void>>> pending;
+  std::vector<std::pair<size_t, std::future<aws::Result<void>>>> pending;
   std::optional<aws::Error> failure;
+  std::vector<size_t> throttled;
   auto drain = [&] {
-    for (auto& f : pending) {
+    for (auto& [index, f] : pending) {
       auto r = f.get();
-      if (!r && !failure) failure = r.error();
+      if (r) continue;
+      if (aws::is_throttling(r.error())) throttled.push_back(index);
+      else if (!failure) failure = r.error();
     }
     pending.clear();
   };
-  for (const auto& [id, tags] : members) {
+  for (size_t i = 0; i < members.size(); ++i) {
+    const auto& [id, tags] = members[i];
     if (tags.empty()) continue;
-    pending.push_back(std::async(std::launch::async, [&ctx, id = id, tags = tags] {
-      // A new instance may not be visible to CreateTags at once (eventual consistency).
-      auto delay = std::chrono::milliseconds(500);
-      for (int attempt = 1;; ++attempt) {
-        auto r = ctx.ec2.create_tags({id}, tags);
-        if (r || r.error().code != "InvalidInstanceID.NotFound" || attempt == 5) return r;
-        std::this_thread::sleep_for(delay);
-        delay *= 2;
-      }
+    pending.emplace_back(i, std::async(std::launch::async, [&ctx, &id = id, &tags = tags] {
+      return tag_one(ctx, id, tags);
     }));
     if (pending.size() >= 8) drain();
   }
   drain();
   if (failure) return unexpected(*failure);
+  for (size_t index : throttled)
+    if (auto r = tag_one(ctx, members[index].first, members[index].second); !r) return r;
   return {};
 }
 

@@ -19,8 +19,10 @@ struct LaunchContext {
   Notify warn;    // what the user must see whatever the output format (fallbacks, rollbacks)
 };
 
-// True when a failed launch call may still have been applied: no reply, a timeout, or a 5xx
-// other than throttling (retries were used up). Capacity errors and 4xx are definite.
+// True when a failed launch call may still have been applied: no reply, a timeout, a 5xx, or
+// throttling (which says nothing of the earlier attempts: one may have been applied and its
+// reply lost). Capacity errors and other 4xx are definite (a retry with the same ClientToken
+// would have been answered with the first attempt's result).
 bool outcome_unknown(const aws::Error& e);
 
 // Terminates what was launched after a failure and says so; returns cause, its message
@@ -32,8 +34,9 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
 aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause);
 
 // CreateTags for each (instance id, its own tags) pair, a few calls at a time, retrying
-// InvalidInstanceID.NotFound a few times (a new id may not be visible at once); the first
-// error, if any. Pairs with no tags are skipped.
+// InvalidInstanceID.NotFound a few times (a new id may not be visible at once); the members
+// still throttled after the client's retries are tagged again one at a time; the first error,
+// if any. Pairs with no tags are skipped.
 aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair<std::string, aws::ec2::Tags>>& members);
 
 // DescribeInstances of instances just launched, retrying InvalidInstanceID.NotFound a few

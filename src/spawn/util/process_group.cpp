@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 extern char** environ;
 
@@ -29,39 +30,78 @@ std::string errno_text(int err) { return std::strerror(err); }
 
 bool group_exists(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
 
-// Splits what arrives into lines and hands them over, within the output bound.
+// Splits what arrives into lines and hands them over: the head at once, and once the head is
+// full only a rolling window of the last bytes, cut into lines at the end. The window is kept
+// at most twice its size, so a writer of gigabytes costs a memmove per max_output bytes.
 class LineSink {
  public:
   explicit LineSink(const GroupRunOptions& options) : m_options(options) {}
 
   void add(const char* data, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      if (m_delivered >= m_options.max_output) {
-        m_dropped += n - i;
-        return;
-      }
-      ++m_delivered;
+    size_t i = 0;
+    for (; i < n && !m_head_full; ++i) {
+      ++m_head_bytes;
       if (data[i] == '\n') {
-        emit();
+        emit_head();
         continue;
       }
       m_line.push_back(data[i]);
-      if (m_line.size() >= m_options.max_line) emit();
+      if (m_line.size() >= m_options.max_line) emit_head();
     }
+    if (i == n) return;
+    m_tail.append(data + i, n - i);
+    if (m_tail.size() > 2 * m_options.max_output) cut_tail(m_tail.size() - m_options.max_output);
   }
+
   void finish() {
-    if (!m_line.empty()) emit();
+    if (!m_head_full) {
+      if (!m_line.empty()) emit(m_line);
+      return;
+    }
+    if (m_tail.size() > m_options.max_output) cut_tail(m_tail.size() - m_options.max_output);
+    if (m_dropped > 0) {
+      // The window starts inside a line: drop that piece, unless it is all there is.
+      auto nl = m_tail.find('\n');
+      if (nl != std::string::npos && nl + 1 < m_tail.size()) cut_tail(nl + 1);
+    }
+    // (offset, length) of each line, pieces of max_line at most.
+    std::vector<std::pair<size_t, size_t>> lines;
+    for (size_t at = 0; at < m_tail.size();) {
+      size_t nl = m_tail.find('\n', at);
+      size_t end = nl == std::string::npos ? m_tail.size() : nl;
+      size_t length = std::min(end - at, m_options.max_line);
+      lines.emplace_back(at, length);
+      at += length;
+      if (at == end && nl != std::string::npos) ++at;
+    }
+    size_t first = lines.size() > m_options.max_lines ? lines.size() - m_options.max_lines : 0;
+    if (first > 0) m_dropped += lines[first].first;
+    if (m_dropped > 0 && m_options.on_truncated) m_options.on_truncated(m_dropped);
+    for (size_t k = first; k < lines.size(); ++k)
+      emit(std::string_view(m_tail).substr(lines[k].first, lines[k].second));
   }
   size_t dropped() const { return m_dropped; }
 
  private:
-  void emit() {
-    if (m_options.on_output) m_options.on_output(m_line);
-    m_line.clear();
+  void emit(std::string_view line) {
+    if (m_options.on_output) m_options.on_output(line);
   }
+  void emit_head() {
+    emit(m_line);
+    m_line.clear();
+    if (++m_head_lines >= m_options.max_lines || m_head_bytes >= m_options.max_output) m_head_full = true;
+  }
+  void cut_tail(size_t n) {
+    m_tail.erase(0, n);
+    m_dropped += n;
+  }
+
   const GroupRunOptions& m_options;
   std::string m_line;
-  size_t m_delivered = 0;
+  size_t m_head_bytes = 0;
+  size_t m_head_lines = 0;
+  bool m_head_full = false;
+  std::string m_tail;
   size_t m_dropped = 0;
 };
 

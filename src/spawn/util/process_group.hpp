@@ -26,12 +26,18 @@ struct GroupRunOptions {
   std::function<SteadyTime()> deadline;
   // SIGTERM to SIGKILL.
   std::chrono::milliseconds kill_grace{5000};
-  // Each line written (without its '\n'; a line longer than max_line comes in pieces), while the
-  // group runs, on the calling thread.
+  // Each line written (without its '\n'; a line longer than max_line comes in pieces), on the
+  // calling thread: the head while the group runs, the tail once it is gone (below).
   std::function<void(std::string_view line)> on_output;
   std::size_t max_line = 4096;
-  // Output beyond this many bytes is read and counted but not handed over.
-  std::size_t max_output = 64 * 1024;
+  // What is handed over is bounded in bytes and in lines (whoever logs a line adds to it): the
+  // first max_output bytes or max_lines lines as they arrive; past that, only the last
+  // max_output bytes (at most max_lines lines, whole lines when some were cut) are kept and
+  // handed over at the end, after on_truncated(the bytes dropped between head and tail) when
+  // anything was dropped. The rest is read and counted, so the writer never blocks.
+  std::size_t max_output = 32 * 1024;
+  std::size_t max_lines = 256;
+  std::function<void(std::size_t dropped_bytes)> on_truncated;
 };
 
 struct GroupRunResult {
@@ -40,7 +46,7 @@ struct GroupRunResult {
   bool timed_out = false;    // the deadline came while the first process ran: the group got SIGTERM
   bool killed = false;       // something was still there kill_grace after SIGTERM: SIGKILL
   bool leftovers = false;    // processes were still in the group after the first one ended
-  std::size_t dropped_output = 0;  // bytes beyond max_output
+  std::size_t dropped_output = 0;  // bytes in neither the head nor the tail
   SteadyTime started{};
   SteadyTime ended{};        // when the group was gone (or given up on, see below)
 

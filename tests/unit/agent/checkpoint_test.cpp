@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -185,6 +187,43 @@ TEST(CheckpointRunner, OutputIsBounded) {
   }
   EXPECT_TRUE(truncated);
   EXPECT_LT(bytes, 100000u);
+}
+
+// Short lines cost a log record each: the lines are bounded too, and the end of the output (where
+// a script says what went wrong) is kept, after a record saying how much was dropped.
+TEST(CheckpointRunner, ManyShortLinesKeepTheHeadAndTheTail) {
+  test::TempDir dir;
+  Captured c;
+  auto log = capture_log(c);
+  CheckpointRunner runner(*log, 1s);
+  // seq 1 200000 writes 1288895 bytes.
+  auto r = runner.run({dir.write("ckpt.sh", "seq 1 200000\necho the-end >&2\n"), {},
+                       std::chrono::steady_clock::now() + 30s, "interruption"});
+  EXPECT_EQ(r.status, CheckpointStatus::ok);
+  size_t bytes = 0, outputs = 0, delivered = 0, dropped = 0;
+  std::vector<std::string> order;
+  for (const auto& l : c.lines) {
+    bytes += l.size();
+    auto record = nlohmann::json::parse(l);
+    if (record["event"] == "checkpoint_output") {
+      ++outputs;
+      delivered += record["line"].get<std::string>().size() + 1;
+      order.push_back(record["line"]);
+    } else if (record["event"] == "checkpoint_output_truncated") {
+      order.push_back("<truncated>");
+      dropped += record["dropped_bytes"].get<size_t>();
+    }
+  }
+  EXPECT_EQ(delivered + dropped, 1288895u + 8u) << "every byte is either logged or counted as dropped";
+  EXPECT_LT(bytes, 100000u);
+  EXPECT_LE(outputs, 512u);
+  ASSERT_GE(order.size(), 3u);
+  EXPECT_EQ(order.front(), "1");
+  EXPECT_EQ(order.back(), "the-end");
+  EXPECT_EQ(order[order.size() - 2], "200000");
+  auto cut = std::find(order.begin(), order.end(), "<truncated>");
+  ASSERT_NE(cut, order.end());
+  EXPECT_EQ(std::count(order.begin(), order.end(), "<truncated>"), 1);
 }
 
 }  // namespace

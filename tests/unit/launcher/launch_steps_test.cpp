@@ -42,7 +42,8 @@ TEST(LaunchSteps, OutcomeUnknownOnlyWithoutADefiniteAnswer) {
   EXPECT_TRUE(outcome_unknown(aws::Error{0, "NetworkError", "", ""}));
   EXPECT_TRUE(outcome_unknown(aws::Error{0, "RequestTimeout", "", ""}));
   EXPECT_TRUE(outcome_unknown(aws::Error{500, "InternalError", "", ""}));
-  EXPECT_FALSE(outcome_unknown(aws::Error{503, "RequestLimitExceeded", "", ""})) << "throttled: not applied";
+  EXPECT_TRUE(outcome_unknown(aws::Error{503, "RequestLimitExceeded", "", ""}))
+      << "the last attempt was not applied, but an earlier one may have been, its reply lost";
   EXPECT_FALSE(outcome_unknown(aws::Error{500, "InsufficientInstanceCapacity", "", ""}));
   EXPECT_FALSE(outcome_unknown(aws::Error{400, "InvalidParameterValue", "", ""}));
 }
@@ -94,6 +95,24 @@ TEST(LaunchSteps, TagEachReturnsOtherErrors) {
   auto r = tag_each(f.ctx, {{"i-1", {{"k", "v"}}}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "UnauthorizedOperation");
+}
+
+TEST(LaunchSteps, TagEachTagsAThrottledMemberAgainAlone) {
+  Fixture f;  // no retries in the client: the throttled call fails at once
+  f.transport->reply(503, ec2_error("RequestLimitExceeded")).reply(200, "<CreateTagsResponse/>");
+  auto r = tag_each(f.ctx, {{"i-1", {{"spawn:job-array-index", "0"}}}});
+  EXPECT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(f.transport->requests().size(), 2u);
+  EXPECT_EQ(f.body(0), f.body(1));
+}
+
+TEST(LaunchSteps, TagEachGivesUpWhenTheSecondTryIsThrottledToo) {
+  Fixture f;
+  f.transport->reply(503, ec2_error("RequestLimitExceeded")).reply(503, ec2_error("RequestLimitExceeded"));
+  auto r = tag_each(f.ctx, {{"i-1", {{"k", "v"}}}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "RequestLimitExceeded");
+  EXPECT_EQ(f.transport->requests().size(), 2u);
 }
 
 TEST(LaunchSteps, DescribeNewKeepsTheOrderAsked) {
