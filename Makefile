@@ -32,12 +32,14 @@ test-asan: bootstrap
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # QUICK=1 for a short run, BENCH="listing startup" for some sections (see bench/run).
-bench: bootstrap
+bench:
+	@scripts/bootstrap --bench
 	$(MAKE) build
 	BUILD=$(BUILD) bench/run
 
 # libFuzzer targets, built with clang in build-fuzz; FUZZ_SECONDS (default 30) per target (see fuzz/run).
-fuzz: bootstrap
+fuzz:
+	@scripts/bootstrap --fuzz
 	fuzz/run
 
 clean:
