@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -198,9 +199,16 @@ class ListCommand final : public Command {
     return {od ? std::optional(od->hourly) : std::nullopt, od && od->approximate()};
   }
 
+  // One element at a time, as out.dump(2) of the whole array would print it: thousands of
+  // instances never become one JSON tree in memory.
   static void print_json(const std::vector<Listed>& instances, const model::PriceBook& book) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& l : instances) {
+    if (instances.empty()) {
+      fmt::print("[]\n");
+      return;
+    }
+    std::string text = "[\n";
+    for (size_t n = 0; n < instances.size(); ++n) {
+      const Listed& l = instances[n];
       const Instance& i = l.instance;
       auto opt = [&](const char* key) {
         auto it = i.tags.find(key);
@@ -214,7 +222,7 @@ class ListCommand final : public Command {
         }
       }
       const Hourly h = hourly(l, book);
-      out.push_back({{"instance_id", i.instance_id},
+      const nlohmann::json element = {{"instance_id", i.instance_id},
                      {"name", opt(tag::k_name)},
                      {"instance_type", i.instance_type},
                      {"state", i.state},
@@ -229,9 +237,22 @@ class ListCommand final : public Command {
                      {"tags", i.tags},
                      {"hourly_price", usd_json(h.price)},
                      {"hourly_price_approximate", h.price && h.approximate},
-                     {"spot_fallback", fell_back(i)}});
+                     {"spot_fallback", fell_back(i)}};
+      // Indented one level deeper, as an array element.
+      const std::string one = element.dump(2);
+      text += "  ";
+      for (char c : one) {
+        text += c;
+        if (c == '\n') text += "  ";
+      }
+      text += n + 1 < instances.size() ? ",\n" : "\n";
+      if (text.size() > (1u << 20)) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        text.clear();
+      }
     }
-    fmt::print("{}\n", out.dump(2));
+    text += "]\n";
+    std::fwrite(text.data(), 1, text.size(), stdout);
   }
 
   void print_table(const std::vector<Listed>& instances, const aws::pricing::PriceReport& prices) const {

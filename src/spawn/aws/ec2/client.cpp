@@ -43,7 +43,7 @@ Result<std::vector<Instance>> Client::describe_instances(const std::vector<Filte
     if (!token.empty()) p.emplace_back("NextToken", token);
     auto body = call("DescribeInstances", p);
     if (!body) return unexpected(body.error());
-    auto page = parse_describe_instances(*body);
+    auto page = parse_describe_instances_in_place(*body);
     if (!page) return unexpected(page.error());
     for (auto& i : page->instances) all.push_back(std::move(i));
     if (page->next_token == token) break;  // a server that repeats its token would loop forever
@@ -118,6 +118,12 @@ Result<LaunchTemplate> Client::create_launch_template(const LaunchTemplateInput&
 
 Result<void> Client::delete_launch_template(const std::string& launch_template_id) const {
   auto body = call("DeleteLaunchTemplate", {{"LaunchTemplateId", launch_template_id}});
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
+Result<void> Client::delete_launch_template_named(const std::string& name) const {
+  auto body = call("DeleteLaunchTemplate", {{"LaunchTemplateName", name}});
   if (!body) return unexpected(body.error());
   return {};
 }

@@ -36,6 +36,8 @@ class Client {
   // CreateLaunchTemplate. With dry_run, EC2's DryRunOperation answer is success (an empty template).
   Result<LaunchTemplate> create_launch_template(const LaunchTemplateInput& input) const;
   Result<void> delete_launch_template(const std::string& launch_template_id) const;
+  // DeleteLaunchTemplate by name: the id is unknown when the reply of CreateLaunchTemplate was lost.
+  Result<void> delete_launch_template_named(const std::string& name) const;
   // CreateFleet (instant). The reply's Errors are data, not an error: partial fulfilment is
   // normal. With dry_run, DryRunOperation is success (an empty result).
   Result<CreateFleetResult> create_fleet(const CreateFleetInput& input) const;

@@ -45,15 +45,30 @@ Result<Reservation> parse_run_instances(std::string_view xml) {
   return r;
 }
 
+namespace {
+
+InstancesPage instances_page(const pugi::xml_node& root) {
+  InstancesPage page;
+  for (pugi::xml_node res : root.child("reservationSet").children("item"))
+    for (pugi::xml_node item : res.child("instancesSet").children("item")) page.instances.push_back(parse_instance(item));
+  page.next_token = root.child_value("nextToken");
+  return page;
+}
+
+}  // namespace
+
 Result<InstancesPage> parse_describe_instances(std::string_view xml) {
   pugi::xml_document doc;
   auto root = load(doc, xml, "DescribeInstancesResponse");
   if (!root) return unexpected(root.error());
-  InstancesPage page;
-  for (pugi::xml_node res : root->child("reservationSet").children("item"))
-    for (pugi::xml_node item : res.child("instancesSet").children("item")) page.instances.push_back(parse_instance(item));
-  page.next_token = root->child_value("nextToken");
-  return page;
+  return instances_page(*root);
+}
+
+Result<InstancesPage> parse_describe_instances_in_place(std::string& xml) {
+  pugi::xml_document doc;
+  auto root = reply_root_in_place(doc, xml, "DescribeInstancesResponse");
+  if (!root) return unexpected(root.error());
+  return instances_page(*root);
 }
 
 Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml) {

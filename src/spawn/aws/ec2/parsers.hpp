@@ -18,6 +18,8 @@ struct InstancesPage {
 Result<Reservation> parse_run_instances(std::string_view xml);
 // DescribeInstancesResponse: all instances of all reservations on this page.
 Result<InstancesPage> parse_describe_instances(std::string_view xml);
+// The same, parsing the reply in place (a page of 1,000 instances is several MB): xml is changed.
+Result<InstancesPage> parse_describe_instances_in_place(std::string& xml);
 // TerminateInstancesResponse
 Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml);
 // DescribeInstanceTypesResponse (one page) and its nextToken.

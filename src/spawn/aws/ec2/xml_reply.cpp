@@ -4,12 +4,24 @@
 
 namespace spawn::aws::ec2 {
 
-Result<pugi::xml_node> reply_root(pugi::xml_document& doc, std::string_view xml, const char* root_name) {
-  if (!doc.load_buffer(xml.data(), xml.size()))
+namespace {
+
+Result<pugi::xml_node> root_of(const pugi::xml_document& doc, bool loaded, const char* root_name) {
+  if (!loaded)
     return unexpected(local_error("InvalidReply", std::string("EC2 sent a reply that is not XML (expected ") + root_name + ")"));
   pugi::xml_node root = doc.child(root_name);
   if (!root) return unexpected(local_error("InvalidReply", std::string("EC2 sent an unexpected reply (expected ") + root_name + ")"));
   return root;
+}
+
+}  // namespace
+
+Result<pugi::xml_node> reply_root(pugi::xml_document& doc, std::string_view xml, const char* root_name) {
+  return root_of(doc, static_cast<bool>(doc.load_buffer(xml.data(), xml.size())), root_name);
+}
+
+Result<pugi::xml_node> reply_root_in_place(pugi::xml_document& doc, std::string& xml, const char* root_name) {
+  return root_of(doc, static_cast<bool>(doc.load_buffer_inplace(xml.data(), xml.size())), root_name);
 }
 
 }  // namespace spawn::aws::ec2

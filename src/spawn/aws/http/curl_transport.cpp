@@ -9,8 +9,24 @@ namespace {
 
 std::once_flag g_curl_init;
 
+// The body grows in one allocation when the reply says its length: a listing of thousands of
+// instances is tens of MB, and growing a string by doubling copies it and touches twice the pages.
+struct BodySink {
+  std::string* body;
+  CURL* easy;
+  bool sized = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(user);
+  if (!sink->sized) {
+    sink->sized = true;
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(sink->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0 &&
+        length < (curl_off_t{1} << 30))
+      sink->body->reserve(static_cast<size_t>(length));
+  }
+  sink->body->append(data, size * count);
   return size * count;
 }
 
@@ -62,7 +78,8 @@ Result<Response> CurlTransport::send(const Request& request) {
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{&response.body, h};
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");

@@ -41,6 +41,22 @@ TEST(Ec2Parsers, DescribeInstancesAllReservationsAndToken) {
   EXPECT_EQ(page->next_token, "tok2");
 }
 
+TEST(Ec2Parsers, DescribeInstancesInPlaceReadsTheSame) {
+  std::string xml = k_describe;
+  auto copied = parse_describe_instances(xml);
+  auto in_place = parse_describe_instances_in_place(xml);
+  ASSERT_TRUE(copied);
+  ASSERT_TRUE(in_place);
+  ASSERT_EQ(in_place->instances.size(), copied->instances.size());
+  for (size_t i = 0; i < copied->instances.size(); ++i) {
+    EXPECT_EQ(in_place->instances[i].instance_id, copied->instances[i].instance_id);
+    EXPECT_EQ(in_place->instances[i].tags, copied->instances[i].tags);  // "a &amp; b" unescaped in place
+  }
+  EXPECT_EQ(in_place->next_token, "tok2");
+  std::string garbage = "not xml <";
+  EXPECT_EQ(parse_describe_instances_in_place(garbage).error().code, "InvalidReply");
+}
+
 TEST(Ec2Parsers, RunInstancesSortedByLaunchIndex) {
   auto r = parse_run_instances(R"(<RunInstancesResponse><reservationId>r-9</reservationId><instancesSet>
     <item><instanceId>i-2</instanceId><amiLaunchIndex>1</amiLaunchIndex></item>
