@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/choices.hpp"
@@ -72,7 +73,17 @@ std::string partition_of(const std::string& region) {
 struct Listed {
   Instance instance;
   std::string region;
+  // The sort keys, read from the tags once (thousands of instances are compared many times).
+  std::string job_array_id;
+  int index = 0;
 };
+
+Listed listed(Instance&& i, const std::string& region) {
+  Listed l{std::move(i), region};
+  l.job_array_id = tag_or(l.instance, tag::k_job_array_id, "");
+  l.index = array_index(l.instance);
+  return l;
+}
 
 class ListCommand final : public Command {
  public:
@@ -140,11 +151,11 @@ class ListCommand final : public Command {
         failed = true;
         continue;
       }
-      for (auto& inst : *found[i]) instances.push_back({std::move(inst), regions[i]});
+      for (auto& inst : *found[i]) instances.push_back(listed(std::move(inst), regions[i]));
     }
     std::stable_sort(instances.begin(), instances.end(), [](const Listed& a, const Listed& b) {
-      auto ka = std::tuple(a.region, tag_or(a.instance, tag::k_job_array_id, ""), array_index(a.instance));
-      auto kb = std::tuple(b.region, tag_or(b.instance, tag::k_job_array_id, ""), array_index(b.instance));
+      auto ka = std::tie(a.region, a.job_array_id, a.index);
+      auto kb = std::tie(b.region, b.job_array_id, b.index);
       if (ka != kb) return ka < kb;
       return a.instance.launch_time < b.instance.launch_time;
     });

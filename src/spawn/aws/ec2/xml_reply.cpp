@@ -21,7 +21,7 @@ Result<pugi::xml_node> reply_root(pugi::xml_document& doc, std::string_view xml,
 }
 
 Result<pugi::xml_node> reply_root_in_place(pugi::xml_document& doc, std::string& xml, const char* root_name) {
-  return root_of(doc, static_cast<bool>(doc.load_buffer_inplace(xml.data(), xml.size())), root_name);
+  return root_of(doc, static_cast<bool>(doc.load_buffer_inplace(xml.data(), xml.size(), pugi::parse_default | pugi::parse_embed_pcdata)), root_name);
 }
 
 }  // namespace spawn::aws::ec2
