@@ -1,8 +1,10 @@
 // The EC2 query reply parsers (aws/ec2/parsers.hpp) on arbitrary bytes: every input is given to
 // each parser (each checks its own root element). Invariants: no crash or sanitizer report, an
-// error is always "InvalidReply", RunInstances instances come back in launch-index order.
+// error is always "InvalidReply", RunInstances instances come back in launch-index order, and
+// DescribeInstances parsed in place (what spawn list uses) reads exactly what the copying parser reads.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "fuzz_check.hpp"
@@ -26,11 +28,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     FUZZ_CHECK(r.error().code == "InvalidReply");
   }
+  {
+    auto copied = parse_describe_instances(xml);
+    std::string buffer(xml);
+    auto in_place = parse_describe_instances_in_place(buffer);
+    FUZZ_CHECK(copied.has_value() == in_place.has_value());
+    if (copied && in_place) {
+      FUZZ_CHECK(copied->next_token == in_place->next_token);
+      FUZZ_CHECK(copied->instances.size() == in_place->instances.size());
+      for (size_t i = 0; i < copied->instances.size(); ++i) {
+        const auto& a = copied->instances[i];
+        const auto& b = in_place->instances[i];
+        FUZZ_CHECK(a.instance_id == b.instance_id && a.instance_type == b.instance_type && a.state == b.state &&
+                   a.availability_zone == b.availability_zone && a.lifecycle == b.lifecycle &&
+                   a.launch_time == b.launch_time && a.tags == b.tags && a.ami_launch_index == b.ami_launch_index);
+      }
+    }
+  }
 
   if (auto r = parse_terminate_instances(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
 
-  if (auto r = parse_describe_instance_types(xml)) {
   if (auto r = parse_describe_instance_types(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
-  }
   return 0;
 }

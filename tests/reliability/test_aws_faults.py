@@ -320,5 +320,17 @@ class AwsFaultsTest(SpotTestCase):
         self.assertEqual(len(self.calls("DeleteLaunchTemplate")), 1)
 
 
+    def test_no_template_reply_at_all_leaves_no_template(self):
+        # CreateLaunchTemplate applied and every reply lost: spawn never learns the template's id,
+        # so it deletes the template by its name (unique to the launch) before it gives up.
+        r = self.launch({"lose_reply": [{"action": "CreateLaunchTemplate", "times": 3}]},
+                        "--instance-type", "m7i.large", "--count", "4", "--spot", "--spot-count", "2")
+        self.assert_nothing_left(r)
+        self.assertEqual(self.calls("CreateFleet"), [], "no fleet without a template")
+        self.assert_tokens("CreateLaunchTemplate", 1)
+        deleted = [c["params"] for c in self.calls("DeleteLaunchTemplate")]
+        self.assertEqual(len(deleted), 1)
+        self.assertTrue(deleted[0]["LaunchTemplateName"].startswith("spawn-"), deleted[0])
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

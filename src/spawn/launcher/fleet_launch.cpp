@@ -103,7 +103,17 @@ aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaun
   lt.name = "spawn-" + input.launch_id;
   lt.client_token = util::random_uuid();
   auto made = ctx.ec2.create_launch_template(lt);
-  if (!made) return unexpected(made.error());
+  if (!made) {
+    // The template may exist though its reply never came: delete it by its name (unique to this
+    // launch). "Not found" means it was never made.
+    if (!lt.dry_run && outcome_unknown(made.error())) {
+      auto deleted = ctx.ec2.delete_launch_template_named(lt.name);
+      if (!deleted && deleted.error().code != "InvalidLaunchTemplateName.NotFoundException")
+        ctx.warn(fmt::format("Could not delete the launch template {} ({}); delete it by hand", lt.name,
+                             deleted.error().describe()));
+    }
+    return unexpected(made.error());
+  }
   TemplateCleanup cleanup(ctx, made->id);
 
   aws::ec2::CreateFleetInput fleet;
