@@ -64,6 +64,9 @@ class AgentCommand final : public Command {
   explicit AgentCommand(CLI::App& parent)
       : Command(parent, "agent", "Manage spored, the agent that handles spot interruptions on the instance") {
     m_app->require_subcommand(1);
+    // Its own footer: CLI11 would give it spawn's top-level examples.
+    m_app->footer("\nExamples:\n  spawn agent upload --bucket my-bucket     # once per account and region\n\n"
+                  "Run 'spawn agent upload --help' for its options.");
     m_upload = m_app->add_subcommand("upload", "Upload spored and its sha256 to S3; spot launches install it from there");
     add_global_options(*m_upload, m_global);
     m_upload->footer(k_upload_help);
