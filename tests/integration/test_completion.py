@@ -14,6 +14,8 @@ import tempfile
 import time
 import unittest
 
+from help_text import option_names, subcommands
+
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 SPAWN = os.path.join(BIN, "spawn")
 COMPLETION_DIR = os.path.join(BIN, "..", "completion")
@@ -21,28 +23,6 @@ COMPLETION_DIR = os.path.join(BIN, "..", "completion")
 
 def spawn(*args):
     return subprocess.run([SPAWN, *args], capture_output=True, text=True, timeout=30)
-
-
-def long_options(help_text):
-    """The option names of a --help, in order: -t, --instance-type, ..."""
-    names = []
-    for line in help_text.splitlines():
-        m = re.match(r"^  (-[\w-]+(?:, -[\w-]+)*)", line)
-        if m:
-            names += m.group(1).split(", ")
-    return names
-
-
-def subcommands(help_text):
-    out, on = [], False
-    for line in help_text.splitlines():
-        if line.startswith("Subcommands:"):
-            on = True
-        elif on and not line.strip():
-            break
-        elif on:
-            out.append(line.split()[0])
-    return out
 
 
 class BashCompletionTest(unittest.TestCase):
@@ -89,14 +69,14 @@ class BashCompletionTest(unittest.TestCase):
         self.assertNotIn("completion", self.complete("spawn", "c"), "the hidden command is not offered")
 
     def test_every_spot_flag(self):
-        spot = [o for o in long_options(spawn("launch", "--help").stdout) if o.startswith("--sp")]
+        spot = [o for o in option_names(spawn("launch", "--help").stdout) if o.startswith("--sp")]
         self.assertIn("--spot-count", spot)
         self.assertEqual(sorted(self.complete("spawn", "launch", "--sp")), sorted(spot))
 
     def test_every_option_of_every_command(self):
         for path in (["launch"], ["list"], ["terminate"], ["price"], ["agent", "upload"]):
             with self.subTest(path=path):
-                expected = long_options(spawn(*path, "--help").stdout)
+                expected = option_names(spawn(*path, "--help").stdout)
                 self.assertEqual(sorted(self.complete("spawn", *path, "-")), sorted(expected))
 
     def test_choices(self):
@@ -166,7 +146,7 @@ class ZshCompletionTest(unittest.TestCase):
         self.assertEqual(self.shell.complete("spawn agent "), ["upload"])
 
     def test_options_and_choices(self):
-        spot = [o for o in long_options(spawn("launch", "--help").stdout) if o.startswith("--sp")]
+        spot = [o for o in option_names(spawn("launch", "--help").stdout) if o.startswith("--sp")]
         self.assertEqual(sorted(self.shell.complete("spawn launch --sp")), sorted(spot))
         self.assertEqual(sorted(self.shell.complete("spawn launch --on-interruption ")),
                          ["checkpoint", "hibernate", "terminate"])

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import unittest
 
+from help_text import option_names, subcommands
+
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 MAN = os.path.join(BIN, "..", "man")
 
@@ -21,27 +23,6 @@ def help_of(program, path):
     r = run(os.path.join(BIN, program), *path, "--help")
     assert r.returncode == 0, r.stderr
     return r.stdout
-
-
-def subcommands(help_text):
-    out, on = [], False
-    for line in help_text.splitlines():
-        if line.startswith("Subcommands:"):
-            on = True
-        elif on and not line.strip():
-            break
-        elif on:
-            out.append(line.split()[0])
-    return out
-
-
-def options(help_text):
-    names = []
-    for line in help_text.splitlines():
-        m = re.match(r"^  (-[\w-]+(?:, -[\w-]+)*)", line)
-        if m:
-            names += m.group(1).split(", ")
-    return names
 
 
 def commands(program, path=()):
@@ -87,7 +68,7 @@ class ManPagesTest(unittest.TestCase):
                 self.assertIn(f"{name} - ", text)  # NAME: "spawn-launch - Launch EC2 instances"
                 self.assertNotIn("??", text, "UTF-8 of the help (💰) lost on the way")
                 help_text = help_of(program, path)
-                for option in options(help_text):
+                for option in option_names(help_text):
                     self.assertRegex(text, rf"(?<![\w-]){re.escape(option)}(?![\w-])", f"{option} missing")
                 for sub in subcommands(help_text):
                     self.assertRegex(text, rf"\b{re.escape(sub)}\b")
