@@ -174,6 +174,7 @@ PLACEHOLDERS = [
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<request-id>"),
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"), "<time>"),
     (re.compile(r"(?<= )\d+[sm](?= )"), "<age>"),  # spawn list's AGE: 3s, 2m
+    (re.compile(r"\b\d+(\.\d+)? (bytes|KiB|MiB)\b"), "<size>"),  # spored's size changes with its code
 ]
 
 
