@@ -1,6 +1,7 @@
 """The checkpoint script from s3:// (GetObject signed with the instance role's credentials from the
 metadata service) or https:// (certificate checked), fetched when the agent starts into a folder only
 root may enter, refreshed when it changed, and run from there at the notice."""
+import json
 import os
 import stat
 import unittest
@@ -9,6 +10,12 @@ from spored_test_case import HttpsServer, SporedTestCase, read_text
 
 BUCKET = "spawn-scripts"
 
+
+
+def cached_copy(state_dir):
+    """The cached copy of the remote script, as spored's record names it."""
+    with open(os.path.join(state_dir, "checkpoint", "checkpoint-script.json"), encoding="utf-8") as f:
+        return os.path.join(state_dir, "checkpoint", json.load(f)["file"])
 
 class ScriptFetchTest(SporedTestCase):
     @classmethod
@@ -37,9 +44,11 @@ class ScriptFetchTest(SporedTestCase):
 
         folder = os.path.join(self.state_dir, "checkpoint")
         self.assertEqual(stat.S_IMODE(os.lstat(folder).st_mode), 0o700)
-        cached = os.path.join(folder, "checkpoint-script")
+        cached = cached_copy(self.state_dir)
         self.assertEqual(stat.S_IMODE(os.stat(cached).st_mode), 0o700)
-        self.assertEqual(sorted(os.listdir(folder)), ["checkpoint-script", "checkpoint-script.json"])
+        # Its name cannot be guessed before it exists: checkpoint-script.<16 random hex digits>.
+        self.assertRegex(os.path.basename(cached), r"^checkpoint-script\.[0-9a-f]{16}$")
+        self.assertEqual(sorted(os.listdir(folder)), sorted([os.path.basename(cached), "checkpoint-script.json"]))
 
         self.aws.reset_log()
         self.imds.set_notice("terminate", in_seconds=100)
@@ -56,7 +65,7 @@ class ScriptFetchTest(SporedTestCase):
         proc = self.start()
         first = self.wait_for("checkpoint_script_fetched", proc=proc)[0]
         self.stop(proc)
-        cached = os.path.join(self.state_dir, "checkpoint", "checkpoint-script")
+        cached = cached_copy(self.state_dir)
         self.assertEqual(read_text(cached), "echo v1\n")
 
         self.put("ckpt/v.sh", "echo v2\n")
@@ -64,7 +73,8 @@ class ScriptFetchTest(SporedTestCase):
         updated = self.wait_for("checkpoint_script_fetched", proc=again)[0]
         self.assertEqual(updated["what"], "updated")
         self.assertNotEqual(updated["sha256"], first["sha256"])
-        self.assertEqual(read_text(cached), "echo v2\n")
+        self.assertEqual(read_text(cached_copy(self.state_dir)), "echo v2\n")
+        self.assertFalse(os.path.exists(cached), "the replaced copy is removed")
 
     def test_https_script_with_a_checked_certificate(self):
         server = HttpsServer(self.dir)
@@ -89,7 +99,7 @@ class ScriptFetchTest(SporedTestCase):
         failed = self.wait_for("checkpoint_script_fetch_failed", proc=proc)[0]
         self.assertIn("NetworkError", failed["error"])
         self.assertEqual(server.gets, [])
-        self.assertFalse(os.path.exists(os.path.join(self.state_dir, "checkpoint", "checkpoint-script")))
+        self.assertFalse(os.path.exists(os.path.join(self.state_dir, "checkpoint", "checkpoint-script.json")))
 
     def test_http_script_is_refused(self):
         self.config_path({"spot": True, "on_interruption": "checkpoint", "checkpoint_script": "http://127.0.0.1:1/c.sh"})

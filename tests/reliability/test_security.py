@@ -254,8 +254,11 @@ class SecurityTest(SporedTestCase):
         st = os.lstat(folder)
         self.assertTrue(stat.S_ISDIR(st.st_mode))
         self.assertEqual((stat.S_IMODE(st.st_mode), st.st_uid), (0o700, os.geteuid()))
-        self.assertEqual(sorted(os.listdir(folder)), ["checkpoint-script", "checkpoint-script.json"])
-        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(folder, "checkpoint-script")).st_mode), 0o700)
+        with open(os.path.join(folder, "checkpoint-script.json"), encoding="utf-8") as f:
+            copy = json.load(f)["file"]
+        self.assertRegex(copy, r"^checkpoint-script\.[0-9a-f]{16}$", "the copy's name cannot be guessed")
+        self.assertEqual(sorted(os.listdir(folder)), sorted([copy, "checkpoint-script.json"]))
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(folder, copy)).st_mode), 0o700)
         self.assertEqual(stat.S_IMODE(os.stat(os.path.join(folder, "checkpoint-script.json")).st_mode), 0o600)
         for name in os.listdir(self.state_dir):
             self.assertNotIn(".tmp-", name, "no temporary file left behind")

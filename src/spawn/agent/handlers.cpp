@@ -82,7 +82,7 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
                     steady_deadline, reason};
   log.info("checkpoint_started",
            {{"reason", reason},
-            {"script", m_ctx.scripts->remote() ? m_ctx.scripts->script_path() : *script},
+            {"script", *script},
             {"deadline", util::format_rfc3339(deadline)},
             {"seconds_available", seconds_between(m_ctx.clocks.steady(), steady_deadline)},
             {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});

@@ -1,14 +1,38 @@
 #include "spawn/agent/script_cache.hpp"
 
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <string_view>
 
 #include "spawn/agent/log.hpp"
 #include "spawn/aws/auth/sigv4.hpp"
 #include "spawn/aws/s3/client.hpp"
+#include "spawn/util/encoding.hpp"
 #include "spawn/util/files.hpp"
 
 namespace spawn::agent {
 namespace {
+
+constexpr std::string_view k_script_prefix = "checkpoint-script.";
+
+bool is_copy_name(std::string_view name) {
+  return name.size() == k_script_prefix.size() + 16 && name.starts_with(k_script_prefix) &&
+         name.find_first_not_of("0123456789abcdef", k_script_prefix.size()) == std::string_view::npos;
+}
+
+// Removes the copies a change replaced (and the fixed-name copy of spored 0.1.0), keeping `keep`.
+void remove_other_copies(const std::string& folder, const std::string& keep) {
+  DIR* dir = ::opendir(folder.c_str());
+  if (dir == nullptr) return;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name != keep && (is_copy_name(name) || name == "checkpoint-script"))
+      ::unlink((folder + "/" + std::string(name)).c_str());
+  }
+  ::closedir(dir);
+}
 
 bool is_remote(const std::string& source) { return source.starts_with("s3://") || source.starts_with("https://"); }
 
@@ -62,6 +86,12 @@ bool ScriptCache::is_this_source(const nlohmann::json& meta) const {
   return meta.value("source_sha256", "") == aws::auth::sha256_hex(m_source);
 }
 
+std::string ScriptCache::cached_path(const nlohmann::json& meta) const {
+  const std::string file = meta.value("file", "");
+  // Only a name of ours, in our folder: the record is ours too, but a path is never taken on trust.
+  return is_copy_name(file) ? m_folder + "/" + file : std::string();
+}
+
 nlohmann::json ScriptCache::read_meta() const {
   auto text = util::read_file(meta_path());
   if (!text || !*text) return nlohmann::json::object();
@@ -83,7 +113,8 @@ expected<ScriptCache::Refreshed, std::string> ScriptCache::refresh_locked() {
   if (auto made = util::ensure_private_dir(m_folder); !made) return unexpected(made.error());
 
   nlohmann::json meta = read_meta();
-  const bool have_copy = is_this_source(meta) && util::read_file(script_path()).value_or(std::nullopt);
+  const std::string old_path = is_this_source(meta) ? cached_path(meta) : std::string();
+  const bool have_copy = !old_path.empty() && util::read_file(old_path).value_or(std::nullopt);
   std::string etag = have_copy ? meta.value("etag", "") : "";
   auto fetched = m_fetch(m_source, etag);
   if (!fetched) return unexpected("cannot fetch the checkpoint script " + shown(m_source) + ": " + fetched.error().describe());
@@ -99,16 +130,21 @@ expected<ScriptCache::Refreshed, std::string> ScriptCache::refresh_locked() {
     }
     return Refreshed{"unchanged", sha, fetched->body.size()};
   }
-  if (auto written = util::write_file_atomically(script_path(), fetched->body, 0700); !written)
+  const std::string file = std::string(k_script_prefix) + util::random_hex(8);
+  if (auto written = util::write_file_atomically(m_folder + "/" + file, fetched->body, 0700); !written)
     return unexpected(written.error());
   nlohmann::json fresh = {{"source", shown(m_source)},
+                          {"file", file},
                           {"source_sha256", aws::auth::sha256_hex(m_source)},
                           {"sha256", sha},
                           {"etag", fetched->etag},
                           {"bytes", fetched->body.size()},
                           {"fetched_at", format_time_ms(std::chrono::system_clock::now())}};
-  if (auto written = util::write_file_atomically(meta_path(), fresh.dump(1) + "\n", 0600); !written)
+  if (auto written = util::write_file_atomically(meta_path(), fresh.dump(1) + "\n", 0600); !written) {
+    ::unlink((m_folder + "/" + file).c_str());
     return unexpected(written.error());
+  }
+  remove_other_copies(m_folder, file);
   return Refreshed{have_copy ? "updated" : "fetched", sha, fetched->body.size()};
 }
 
@@ -123,10 +159,12 @@ expected<std::string, std::string> ScriptCache::path_for_run() {
   std::lock_guard lock(m_mutex);
   nlohmann::json meta = read_meta();
   struct stat st {};
-  if (is_this_source(meta) && ::stat(script_path().c_str(), &st) == 0) return script_path();
+  if (std::string path = is_this_source(meta) ? cached_path(meta) : ""; !path.empty() && ::stat(path.c_str(), &st) == 0)
+    return path;
   auto fetched = refresh_locked();
   if (!fetched) return unexpected(fetched.error());
-  return script_path();
+  if (std::string path = cached_path(read_meta()); !path.empty()) return path;
+  return unexpected(std::string("the checkpoint script was fetched but its copy is gone"));
 }
 
 nlohmann::json ScriptCache::describe() const {
@@ -137,7 +175,7 @@ nlohmann::json ScriptCache::describe() const {
   nlohmann::json meta = read_meta();
   bool cached = is_this_source(meta);
   return {{"source", shown(m_source)},
-          {"cached", cached ? nlohmann::json(script_path()) : nlohmann::json(nullptr)},
+          {"cached", cached && !cached_path(meta).empty() ? nlohmann::json(cached_path(meta)) : nlohmann::json(nullptr)},
           {"sha256", cached ? meta.value("sha256", "") : ""},
           {"fetched_at", cached ? meta.value("fetched_at", "") : ""}};
 }

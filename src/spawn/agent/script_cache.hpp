@@ -1,8 +1,8 @@
 #pragma once
 // The checkpoint script on the instance. An absolute path is run where it is. An s3:// or
 // https:// script is fetched when the agent starts (and refreshed while it runs, replaced only
-// when its content changed) into <state dir>/checkpoint/, a folder only root may enter, through a
-// private temporary file and a rename. During the two minutes of a notice it is fetched only if
+// when its content changed) into <state dir>/checkpoint/checkpoint-script.<random>, in a folder
+// only root may enter, through a private temporary file and a rename. During the two minutes of a notice it is fetched only if
 // no copy is there at all: the network may be going away, and a half-fetched script must not run.
 #include <functional>
 #include <mutex>
@@ -55,9 +55,12 @@ class ScriptCache {
   // {"source", "cached", "sha256", "fetched_at"} for `spored status`. Never waits for a download.
   nlohmann::json describe() const;
 
-  std::string script_path() const { return m_folder + "/checkpoint-script"; }
+  // The cached copy of the remote script, as the record names it (empty: no copy). Its name ends
+  // in 16 random hex digits, new at each change: no one can guess the path before it exists.
+  std::string cached_script_path() const { return cached_path(read_meta()); }
 
  private:
+  std::string cached_path(const nlohmann::json& meta) const;
   std::string meta_path() const { return m_folder + "/checkpoint-script.json"; }
   nlohmann::json read_meta() const;
   // Whether the record (checkpoint-script.json) is of the configured source.

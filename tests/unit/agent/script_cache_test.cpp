@@ -33,20 +33,40 @@ TEST(ScriptCache, FetchesIntoAPrivateFolderAndRefreshesOnChange) {
   auto first = cache.refresh();
   ASSERT_TRUE(first) << first.error();
   EXPECT_EQ(first->what, "fetched");
-  EXPECT_EQ(util::read_file(cache.script_path())->value(), "echo v1\n");
+  const std::string v1 = cache.cached_script_path();
+  EXPECT_EQ(util::read_file(v1)->value(), "echo v1\n");
   struct stat st {};
   ASSERT_EQ(::lstat(dir.file("checkpoint").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  ASSERT_EQ(::stat(cache.script_path().c_str(), &st), 0);
+  ASSERT_EQ(::stat(v1.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(*cache.path_for_run(), v1);
 
   EXPECT_EQ(cache.refresh()->what, "unchanged");
   EXPECT_EQ(remote.etags_sent.back(), "\"e1\"");  // If-None-Match saved the download
+  EXPECT_EQ(cache.cached_script_path(), v1);
 
   remote.body = "echo v2\n";
   remote.etag = "\"e2\"";
   EXPECT_EQ(cache.refresh()->what, "updated");
-  EXPECT_EQ(util::read_file(cache.script_path())->value(), "echo v2\n");
+  const std::string v2 = cache.cached_script_path();
+  EXPECT_EQ(util::read_file(v2)->value(), "echo v2\n");
+  EXPECT_NE(v2, v1);                        // a new name at each change...
+  EXPECT_NE(::stat(v1.c_str(), &st), 0);    // ...and the old copy gone
+}
+
+TEST(ScriptCache, TheCopysNameCannotBeGuessed) {
+  test::TempDir a, b;
+  FakeRemote remote;
+  ScriptCache one(a.file("checkpoint"), "s3://b/k.sh", remote.fetch());
+  ScriptCache two(b.file("checkpoint"), "s3://b/k.sh", remote.fetch());
+  ASSERT_TRUE(one.refresh());
+  ASSERT_TRUE(two.refresh());
+  const std::string n1 = one.cached_script_path().substr(a.file("checkpoint").size());
+  const std::string n2 = two.cached_script_path().substr(b.file("checkpoint").size());
+  EXPECT_TRUE(n1.starts_with("/checkpoint-script.")) << n1;
+  EXPECT_EQ(n1.size(), std::string("/checkpoint-script.").size() + 16) << n1;
+  EXPECT_NE(n1, n2);
 }
 
 TEST(ScriptCache, TheRecordHoldsNoTokenOfTheUrl) {
