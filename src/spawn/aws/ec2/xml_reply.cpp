@@ -21,7 +21,13 @@ Result<pugi::xml_node> reply_root(pugi::xml_document& doc, std::string_view xml,
 }
 
 Result<pugi::xml_node> reply_root_in_place(pugi::xml_document& doc, std::string& xml, const char* root_name) {
-  return root_of(doc, static_cast<bool>(doc.load_buffer_inplace(xml.data(), xml.size(), pugi::parse_default | pugi::parse_embed_pcdata)), root_name);
+  // The string's own terminating zero is part of the buffer: pugixml then reads it exactly as
+  // load_buffer reads its zero-terminated copy. Without it a truncated last tag passed unnoticed
+  // (found by fuzz/ec2_parsers). pugixml writes only zeros there.
+  return root_of(doc,
+                 static_cast<bool>(doc.load_buffer_inplace(xml.data(), xml.size() + 1,
+                                                           pugi::parse_default | pugi::parse_embed_pcdata)),
+                 root_name);
 }
 
 }  // namespace spawn::aws::ec2

@@ -55,6 +55,11 @@ TEST(Ec2Parsers, DescribeInstancesInPlaceReadsTheSame) {
   EXPECT_EQ(in_place->next_token, "tok2");
   std::string garbage = "not xml <";
   EXPECT_EQ(parse_describe_instances_in_place(garbage).error().code, "InvalidReply");
+  // A truncated last tag is an error in place too (it once passed: found by fuzz/ec2_parsers).
+  using namespace std::string_literals;
+  std::string truncated = "<DescribeInstancesResponse></DescribeInstancesResponse\0>"s;
+  EXPECT_FALSE(parse_describe_instances(truncated));
+  EXPECT_FALSE(parse_describe_instances_in_place(truncated));
 }
 
 TEST(Ec2Parsers, RunInstancesSortedByLaunchIndex) {
