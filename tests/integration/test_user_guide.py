@@ -249,6 +249,9 @@ class UserGuideTest(unittest.TestCase):
         self.assertIn("checkpoint.sh", self.files)
         self.assertLessEqual(sum(b.norun for b in console), 2, "norun blocks are to be few")
 
+    @unittest.skipIf(os.environ.get("SPAWN_SANITIZED") == "1",
+                     "the guide uploads the built spored, which sanitizer builds link dynamically and spawn "
+                     "refuses; the release suite runs the guide")
     def test_2_commands_print_what_the_guide_shows(self):
         updates = []
         for block in self.blocks:
