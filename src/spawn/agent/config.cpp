@@ -232,15 +232,6 @@ expected<std::pair<std::optional<Values>, Origin>, std::string> pick(const Optio
 
 }  // namespace
 
-std::string_view to_string(OnInterruption value) {
-  switch (value) {
-    case OnInterruption::terminate: return "terminate";
-    case OnInterruption::checkpoint: return "checkpoint";
-    case OnInterruption::hibernate: return "hibernate";
-  }
-  return "terminate";
-}
-
 std::optional<std::chrono::milliseconds> parse_interval(std::string_view text) {
   long long scale = 0;
   if (text.ends_with("ms")) {

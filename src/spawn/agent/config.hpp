@@ -26,6 +26,7 @@
 
 #include "spawn/agent/log.hpp"
 #include "spawn/aws/config/environment.hpp"
+#include "spawn/model/spot_options.hpp"
 #include "spawn/util/expected.hpp"
 #include "spawn/util/time.hpp"
 
@@ -35,8 +36,9 @@ inline constexpr const char* k_default_config_file = "/etc/spawn/spot-config.jso
 inline constexpr std::chrono::milliseconds k_min_poll_interval{100};
 inline constexpr std::chrono::milliseconds k_max_poll_interval{10000};
 
-enum class OnInterruption { terminate, checkpoint, hibernate };
-std::string_view to_string(OnInterruption value);
+// The same three actions spawn's --on-interruption writes into the config (one enum for both).
+using model::OnInterruption;
+using model::to_string;
 
 enum class Origin { flag, environment, file, tag, fallback };
 
