@@ -42,6 +42,7 @@ import unittest
 
 from fakes.imds_fake_fixture import ImdsFake
 from fakes.local_aws_fixture import LocalAws
+from spored_test_case import read_text
 
 SOURCE = os.environ.get("SPAWN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(SOURCE, "build", "bin"))
@@ -321,7 +322,7 @@ class UserGuideTest(unittest.TestCase):
                      "--shutdown-command", f"sh -c {shlex.quote('echo poweroff >> ' + shlex.quote(shutdown_log))}"],
                     env=spored_env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
             try:
-                wait_until(lambda: '"watching"' in read(spored_log), 20, lambda: read(spored_log))
+                wait_until(lambda: '"watching"' in read_text(spored_log), 20, lambda: read_text(spored_log))
                 imds.set_notice("terminate", in_seconds=120)
                 self.assertEqual(job.wait(20), 0, job.output())
                 stopped = re.search(r"job render/3: stopped after step (\d+), progress saved", job.output())
@@ -330,8 +331,8 @@ class UserGuideTest(unittest.TestCase):
                 self.assertGreaterEqual(step, 1, job.output())
                 saved = s3.get_object(Bucket=BUCKET, Key=progress_key)["Body"].read().decode()
                 self.assertEqual(saved, f"{step}\n")
-                wait_until(lambda: os.path.exists(shutdown_log), 20, lambda: read(spored_log))
-                log_text = read(spored_log)
+                wait_until(lambda: os.path.exists(shutdown_log), 20, lambda: read_text(spored_log))
+                log_text = read_text(spored_log)
                 self.assertIn('"status":"ok"', log_text.replace(" ", ""), log_text)
                 self.assertIn("checkpoint: job stopped and saved before", log_text)
             finally:
@@ -362,7 +363,7 @@ class Job:
         self.reaper.start()
 
     def output(self):
-        return read(self.log)
+        return read_text(self.log)
 
     def wait_for_line(self, line, timeout=20):
         wait_until(lambda: line in self.output().splitlines(), timeout, self.output)
@@ -377,14 +378,6 @@ class Job:
             self.proc.wait()
             raise AssertionError(f"job.sh still running after {timeout} s:\n{self.output()}")
         return self.proc.returncode
-
-
-def read(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
 
 
 def wait_until(predicate, timeout, describe):
