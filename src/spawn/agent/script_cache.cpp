@@ -173,9 +173,10 @@ nlohmann::json ScriptCache::describe() const {
   // No lock: the loop calls this, and must not wait for a download in progress; the files are
   // only ever replaced whole (rename), so reading them is safe.
   nlohmann::json meta = read_meta();
-  bool cached = is_this_source(meta);
+  const std::string path = is_this_source(meta) ? cached_path(meta) : std::string();
+  const bool cached = !path.empty();
   return {{"source", shown(m_source)},
-          {"cached", cached && !cached_path(meta).empty() ? nlohmann::json(cached_path(meta)) : nlohmann::json(nullptr)},
+          {"cached", cached ? nlohmann::json(path) : nlohmann::json(nullptr)},
           {"sha256", cached ? meta.value("sha256", "") : ""},
           {"fetched_at", cached ? meta.value("fetched_at", "") : ""}};
 }
