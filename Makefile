@@ -6,15 +6,18 @@ LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
 .PHONY: all build configure test demo bench fuzz clean bootstrap test-asan
 
-all: build
+all: bootstrap
+	$(MAKE) build
 
 bootstrap:
 	@scripts/bootstrap
 
-$(BUILD)/CMakeCache.txt:
+# The generated Makefile, not CMakeCache.txt, marks a finished configure: a configure that
+# failed (a missing package before bootstrap) leaves a cache behind and must run again.
+$(BUILD)/Makefile:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) $(LAUNCHER)
 
-configure: $(BUILD)/CMakeCache.txt
+configure: $(BUILD)/Makefile
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
