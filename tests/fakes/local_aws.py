@@ -253,6 +253,15 @@ def throttle_reply(call: Call) -> Reply:
     return error_reply(call, 503, "SlowDown", "Please reduce your request rate.")
 
 
+def denied_reply(call: Call) -> Reply:
+    """What AWS answers a caller whose policy does not allow the action (scenario `deny`)."""
+    if call.protocol == "ec2":
+        return error_reply(call, 403, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+    if call.protocol == "json":
+        return error_reply(call, 400, "AccessDeniedException", f"User is not authorized to perform: {call.action}")
+    return error_reply(call, 403, "AccessDenied", f"User is not authorized to perform: {call.action}")
+
+
 def unsigned_reply(call: Call) -> Reply:
     """What AWS answers a request that carries no signature at all."""
     if call.protocol == "ec2":
@@ -401,6 +410,8 @@ class LocalAws:
             reply = error_reply(call, 500, "InternalError", f"local_aws: moto did not load: {self.load_error}")
         elif not call.authorization_present and not _exempt_from_signing(environ):
             reply = unsigned_reply(call)
+        elif self.state.denied(call.service, call.action):
+            reply = denied_reply(call)
         elif self.state.should_throttle(call.service, call.action):
             reply = throttle_reply(call)
             throttled = True
@@ -491,6 +502,8 @@ class LocalAws:
                 status, document = 200, self.state.doc
             except (ValueError, ScenarioError) as e:
                 status, document = 400, {"error": str(e)}
+        elif path == "os-shutdown" and method == "POST":
+            status, document = self._os_shutdown(environ)
         elif path == "health" and method == "GET":
             status, document = 200, {"status": "ok" if self.load_error is None else "broken", "pid": os.getpid(),
                                      "uptime_s": round(time.time() - self.started, 3),
@@ -501,6 +514,19 @@ class LocalAws:
         start_response(f"{status} {_reason(status)}", [("Content-Type", "application/json"),
                                                        ("Content-Length", str(len(payload)))])
         return [payload]
+
+
+    def _os_shutdown(self, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The instance powers itself off; EC2 applies its InstanceInitiatedShutdownBehavior."""
+        self.loaded.wait()
+        try:
+            request = json.loads(_read_body(environ) or b"{}")
+            import local_aws_ec2_state
+            return 200, local_aws_ec2_state.os_shutdown(request["instance_id"], request.get("region", "us-east-1"))
+        except (ValueError, KeyError) as e:
+            return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
+        except Exception as e:  # moto's own errors (unknown instance)
+            return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:

@@ -65,6 +65,8 @@ def install(state: ScenarioState) -> None:
     _install_run_instances(state)
     _install_fleets(state)
     _install_spot_price_history(state)
+    import local_aws_ec2_state
+    local_aws_ec2_state.install(state)
     from moto.ec2 import utils as ec2_utils
     ec2_utils.filter_dict_attribute_mapping["instance-lifecycle"] = "lifecycle"
 
@@ -302,7 +304,30 @@ def _install_fleets(state: ScenarioState) -> None:
             else:
                 self.fulfilled_on_demand_capacity += launched
 
+        def _template_data(self, spec: Any) -> dict[str, Any]:
+            ref = spec.launch_template_spec or {}
+            try:
+                if ref.get("LaunchTemplateId"):
+                    return self.ec2_backend.get_launch_template(ref["LaunchTemplateId"]).latest_version().data
+                if ref.get("LaunchTemplateName"):
+                    return self.ec2_backend.get_launch_template_by_name(ref["LaunchTemplateName"]).latest_version().data
+            except Exception:
+                pass
+            return {}
+
+        def _apply_template(self, spec: Any, instances: list[Any]) -> None:
+            """What moto's fleet drops from the launch template: the shutdown behaviour."""
+            behaviour = self._template_data(spec).get("InstanceInitiatedShutdownBehavior")
+            if behaviour:
+                for instance in instances:
+                    instance.instance_initiated_shutdown_behavior = behaviour
+
         def _launch_spot(self, spec: Any, count: int, placement: str | None) -> None:
+            before = len(self.spot_requests)
+            self._launch_spot_requests(spec, count, placement)
+            self._apply_template(spec, [r.instance for r in self.spot_requests[before:]])
+
+        def _launch_spot_requests(self, spec: Any, count: int, placement: str | None) -> None:
             self.spot_requests.extend(self.ec2_backend.request_spot_instances(
                 price=spec.spot_price, image_id=spec.image_id, count=count,
                 spot_instance_type="one-time" if self.fleet_type == "instant" else "persistent",
@@ -321,6 +346,7 @@ def _install_fleets(state: ScenarioState) -> None:
                 subnet_id=spec.subnet_id, fleet_id=self.id, tags=spec.tag_specifications)
             for instance in reservation.instances:
                 self.on_demand_instances.append({"id": reservation.id, "instance": instance, "launch_spec": spec})
+            self._apply_template(spec, reservation.instances)
 
         def _record_error(self, spec: Any, market: str, az: str) -> None:
             lto: dict[str, Any] = {"LaunchTemplateSpecification": spec.launch_template_spec}

@@ -19,7 +19,8 @@ from typing import Any
 DEFAULT_SCENARIO_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_scenario.json")
 
 MARKETS = ("spot", "on-demand")
-KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "description")
+KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "description",
+              "deny", "new_instance_invisible_seconds")
 
 
 class ScenarioError(ValueError):
@@ -95,6 +96,17 @@ def validate(doc: Any) -> None:
         _require(isinstance(by_type, dict), f"on_demand_prices.{region}", "must be {instance_type: price}")
         for itype, price in by_type.items():
             _check_price(price, f"on_demand_prices.{region}.{itype}")
+
+    for i, entry in enumerate(doc.get("deny") or []):
+        where = f"deny[{i}]"
+        _require(isinstance(entry, dict) and isinstance(entry.get("action"), str), where, "needs action")
+        for key in entry:
+            _require(key in ("action", "service"), where, f"unknown key {key!r}")
+
+    invisible = doc.get("new_instance_invisible_seconds")
+    if invisible is not None:
+        _require(isinstance(invisible, (int, float)) and not isinstance(invisible, bool) and invisible >= 0,
+                 "new_instance_invisible_seconds", "a number of seconds >= 0")
 
     pricing = doc.get("pricing")
     if pricing is not None:
@@ -219,6 +231,13 @@ class ScenarioState:
                 entry["left"] -= 1
                 return True
             return False
+
+    def denied(self, service: str, action: str) -> bool:
+        """True when the scenario refuses this call as IAM would (no permission)."""
+        for entry in self.get("deny", []):
+            if entry["action"] == action and entry.get("service", service) == service:
+                return True
+        return False
 
     def spot_price(self, instance_type: str, az: str) -> str | None:
         return (self.get("spot_prices", {}).get(instance_type) or {}).get(az)

@@ -59,6 +59,11 @@ class SpawnTestCase(unittest.TestCase):
         return {t["Key"]: t["Value"] for t in instance.get("Tags", [])}
 
     def terminate_all(self):
+        # Persistent spot requests first, or EC2 (the local AWS too) launches their instances again.
+        requests = [r["SpotInstanceRequestId"] for r in self.ec2.describe_spot_instance_requests()["SpotInstanceRequests"]
+                    if r["Type"] == "persistent" and r["State"] in ("open", "active", "disabled")]
+        if requests:
+            self.ec2.cancel_spot_instance_requests(SpotInstanceRequestIds=requests)
         ids = [i["InstanceId"] for i in self.live_instances()]
         if ids:
             self.ec2.terminate_instances(InstanceIds=ids)

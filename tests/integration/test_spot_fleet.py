@@ -172,13 +172,15 @@ class FleetTest(SpotTestCase):
         self.assert_no_delete_fleets()
 
     def test_every_reply_lost_sweeps_up_what_the_fleet_launched(self):
-        # All three attempts applied (one fleet, thanks to the token) and none answered: spawn
-        # cannot know, so it looks for its launch id and terminates what it finds.
-        self.aws.set_scenario({"lose_reply": [{"action": "CreateFleet", "times": 3}]})
-        r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--count", "3")
+        # Every attempt applied (one fleet, thanks to the token) and none answered, the three
+        # resends neither (3 attempts each): spawn cannot know, so it looks for its launch id and
+        # terminates what it finds.
+        self.aws.set_scenario({"lose_reply": [{"action": "CreateFleet", "times": 12}]})
+        r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--count", "3",
+                       timeout=300)
         self.assertEqual(r.returncode, 1, r.stderr)
         fleets = self.requests("CreateFleet")
-        self.assertEqual(len(fleets), 3)
+        self.assertEqual(len(fleets), 12)
         self.assertEqual(len({f["params"]["ClientToken"] for f in fleets}), 1)
         self.assertIn("No answer from EC2", r.stderr)
         error = next(l for l in r.stderr.splitlines() if l.startswith("spawn: error: "))
@@ -227,10 +229,15 @@ class FleetTest(SpotTestCase):
         self.assertEqual(self.live(), [])
 
     def test_dry_run_fleet_launches_nothing(self):
+        # A dry run changes nothing (issue 14, item 3): the template is only asked about (DryRun),
+        # as is one of the fleet's launches; CreateFleet cannot be asked without a real template.
         r = self.spawn_ok("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--dry-run")
         self.assertIn("Dry run", r.stdout)
-        self.assertEqual(self.fleet_params()["DryRun"], "true")
-        self.assert_template_created_and_deleted()
+        self.assertEqual(self.params("CreateLaunchTemplate")["DryRun"], "true")
+        self.assertEqual(self.params("RunInstances")["DryRun"], "true")
+        self.assertEqual(self.requests("CreateFleet"), [])
+        self.assertEqual(self.requests("DeleteLaunchTemplate"), [])
+        self.assertEqual(self.ec2.describe_launch_templates()["LaunchTemplates"], [])
         self.assertEqual(self.live(), [])
 
 

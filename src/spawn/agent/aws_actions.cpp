@@ -47,6 +47,16 @@ class AwsActions final : public Actions {
     return {};
   }
 
+  aws::Result<void> cancel_own_spot_request() override {
+    auto self = ec2().describe_instances({}, {m_instance_id});
+    if (!self) return unexpected(self.error());
+    std::vector<std::string> requests;
+    for (const auto& i : *self)
+      if (i.instance_id == m_instance_id && !i.spot_request_id.empty()) requests.push_back(i.spot_request_id);
+    if (requests.empty()) return {};
+    return ec2().cancel_spot_instance_requests(requests);
+  }
+
   aws::Result<std::string> publish(const std::string& topic_arn, const std::string& subject,
                                    const std::string& message) override {
     auto region = aws::sns::topic_region(topic_arn);

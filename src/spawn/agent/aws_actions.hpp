@@ -28,6 +28,10 @@ class Actions {
   virtual aws::Result<void> tag_instance(const std::vector<std::pair<std::string, std::string>>& tags) = 0;
   // TerminateInstances on this instance.
   virtual aws::Result<void> terminate_instance() = 0;
+  // CancelSpotInstanceRequests of the spot request this instance was launched by (read with
+  // DescribeInstances on itself), so that EC2 does not launch a new instance for a persistent
+  // request once this one is gone. Success when it has none.
+  virtual aws::Result<void> cancel_own_spot_request() = 0;
   // SNS Publish to topic_arn (in the topic's region); the MessageId.
   virtual aws::Result<std::string> publish(const std::string& topic_arn, const std::string& subject,
                                            const std::string& message) = 0;

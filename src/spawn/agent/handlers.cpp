@@ -187,6 +187,15 @@ void Handlers::ttl_warning(const Event& event) {
 bool Handlers::ttl_deadline(const Event& event) {
   auto& log = *m_ctx.log;
   log.warning("ttl_expired", {{"deadline", event.time_text}, {"instance_id", m_ctx.instance.instance_id}});
+  // A hibernating spot instance comes from a persistent request, which EC2 fulfils again with a
+  // new instance once this one is terminated: cancel it first. The request also ends at the TTL
+  // (ValidUntil), so termination goes ahead even when the cancel fails.
+  if (m_ctx.config.on_interruption == OnInterruption::hibernate && m_ctx.instance.lifecycle == "spot") {
+    auto cancelled = m_ctx.actions->cancel_own_spot_request();
+    if (cancelled) log.info("spot_request_cancelled", {{"reason", "ttl"}});
+    else log.error("spot_request_cancel_failed", {{"error", cancelled.error().describe()},
+                                                  {"consequence", "the request ends at its ValidUntil, the TTL"}});
+  }
   auto terminated = m_ctx.actions->terminate_instance();
   if (terminated) {
     log.warning("ttl_terminate", {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});

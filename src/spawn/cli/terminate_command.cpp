@@ -79,17 +79,10 @@ class TerminateCommand final : public Command {
         return k_exit_failure;
       }
     }
-    // A persistent spot request (--on-interruption hibernate) would launch a new instance once
-    // this one is gone: cancel the requests first. Cancelling never stops a running instance.
-    std::vector<std::string> spot_requests;
-    for (const auto& i : *found)
-      if (!i.spot_request_id.empty()) spot_requests.push_back(i.spot_request_id);
-    if (!spot_requests.empty()) {
-      if (auto cancelled = ec2.cancel_spot_instance_requests(spot_requests); !cancelled) {
-        print_error(cancelled.error());
-        return k_exit_failure;
-      }
-    }
+    // A persistent spot request (--on-interruption hibernate) launches a new instance once its
+    // instance is gone: cancel those first (cancelling never stops a running instance). The
+    // instances are terminated whatever happens to the cancel: they are what is billed now.
+    auto uncancelled = cancel_persistent_requests(ec2, *found);
     auto changes = ec2.terminate_instances(ids);
     if (!changes) {
       print_error(changes.error());
@@ -103,7 +96,36 @@ class TerminateCommand final : public Command {
     } else {
       for (const auto& c : *changes) fmt::print("{}  {} -> {}\n", c.instance_id, c.previous_state, c.current_state);
     }
+    if (uncancelled) {
+      print_error(uncancelled->first);
+      fmt::print(stderr, "spawn: hint: the instances are terminated, but EC2 may launch new ones for these spot requests "
+                         "until they are cancelled: aws ec2 cancel-spot-instance-requests --spot-instance-request-ids {}\n",
+                 fmt::join(uncancelled->second, " "));
+      return k_exit_failure;
+    }
     return k_exit_ok;
+  }
+
+  // Cancels the spot requests of these instances that EC2 could fulfil again (persistent and not
+  // over); when their type cannot be read, every request named (cancelling a one-time request is
+  // harmless). The error and the requests left when cancelling failed.
+  static std::optional<std::pair<aws::Error, std::vector<std::string>>> cancel_persistent_requests(
+      const aws::ec2::Client& ec2, const std::vector<aws::ec2::Instance>& instances) {
+    std::vector<std::string> named;
+    for (const auto& i : instances)
+      if (!i.spot_request_id.empty()) named.push_back(i.spot_request_id);
+    if (named.empty()) return std::nullopt;
+    std::vector<std::string> to_cancel;
+    if (auto requests = ec2.describe_spot_instance_requests(named); requests) {
+      for (const auto& r : *requests)
+        if (r.can_launch_again()) to_cancel.push_back(r.request_id);
+    } else {
+      to_cancel = named;
+    }
+    if (to_cancel.empty()) return std::nullopt;
+    if (auto cancelled = ec2.cancel_spot_instance_requests(to_cancel); !cancelled)
+      return std::make_pair(cancelled.error(), to_cancel);
+    return std::nullopt;
   }
 
  private:

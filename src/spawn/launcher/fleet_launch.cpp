@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "spawn/util/encoding.hpp"
 
 namespace spawn::launcher {
@@ -97,16 +99,56 @@ std::string describe_part(std::string_view label, int got, int wanted, const std
   return out + fmt::format(" ({})", fmt::join(why, "; "));
 }
 
+namespace {
+
+// A dry run changes nothing: EC2 is asked whether the template could be made (DryRun) and
+// whether one of the fleet's launches would be allowed (RunInstances DryRun with the same launch
+// data, the first pool); CreateFleet itself cannot be asked without a real template.
+aws::Result<FleetOutcome> fleet_dry_run(const LaunchContext& ctx, const FleetLaunchInput& input) {
+  aws::ec2::LaunchTemplateInput lt = input.launch_template;
+  lt.name = "spawn-" + input.launch_id;
+  lt.dry_run = true;
+  if (auto made = ctx.ec2.create_launch_template(lt); !made) return unexpected(made.error());
+  aws::ec2::RunInstancesInput run;
+  run.image_id = lt.image_id;
+  run.instance_type = input.overrides.empty() ? input.type_order.front() : input.overrides.front().instance_type;
+  if (!input.overrides.empty()) run.subnet_id = input.overrides.front().subnet_id;
+  run.count = input.spot_count + input.on_demand_count;
+  run.key_name = lt.key_name;
+  run.security_group_ids = lt.security_group_ids;
+  run.user_data_base64 = lt.user_data_base64;
+  run.iam_instance_profile = lt.iam_instance_profile;
+  run.tags = lt.instance_tags;
+  run.shutdown_behavior = lt.shutdown_behavior;
+  if (input.spot_count > 0) run.spot = aws::ec2::RunInstancesInput::Spot{};
+  run.dry_run = true;
+  if (auto ran = ctx.ec2.run_instances(run); !ran) return unexpected(ran.error());
+  ctx.notify("Dry run: EC2 would make the launch template and allow its launches (CreateFleet itself needs a real "
+             "template and was not asked)");
+  return FleetOutcome{};
+}
+
+// One logical call sent again with the same ClientToken while its outcome is unknown.
+template <class T>
+aws::Result<T> send_once(const LaunchContext& ctx, const std::function<aws::Result<T>()>& send) {
+  auto r = send();
+  if (r || !outcome_unknown(r.error())) return r;
+  return resend<T>(send, std::move(r), ctx.warn, [&ctx](std::chrono::milliseconds d) { ctx.pause(d); });
+}
+
+}  // namespace
+
 aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaunchInput& input) {
+  if (input.dry_run) return fleet_dry_run(ctx, input);
   FleetOutcome outcome;
   aws::ec2::LaunchTemplateInput lt = input.launch_template;
   lt.name = "spawn-" + input.launch_id;
   lt.client_token = util::random_uuid();
-  auto made = ctx.ec2.create_launch_template(lt);
+  auto made = send_once<aws::ec2::LaunchTemplate>(ctx, [&] { return ctx.ec2.create_launch_template(lt); });
   if (!made) {
-    // The template may exist though its reply never came: delete it by its name (unique to this
+    // The template may exist though no reply ever came: delete it by its name (unique to this
     // launch). "Not found" means it was never made.
-    if (!lt.dry_run && outcome_unknown(made.error())) {
+    if (outcome_unknown(made.error())) {
       auto deleted = ctx.ec2.delete_launch_template_named(lt.name);
       if (!deleted && deleted.error().code != "InvalidLaunchTemplateName.NotFoundException")
         ctx.warn(fmt::format("Could not delete the launch template {} ({}); delete it by hand", lt.name,
@@ -122,14 +164,12 @@ aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaun
   fleet.spot_capacity = input.spot_count;
   fleet.on_demand_capacity = input.on_demand_count;
   fleet.spot_allocation_strategy = input.allocation_strategy;
-  fleet.client_token = util::random_uuid();  // the same on every retry of this call
-  fleet.dry_run = input.dry_run;
-  auto reply = ctx.ec2.create_fleet(fleet);
+  fleet.client_token = util::random_uuid();  // the same on every attempt and resend of this call
+  auto reply = send_once<CreateFleetResult>(ctx, [&] { return ctx.ec2.create_fleet(fleet); });
   if (!reply) {
-    if (!input.dry_run && outcome_unknown(reply.error())) return unexpected(sweep_launch(ctx, input.launch_id, reply.error()));
+    if (outcome_unknown(reply.error())) return unexpected(sweep_launch(ctx, input.launch_id, reply.error()));
     return unexpected(reply.error());
   }
-  if (input.dry_run) return outcome;
 
   const FleetTally main = tally_fleet(*reply, input.spot_count, input.on_demand_count);
   std::vector<Member> members;
@@ -155,7 +195,7 @@ aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaun
     od.spot_capacity = 0;
     od.on_demand_capacity = main.spot_missing();
     od.client_token = util::random_uuid();
-    auto second = ctx.ec2.create_fleet(od);
+    auto second = send_once<CreateFleetResult>(ctx, [&] { return ctx.ec2.create_fleet(od); });
     if (!second) {
       if (outcome_unknown(second.error())) return unexpected(sweep_launch(ctx, input.launch_id, second.error()));
       aws::Error e = second.error();

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <future>
+#include <optional>
 #include <map>
 #include <thread>
 
@@ -12,9 +14,26 @@ namespace spawn::launcher {
 
 // Throttling counts: a throttled call was not applied, but it is the last attempt's answer, and an
 // earlier attempt of the same call may have been applied with its reply lost.
+void LaunchContext::pause(std::chrono::milliseconds d) const {
+  if (wait) wait(d);
+  else std::this_thread::sleep_for(d);
+}
+
 bool outcome_unknown(const aws::Error& e) { return aws::is_throttling(e) || aws::is_transient(e); }
 
-aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& ids, aws::Error cause) {
+aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& ids, aws::Error cause,
+                     const std::vector<std::string>& spot_requests) {
+  if (ids.empty() && spot_requests.empty()) return cause;
+  if (!spot_requests.empty()) {
+    // Before the terminations: a persistent request whose instance is gone is fulfilled again.
+    if (auto cancelled = ctx.ec2.cancel_spot_instance_requests(spot_requests); !cancelled) {
+      cause.message += fmt::format("; cancelling the spot requests failed ({}), cancel these by hand or EC2 may "
+                                   "launch new instances for them: {}",
+                                   cancelled.error().describe(), fmt::join(spot_requests, " "));
+    } else {
+      cause.message += fmt::format("; cancelled the spot request(s) {}", fmt::join(spot_requests, " "));
+    }
+  }
   if (ids.empty()) return cause;
   ctx.warn(fmt::format("Rolling back: terminating the {} instance(s) already launched", ids.size()));
   auto terminated = ctx.ec2.terminate_instances(ids);
@@ -27,21 +46,49 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
   return cause;
 }
 
+std::vector<std::string> spot_requests_of(const std::vector<aws::ec2::Instance>& instances) {
+  std::vector<std::string> out;
+  for (const auto& i : instances)
+    if (!i.spot_request_id.empty() && std::find(out.begin(), out.end(), i.spot_request_id) == out.end())
+      out.push_back(i.spot_request_id);
+  return out;
+}
+
+// EC2 is eventually consistent: a read right after the lost call may not list what it made
+// yet, so the sweep reads a few times and acts on the union of what it saw.
 aws::Error sweep_launch(const LaunchContext& ctx, const std::string& launch_id, aws::Error cause) {
   ctx.warn(aws::is_throttling(cause)
                ? "EC2 throttled the launch until spawn gave up; checking whether an earlier attempt launched anything"
                : "No answer from EC2 to the launch; checking whether it launched anything");
-  auto found = ctx.ec2.describe_instances(
-      {{std::string("tag:") + model::tag::k_launch_id, {launch_id}},
-       {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
-  if (!found) {
+  const std::vector<aws::ec2::Filter> by_launch{{std::string("tag:") + model::tag::k_launch_id, {launch_id}}};
+  std::vector<std::string> ids, requests;
+  std::optional<aws::Error> read_error;
+  auto delay = std::chrono::milliseconds(1000);
+  for (int read = 1; read <= 3; ++read) {
+    auto open = ctx.ec2.describe_spot_instance_requests({}, {by_launch.front(), {"state", {"open", "active", "disabled"}}});
+    if (open) {
+      for (const auto& r : *open)
+        if (std::find(requests.begin(), requests.end(), r.request_id) == requests.end()) requests.push_back(r.request_id);
+    } else if (!read_error) {
+      read_error = open.error();
+    }
+    auto found = ctx.ec2.describe_instances(
+        {by_launch.front(), {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
+    if (found) {
+      for (const auto& i : *found)
+        if (std::find(ids.begin(), ids.end(), i.instance_id) == ids.end()) ids.push_back(i.instance_id);
+    } else if (!read_error) {
+      read_error = found.error();
+    }
+    if (read < 3) ctx.pause(delay);
+    delay *= 2;
+  }
+  if (read_error && ids.empty() && requests.empty()) {
     cause.message += fmt::format("; could not check for instances it may have launched ({}): look for the tag {}={}",
-                                 found.error().describe(), model::tag::k_launch_id, launch_id);
+                                 read_error->describe(), model::tag::k_launch_id, launch_id);
     return cause;
   }
-  std::vector<std::string> ids;
-  for (const auto& i : *found) ids.push_back(i.instance_id);
-  return roll_back(ctx, ids, std::move(cause));
+  return roll_back(ctx, ids, std::move(cause), requests);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "spawn/aws/iam/client.hpp"
 #include "spawn/launcher/fleet_launch.hpp"
 #include "spawn/launcher/hibernation.hpp"
 #include "spawn/launcher/run_launch.hpp"
@@ -18,6 +19,10 @@ using aws::ec2::Instance;
 
 aws::ec2::Tags base_tags() {
   return {{tag::k_managed, "true"}, {tag::k_created_by, "spawn"}, {tag::k_version, SPAWN_VERSION}};
+}
+
+std::string instance_arn(const std::string& region, const std::string& account, const std::string& instance_id) {
+  return fmt::format("arn:{}:ec2:{}:{}:instance/{}", aws::iam::partition(region), region, account, instance_id);
 }
 
 aws::Result<std::string> common_architecture(const std::vector<aws::ec2::InstanceTypeInfo>& infos,
@@ -121,13 +126,20 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     tags[tag::k_name] = *o.name;
   }
   // An absolute time, so that the deadline survives restarts of spored and of the instance.
-  if (o.ttl) tags[tag::k_ttl_deadline] = util::format_rfc3339(std::chrono::system_clock::now() + *o.ttl);
+  std::optional<std::string> ttl_deadline;
+  if (o.ttl) ttl_deadline = util::format_rfc3339(std::chrono::system_clock::now() + *o.ttl);
+  if (ttl_deadline) tags[tag::k_ttl_deadline] = *ttl_deadline;
+  // A power-off from inside the instance (spored's TTL fallback, a user's `poweroff`) ends it:
+  // EC2's default would stop it and bill its volumes. Hibernation is the one launch meant to stop.
+  const std::string shutdown_behavior = hibernate ? "" : "terminate";
 
   // Each route gives the instances in index order, with what each member must be tagged with
   // beyond the launch's own tags.
   std::vector<Instance> instances;
   std::vector<bool> fell_back;
   std::vector<aws::ec2::Tags> own;
+  std::vector<std::string> persistent;  // spot requests to cancel before any rollback termination
+  std::string owner_id;                 // the account, for the instances' ARNs
   if (plan.route == Route::run_instances) {
     RunLaunchInput in;
     in.request.image_id = ami;
@@ -139,6 +151,7 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     in.request.iam_instance_profile = o.iam_instance_profile;
     in.request.tags = tags;
     in.request.dry_run = o.dry_run;
+    in.request.shutdown_behavior = shutdown_behavior;
     if (hibernation) {
       in.request.hibernation = true;
       in.request.root_volume_gib = hibernation->size_gib;
@@ -149,9 +162,15 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     in.spot_user_data = p.spot_user_data;
     in.on_demand_user_data = p.on_demand_user_data;
     in.launch_id = p.ids.launch_id;
+    in.valid_until = ttl_deadline;
+    in.request_tags = base_tags();
+    in.request_tags[tag::k_launch_id] = p.ids.launch_id;
+    if (array) in.request_tags[tag::k_job_array_id] = p.job_array_id;
     auto outcome = run_launch(ctx, in);
     if (!outcome) return unexpected(outcome.error());
     if (o.dry_run) return result;
+    persistent = outcome->persistent_requests;
+    owner_id = outcome->reservation.owner_id;
     result.reservation_id = outcome->reservation.reservation_id;
     result.fallback = outcome->fell_back;
     // The market tags went with the launch call (run_launch); kept here for the result.
@@ -174,6 +193,7 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     in.launch_template.instance_tags = tags;
     in.launch_template.template_tags = base_tags();
     in.launch_template.template_tags[tag::k_launch_id] = p.ids.launch_id;
+    in.launch_template.shutdown_behavior = shutdown_behavior;
     in.overrides = fleet_overrides(o, plan.spot());
     in.fallback_overrides = fleet_overrides(o, false);
     in.spot_count = plan.spot_count;
@@ -206,9 +226,18 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     }
     member_tags.emplace_back(instances[i].instance_id, own[i]);
   }
+  // A persistent request names its instance, so that spored's role may cancel that request and
+  // no other (docs/spored.md: the role's CancelItsOwnSpotRequest statement).
+  for (const auto& i : instances) {
+    if (i.spot_request_id.empty() || std::find(persistent.begin(), persistent.end(), i.spot_request_id) == persistent.end())
+      continue;
+    member_tags.emplace_back(i.spot_request_id,
+                             aws::ec2::Tags{{tag::k_instance_arn, instance_arn(m_ec2.service().region(), owner_id, i.instance_id)}});
+  }
   // Array members get their index and name, fleet members their market; one CreateTags per
   // member (the values differ), a few at a time.
-  if (auto tagged = tag_each(ctx, member_tags); !tagged) return unexpected(roll_back(ctx, ids, tagged.error()));
+  if (auto tagged = tag_each(ctx, member_tags); !tagged)
+    return unexpected(roll_back(ctx, ids, tagged.error(), persistent));
 
   for (size_t i = 0; i < instances.size(); ++i) {
     LaunchedInstance li;
@@ -230,6 +259,14 @@ aws::Result<std::vector<Instance>> Launcher::wait_running(const std::vector<std:
   auto delay = std::chrono::milliseconds(500);
   for (;;) {
     auto found = m_ec2.describe_instances({}, ids);
+    // EC2 is eventually consistent: instances just launched may not be known to a read yet.
+    // That is not an answer about them; ask again until the timeout.
+    if (!found && found.error().code == "InvalidInstanceID.NotFound" && std::chrono::steady_clock::now() < deadline) {
+      if (progress) progress(0, ids.size());
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
     if (!found) return unexpected(found.error());
     size_t ready = 0;
     for (const auto& i : *found) {

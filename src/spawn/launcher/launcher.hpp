@@ -69,6 +69,10 @@ class Launcher {
 // The tags every spawn instance carries: spawn:managed, spawn:created-by, spawn:version.
 aws::ec2::Tags base_tags();
 
+// arn:<partition>:ec2:<region>:<account>:instance/<id>, as EC2 names the instance that signs a
+// request with its role (ec2:SourceInstanceARN).
+std::string instance_arn(const std::string& region, const std::string& account, const std::string& instance_id);
+
 // From DescribeInstanceTypes, for these types: the one architecture they share (one launch,
 // one AMI), "x86_64" preferred; an error naming the type EC2 does not know, the types that
 // share no architecture, or (spot) a type that cannot run as spot.

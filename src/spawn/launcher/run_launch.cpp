@@ -10,16 +10,27 @@
 namespace spawn::launcher {
 namespace {
 
+// One logical RunInstances: one ClientToken for every attempt, the client's retries and the
+// resends after an unanswered call alike, so that EC2 launches it at most once.
 aws::Result<aws::ec2::Reservation> send(const LaunchContext& ctx, aws::ec2::RunInstancesInput in,
                                         const std::optional<std::string>& user_data, const std::string& launch_id) {
-  in.client_token = util::random_uuid();  // the same on every retry of this call
+  in.client_token = util::random_uuid();
   if (user_data) in.user_data_base64 = util::base64_encode(*user_data);
   auto r = ctx.ec2.run_instances(in);
-  if (!r && !in.dry_run && outcome_unknown(r.error())) return unexpected(sweep_launch(ctx, launch_id, r.error()));
+  if (r || in.dry_run || !outcome_unknown(r.error())) return r;
+  r = resend<aws::ec2::Reservation>([&] { return ctx.ec2.run_instances(in); }, std::move(r), ctx.warn,
+                                    [&ctx](std::chrono::milliseconds d) { ctx.pause(d); });
+  if (!r && outcome_unknown(r.error())) return unexpected(sweep_launch(ctx, launch_id, r.error()));
   return r;
 }
 
 }  // namespace
+
+std::vector<std::string> persistent_requests(const aws::ec2::RunInstancesInput& in,
+                                             const std::vector<aws::ec2::Instance>& instances) {
+  if (!in.spot || in.spot->request_type != "persistent") return {};
+  return spot_requests_of(instances);
+}
 
 aws::Error explain_spot_error(const aws::ec2::Client& ec2, aws::Error error, const std::string& instance_type, int count,
                               const std::optional<std::string>& max_price) {
@@ -53,10 +64,14 @@ aws::Result<RunLaunchOutcome> run_launch(const LaunchContext& ctx, const RunLaun
     aws::ec2::RunInstancesInput::Spot options;
     options.max_price = input.spot.max_price;
     if (input.spot.interruption() == model::OnInterruption::hibernate) {
-      // EC2: a spot instance hibernates only from a persistent request with that behaviour.
+      // EC2: a spot instance hibernates only from a persistent request with that behaviour. Such
+      // a request launches a new instance whenever its instance is terminated, so it ends with
+      // the TTL at the latest (and spawn and spored cancel it before terminating).
       options.request_type = "persistent";
       options.interruption_behavior = "hibernate";
+      options.valid_until = input.valid_until;
     }
+    options.request_tags = input.request_tags;
     in.spot = options;
     for (const auto& [k, v] : member_spot_tags(true, false)) in.tags[k] = v;
     user_data = input.spot_user_data;
@@ -86,8 +101,10 @@ aws::Result<RunLaunchOutcome> run_launch(const LaunchContext& ctx, const RunLaun
   for (const auto& i : reservation->instances) ids.push_back(i.instance_id);
   if (reservation->instances.size() != static_cast<size_t>(in.count)) {
     return unexpected(roll_back(ctx, ids, aws::local_error("PartialLaunch",
-        fmt::format("EC2 launched {} of the {} instances asked for", reservation->instances.size(), in.count))));
+        fmt::format("EC2 launched {} of the {} instances asked for", reservation->instances.size(), in.count)),
+        outcome.fell_back ? std::vector<std::string>{} : persistent_requests(in, reservation->instances)));
   }
+  if (!outcome.fell_back) outcome.persistent_requests = persistent_requests(in, reservation->instances);
   outcome.reservation = std::move(*reservation);
   return outcome;
 }

@@ -18,12 +18,19 @@ struct RunLaunchInput {
   std::optional<std::string> spot_user_data;       // the spot call
   std::optional<std::string> on_demand_user_data;  // the fallback call
   std::string launch_id;                           // for the sweep after an unanswered call
+  std::optional<std::string> valid_until;          // a persistent request's end (RFC 3339): the TTL
+  aws::ec2::Tags request_tags;                     // on the spot requests (the sweep finds them by launch id)
 };
 
 struct RunLaunchOutcome {
   aws::ec2::Reservation reservation;  // empty after a dry run
   bool fell_back = false;             // the instances are the on-demand fallback
+  std::vector<std::string> persistent_requests;  // to cancel before terminating these instances
 };
+
+// The spot requests of these instances that a call like `in` made persistent (none otherwise).
+std::vector<std::string> persistent_requests(const aws::ec2::RunInstancesInput& in,
+                                             const std::vector<aws::ec2::Instance>& instances);
 
 // One RunInstances (two with a fallback), each with its own ClientToken reused on retries.
 // Errors: capacity errors in plain words (SpotMaxPriceTooLow with the current spot price);

@@ -22,6 +22,9 @@ inline constexpr const char* k_on_interruption = "spawn:on-interruption";
 inline constexpr const char* k_checkpoint_script = "spawn:checkpoint-script";
 inline constexpr const char* k_spot_fallback = "spawn:spot-fallback";
 inline constexpr const char* k_ttl_deadline = "spawn:ttl-deadline";
+// On the spot request of a persistent launch: the ARN of its instance. spored's role may cancel a
+// request only when this equals its own instance's ARN (docs/spored.md).
+inline constexpr const char* k_instance_arn = "spawn:instance-arn";
 // Written by spored on the instance
 inline constexpr const char* k_interruption_notice = "spawn:interruption-notice";
 inline constexpr const char* k_interruption_action = "spawn:interruption-action";

@@ -28,6 +28,11 @@ class FakeActions final : public agent::Actions {
     if (terminate_error) return unexpected(*terminate_error);
     return {};
   }
+  aws::Result<void> cancel_own_spot_request() override {
+    note("cancel_spot_request", {});
+    if (cancel_error) return unexpected(*cancel_error);
+    return {};
+  }
   aws::Result<std::string> publish(const std::string& topic, const std::string& subject, const std::string& message) override {
     note("publish", {{"topic", topic}, {"subject", subject}, {"message", message}});
     auto r = outcome();
@@ -53,6 +58,7 @@ class FakeActions final : public agent::Actions {
   std::chrono::milliseconds delay{0};        // every call takes this long
   bool fail = false;                         // every call but terminate fails
   std::optional<aws::Error> terminate_error;
+  std::optional<aws::Error> cancel_error;
 
  private:
   void note(std::string what, std::vector<std::pair<std::string, std::string>> args) {

@@ -282,6 +282,31 @@ TEST_F(HandlersTest, TtlDeadlineTerminatesItself) {
   EXPECT_EQ(shutdowns, 0);
 }
 
+TEST_F(HandlersTest, TtlDeadlineOfAHibernatingSpotInstanceCancelsItsRequestFirst) {
+  config.on_interruption = OnInterruption::hibernate;
+  auto h = make();
+  EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  auto calls = actions->calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].what, "cancel_spot_request") << "before the termination: a persistent request would relaunch";
+  EXPECT_EQ(calls[1].what, "terminate");
+}
+
+TEST_F(HandlersTest, TtlDeadlineTerminatesEvenWhenTheRequestCannotBeCancelled) {
+  config.on_interruption = OnInterruption::hibernate;
+  actions->cancel_error = aws::Error{403, "UnauthorizedOperation", "not allowed", "r-2"};
+  auto h = make();
+  EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  EXPECT_EQ(actions->calls("terminate").size(), 1u);
+  EXPECT_TRUE(captured->first("spot_request_cancel_failed"));
+}
+
+TEST_F(HandlersTest, TtlDeadlineOfAOneTimeRequestCancelsNothing) {
+  auto h = make();
+  EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  EXPECT_TRUE(actions->calls("cancel_spot_request").empty());
+}
+
 TEST_F(HandlersTest, TtlDeadlineFallsBackToShutdownWhenRefusedForGood) {
   actions->terminate_error = aws::Error{403, "UnauthorizedOperation", "not allowed", "r-1"};
   auto h = make();

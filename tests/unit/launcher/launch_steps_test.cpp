@@ -23,6 +23,12 @@ const char* k_two_instances = R"(<DescribeInstancesResponse><reservationSet><ite
   <item><instanceId>i-1</instanceId></item><item><instanceId>i-2</instanceId></item>
   </instancesSet></item></reservationSet></DescribeInstancesResponse>)";
 const char* k_terminated = "<TerminateInstancesResponse><instancesSet/></TerminateInstancesResponse>";
+const char* k_no_requests = "<DescribeSpotInstanceRequestsResponse><spotInstanceRequestSet/></DescribeSpotInstanceRequestsResponse>";
+const char* k_one_request = R"(<DescribeSpotInstanceRequestsResponse><spotInstanceRequestSet><item>
+  <spotInstanceRequestId>sir-9</spotInstanceRequestId><type>persistent</type><state>open</state>
+  </item></spotInstanceRequestSet></DescribeSpotInstanceRequestsResponse>)";
+const char* k_no_instances = "<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>";
+const char* k_cancelled = "<CancelSpotInstanceRequestsResponse/>";
 
 struct Fixture {
   std::shared_ptr<test::ScriptedTransport> transport = std::make_shared<test::ScriptedTransport>();
@@ -31,7 +37,9 @@ struct Fixture {
       std::make_shared<aws::http::Retrier>(aws::http::RetryPolicy{1, {}, {}}, std::make_shared<aws::http::RetryQuota>(),
                                            [](std::chrono::milliseconds) {}))};
   std::vector<std::string> warnings;
-  LaunchContext ctx{ec2, [](const std::string&) {}, [this](const std::string& line) { warnings.push_back(line); }};
+  std::vector<std::chrono::milliseconds> waits;
+  LaunchContext ctx{ec2, [](const std::string&) {}, [this](const std::string& line) { warnings.push_back(line); },
+                    [this](std::chrono::milliseconds d) { waits.push_back(d); }};
 
   std::string body(size_t i) const { return util::percent_decode(transport->requests().at(i).body, true); }
 };
@@ -48,25 +56,91 @@ TEST(LaunchSteps, OutcomeUnknownOnlyWithoutADefiniteAnswer) {
   EXPECT_FALSE(outcome_unknown(aws::Error{400, "InvalidParameterValue", "", ""}));
 }
 
-TEST(LaunchSteps, SweepFindsTheLaunchByItsIdAndTerminatesIt) {
+// The sweep reads three times (a new instance may not be listed at once) and acts on all it saw:
+// here the second instance and the open persistent request show up only at the second read.
+TEST(LaunchSteps, SweepReadsAgainThenCancelsRequestsAndTerminatesInstances) {
   Fixture f;
-  f.transport->reply(200, k_two_instances).reply(200, k_terminated);
+  const char* first = R"(<DescribeInstancesResponse><reservationSet><item><instancesSet>
+    <item><instanceId>i-1</instanceId></item></instancesSet></item></reservationSet></DescribeInstancesResponse>)";
+  f.transport->reply(200, k_no_requests).reply(200, first)
+      .reply(200, k_one_request).reply(200, k_two_instances)
+      .reply(200, k_one_request).reply(200, k_two_instances)
+      .reply(200, k_cancelled).reply(200, k_terminated);
   auto e = sweep_launch(f.ctx, "launch-7", aws::Error{0, "NetworkError", "no reply", ""});
-  ASSERT_EQ(f.transport->requests().size(), 2u);
-  EXPECT_NE(f.body(0).find("Action=DescribeInstances"), std::string::npos);
+  ASSERT_EQ(f.transport->requests().size(), 8u);
+  EXPECT_NE(f.body(0).find("Action=DescribeSpotInstanceRequests"), std::string::npos);
   EXPECT_NE(f.body(0).find("Filter.1.Name=tag:spawn:launch-id&Filter.1.Value.1=launch-7"), std::string::npos);
-  EXPECT_NE(f.body(1).find("Action=TerminateInstances"), std::string::npos);
-  EXPECT_NE(f.body(1).find("InstanceId.1=i-1&InstanceId.2=i-2"), std::string::npos);
+  EXPECT_NE(f.body(1).find("Action=DescribeInstances"), std::string::npos);
+  EXPECT_NE(f.body(1).find("Filter.1.Name=tag:spawn:launch-id&Filter.1.Value.1=launch-7"), std::string::npos);
+  EXPECT_NE(f.body(6).find("Action=CancelSpotInstanceRequests"), std::string::npos);
+  EXPECT_NE(f.body(6).find("SpotInstanceRequestId.1=sir-9"), std::string::npos);
+  EXPECT_NE(f.body(7).find("Action=TerminateInstances"), std::string::npos);
+  EXPECT_NE(f.body(7).find("InstanceId.1=i-1&InstanceId.2=i-2"), std::string::npos);
   EXPECT_EQ(e.code, "NetworkError");
   EXPECT_NE(e.message.find("terminated the 2 instance(s) launched: i-1 i-2"), std::string::npos);
+  EXPECT_NE(e.message.find("cancelled the spot request(s) sir-9"), std::string::npos);
+  EXPECT_EQ(f.waits.size(), 2u) << "three reads, two waits";
   EXPECT_FALSE(f.warnings.empty());
 }
 
 TEST(LaunchSteps, SweepThatCannotLookSaysWhereToLook) {
   Fixture f;
-  f.transport->reply(403, ec2_error("UnauthorizedOperation"));
+  f.transport->otherwise_fail();
+  for (int i = 0; i < 6; ++i) f.transport->reply(403, ec2_error("UnauthorizedOperation"));
   auto e = sweep_launch(f.ctx, "launch-8", aws::Error{0, "NetworkError", "no reply", ""});
   EXPECT_NE(e.message.find("look for the tag spawn:launch-id=launch-8"), std::string::npos);
+}
+
+TEST(LaunchSteps, RollBackCancelsPersistentRequestsBeforeTerminating) {
+  Fixture f;
+  f.transport->reply(200, k_cancelled).reply(200, k_terminated);
+  auto e = roll_back(f.ctx, {"i-1"}, aws::Error{0, "PartialLaunch", "short", ""}, {"sir-1"});
+  ASSERT_EQ(f.transport->requests().size(), 2u);
+  EXPECT_NE(f.body(0).find("Action=CancelSpotInstanceRequests"), std::string::npos);
+  EXPECT_NE(f.body(1).find("Action=TerminateInstances"), std::string::npos);
+  EXPECT_NE(e.message.find("cancelled the spot request(s) sir-1"), std::string::npos);
+}
+
+TEST(LaunchSteps, RollBackTerminatesEvenWhenCancellingFailsAndSaysSo) {
+  Fixture f;
+  f.transport->reply(403, ec2_error("UnauthorizedOperation")).reply(200, k_terminated);
+  auto e = roll_back(f.ctx, {"i-1"}, aws::Error{0, "PartialLaunch", "short", ""}, {"sir-1"});
+  ASSERT_EQ(f.transport->requests().size(), 2u);
+  EXPECT_NE(f.body(1).find("Action=TerminateInstances"), std::string::npos);
+  EXPECT_NE(e.message.find("cancel these by hand or EC2 may launch new instances for them: sir-1"), std::string::npos);
+}
+
+TEST(LaunchSteps, ResendStopsAtTheFirstAnswer) {
+  int sends = 0;
+  std::vector<std::chrono::milliseconds> waits;
+  std::vector<std::string> said;
+  auto send = [&]() -> aws::Result<int> {
+    ++sends;
+    if (sends < 2) return unexpected(aws::Error{0, "NetworkError", "no reply", ""});
+    return 42;
+  };
+  auto r = resend<int>(send, unexpected(aws::Error{0, "NetworkError", "no reply", ""}),
+                       [&](const std::string& s) { said.push_back(s); },
+                       [&](std::chrono::milliseconds d) { waits.push_back(d); });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, 42);
+  EXPECT_EQ(sends, 2);
+  EXPECT_EQ(waits.size(), 2u);
+  EXPECT_EQ(said.size(), 1u);
+}
+
+TEST(LaunchSteps, ResendGivesUpAfterItsWaitsAndLeavesDefiniteErrorsAlone) {
+  int sends = 0;
+  auto unanswered = [&]() -> aws::Result<int> {
+    ++sends;
+    return unexpected(aws::Error{0, "NetworkError", "no reply", ""});
+  };
+  auto r = resend<int>(unanswered, unexpected(aws::Error{0, "NetworkError", "", ""}), {}, [](auto) {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(sends, static_cast<int>(k_resend_waits.size()));
+  sends = 0;
+  auto definite = resend<int>(unanswered, unexpected(aws::Error{400, "InvalidParameterValue", "", ""}), {}, [](auto) {});
+  EXPECT_EQ(sends, 0) << "a definite answer is not sent again";
 }
 
 TEST(LaunchSteps, RollBackThatFailsNamesTheInstances) {

@@ -81,6 +81,23 @@ Result<void> Client::cancel_spot_instance_requests(const std::vector<std::string
   return {};
 }
 
+Result<std::vector<SpotRequest>> Client::describe_spot_instance_requests(const std::vector<std::string>& request_ids,
+                                                                         const std::vector<Filter>& filters) const {
+  std::vector<SpotRequest> all;
+  std::string token;
+  do {
+    Params p = describe_spot_instance_requests_params(request_ids, filters);
+    if (!token.empty()) p.emplace_back("NextToken", token);
+    auto body = call("DescribeSpotInstanceRequests", p);
+    if (!body) return unexpected(body.error());
+    auto page = parse_describe_spot_instance_requests(*body);
+    if (!page) return unexpected(page.error());
+    for (auto& r : page->first) all.push_back(std::move(r));
+    token = page->second;
+  } while (!token.empty());
+  return all;
+}
+
 Result<std::vector<InstanceTypeInfo>> Client::describe_instance_types(const std::vector<std::string>& types) const {
   std::vector<InstanceTypeInfo> all;
   std::string token;

@@ -28,6 +28,9 @@ class Client {
                                                    const std::vector<std::string>& instance_ids = {}) const;
   Result<std::vector<StateChange>> terminate_instances(const std::vector<std::string>& ids) const;
   Result<void> create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const;
+  // Every page of DescribeSpotInstanceRequests for these ids, or these filters.
+  Result<std::vector<SpotRequest>> describe_spot_instance_requests(const std::vector<std::string>& request_ids,
+                                                                   const std::vector<Filter>& filters = {}) const;
   // CancelSpotInstanceRequests: the requests launch nothing more; their running instances go on.
   Result<void> cancel_spot_instance_requests(const std::vector<std::string>& request_ids) const;
   Result<std::vector<InstanceTypeInfo>> describe_instance_types(const std::vector<std::string>& types) const;

@@ -36,6 +36,7 @@ Params create_launch_template_params(const LaunchTemplateInput& in) {
     const bool arn = in.iam_instance_profile->starts_with("arn:");
     p.emplace_back(d + (arn ? "IamInstanceProfile.Arn" : "IamInstanceProfile.Name"), *in.iam_instance_profile);
   }
+  if (!in.shutdown_behavior.empty()) p.emplace_back(d + "InstanceInitiatedShutdownBehavior", in.shutdown_behavior);
   p.emplace_back(d + "MetadataOptions.HttpTokens", "required");
   p.emplace_back(d + "MetadataOptions.HttpPutResponseHopLimit", "2");
   p.emplace_back(d + "MetadataOptions.HttpEndpoint", "enabled");

@@ -24,6 +24,7 @@ struct LaunchTemplateInput {
   std::optional<std::string> iam_instance_profile;  // name or ARN
   Tags instance_tags;  // applied at launch to the instances and their volumes
   Tags template_tags;  // on the template itself (so a leftover one can be found)
+  std::string shutdown_behavior;  // InstanceInitiatedShutdownBehavior; "" sends nothing (EC2: stop)
   bool dry_run = false;
 };
 

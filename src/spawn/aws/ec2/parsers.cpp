@@ -46,6 +46,7 @@ Result<Reservation> parse_run_instances(std::string_view xml) {
   if (!root) return unexpected(root.error());
   Reservation r;
   r.reservation_id = root->child_value("reservationId");
+  r.owner_id = root->child_value("ownerId");
   for (pugi::xml_node item : root->child("instancesSet").children("item")) r.instances.push_back(parse_instance(item));
   std::stable_sort(r.instances.begin(), r.instances.end(),
                    [](const Instance& a, const Instance& b) { return a.ami_launch_index < b.ami_launch_index; });
@@ -87,6 +88,25 @@ Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml)
     out.push_back({item.child_value("instanceId"), item.child("previousState").child_value("name"),
                    item.child("currentState").child_value("name")});
   return out;
+}
+
+Result<std::pair<std::vector<SpotRequest>, std::string>> parse_describe_spot_instance_requests(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = load(doc, xml, "DescribeSpotInstanceRequestsResponse");
+  if (!root) return unexpected(root.error());
+  std::vector<SpotRequest> out;
+  for (pugi::xml_node item : root->child("spotInstanceRequestSet").children("item")) {
+    SpotRequest r;
+    r.request_id = item.child_value("spotInstanceRequestId");
+    r.type = item.child_value("type");
+    r.state = item.child_value("state");
+    r.instance_id = item.child_value("instanceId");
+    r.valid_until = item.child_value("validUntil");
+    for (pugi::xml_node tag : item.child("tagSet").children("item"))
+      r.tags.insert_or_assign(tag.child_value("key"), tag.child_value("value"));
+    out.push_back(std::move(r));
+  }
+  return std::make_pair(std::move(out), std::string(root->child_value("nextToken")));
 }
 
 Result<std::pair<std::vector<InstanceTypeInfo>, std::string>> parse_describe_instance_types(std::string_view xml) {

@@ -22,6 +22,8 @@ Result<InstancesPage> parse_describe_instances(std::string_view xml);
 Result<InstancesPage> parse_describe_instances_in_place(std::string& xml);
 // TerminateInstancesResponse
 Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml);
+// DescribeSpotInstanceRequestsResponse (one page) and its nextToken.
+Result<std::pair<std::vector<SpotRequest>, std::string>> parse_describe_spot_instance_requests(std::string_view xml);
 // DescribeInstanceTypesResponse (one page) and its nextToken.
 Result<std::pair<std::vector<InstanceTypeInfo>, std::string>> parse_describe_instance_types(std::string_view xml);
 

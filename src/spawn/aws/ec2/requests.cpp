@@ -14,10 +14,11 @@ void append_filters(Params& params, const std::vector<Filter>& filters) {
   }
 }
 
-void append_tag_specifications(Params& params, const std::vector<std::string>& resource_types, const Tags& tags) {
-  if (tags.empty()) return;
+int append_tag_specifications(Params& params, const std::vector<std::string>& resource_types, const Tags& tags,
+                              int first) {
+  if (tags.empty()) return first;
   for (size_t r = 0; r < resource_types.size(); ++r) {
-    const std::string spec = "TagSpecification." + std::to_string(r + 1);
+    const std::string spec = "TagSpecification." + std::to_string(first + static_cast<int>(r));
     params.emplace_back(spec + ".ResourceType", resource_types[r]);
     int n = 1;
     for (const auto& [k, v] : tags) {
@@ -26,6 +27,7 @@ void append_tag_specifications(Params& params, const std::vector<std::string>& r
       params.emplace_back(tag + ".Value", v);
     }
   }
+  return first + static_cast<int>(resource_types.size());
 }
 
 Params run_instances_params(const RunInstancesInput& in) {
@@ -49,11 +51,13 @@ Params run_instances_params(const RunInstancesInput& in) {
   p.emplace_back("MetadataOptions.HttpPutResponseHopLimit", "2");
   p.emplace_back("MetadataOptions.HttpEndpoint", "enabled");
   p.emplace_back("MetadataOptions.InstanceMetadataTags", "enabled");
+  if (!in.shutdown_behavior.empty()) p.emplace_back("InstanceInitiatedShutdownBehavior", in.shutdown_behavior);
   if (in.spot) {
     p.emplace_back("InstanceMarketOptions.MarketType", "spot");
     p.emplace_back("InstanceMarketOptions.SpotOptions.SpotInstanceType", in.spot->request_type);
     p.emplace_back("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior", in.spot->interruption_behavior);
     if (in.spot->max_price) p.emplace_back("InstanceMarketOptions.SpotOptions.MaxPrice", *in.spot->max_price);
+    if (in.spot->valid_until) p.emplace_back("InstanceMarketOptions.SpotOptions.ValidUntil", *in.spot->valid_until);
   }
   if (in.hibernation) p.emplace_back("HibernationOptions.Configured", "true");
   if (in.root_volume_gib) {
@@ -63,8 +67,17 @@ Params run_instances_params(const RunInstancesInput& in) {
     p.emplace_back("BlockDeviceMapping.1.Ebs.Encrypted", "true");
     p.emplace_back("BlockDeviceMapping.1.Ebs.DeleteOnTermination", "true");
   }
-  append_tag_specifications(p, {"instance", "volume"}, in.tags);
+  const int next = append_tag_specifications(p, {"instance", "volume"}, in.tags);
+  if (in.spot) append_tag_specifications(p, {"spot-instances-request"}, in.spot->request_tags, next);
   if (in.dry_run) p.emplace_back("DryRun", "true");
+  return p;
+}
+
+Params describe_spot_instance_requests_params(const std::vector<std::string>& request_ids,
+                                              const std::vector<Filter>& filters) {
+  Params p;
+  append_list(p, "SpotInstanceRequestId", request_ids);
+  append_filters(p, filters);
   return p;
 }
 

@@ -35,6 +35,7 @@ struct Instance {
 
 struct Reservation {
   std::string reservation_id;
+  std::string owner_id;  // the account
   std::vector<Instance> instances;
 };
 
@@ -53,6 +54,19 @@ struct InstanceTypeInfo {
   std::vector<std::string> usage_classes;  // "on-demand", "spot"
 };
 
+// One spot instance request (DescribeSpotInstanceRequests).
+struct SpotRequest {
+  std::string request_id;
+  std::string type;   // one-time | persistent
+  std::string state;  // open | active | closed | cancelled | failed | disabled
+  std::string instance_id;
+  std::string valid_until;
+  Tags tags;
+
+  // Whether EC2 may still launch an instance for it (a persistent request that is not over).
+  bool can_launch_again() const { return type == "persistent" && (state == "open" || state == "active" || state == "disabled"); }
+};
+
 // What spawn asks of RunInstances.
 struct RunInstancesInput {
   std::string image_id;
@@ -66,11 +80,16 @@ struct RunInstancesInput {
   std::optional<std::string> iam_instance_profile;  // name or ARN
   Tags tags;  // applied to the instances and their volumes at launch
   bool dry_run = false;
+  // InstanceInitiatedShutdownBehavior: what a power-off from inside the instance does; "" sends
+  // nothing (EC2's default is "stop": the instance and its volumes stay billed).
+  std::string shutdown_behavior;
   // Spot (InstanceMarketOptions); absent for on-demand.
   struct Spot {
     std::optional<std::string> max_price;
     std::string request_type = "one-time";                  // one-time | persistent
     std::string interruption_behavior = "terminate";        // terminate | stop | hibernate
+    std::optional<std::string> valid_until;                 // RFC 3339; persistent requests only
+    Tags request_tags;  // on the spot instance request (TagSpecification spot-instances-request)
   };
   std::optional<Spot> spot;
   bool hibernation = false;  // HibernationOptions.Configured

@@ -89,3 +89,21 @@ TEST(Ec2Parsers, InstanceTypes) {
   EXPECT_TRUE(r->first[0].hibernation_supported);
   EXPECT_EQ(r->second, "");
 }
+
+TEST(Ec2Parsers, SpotInstanceRequestsWithTypeStateAndTags) {
+  const char* xml = R"(<DescribeSpotInstanceRequestsResponse><requestId>r</requestId><spotInstanceRequestSet>
+    <item><spotInstanceRequestId>sir-1</spotInstanceRequestId><type>persistent</type><state>active</state>
+      <instanceId>i-1</instanceId><validUntil>2026-12-03T18:00:00.000Z</validUntil>
+      <tagSet><item><key>spawn:launch-id</key><value>L1</value></item></tagSet></item>
+    <item><spotInstanceRequestId>sir-2</spotInstanceRequestId><type>one-time</type><state>closed</state></item>
+  </spotInstanceRequestSet><nextToken>n2</nextToken></DescribeSpotInstanceRequestsResponse>)";
+  auto page = parse_describe_spot_instance_requests(xml);
+  ASSERT_TRUE(page) << page.error().describe();
+  ASSERT_EQ(page->first.size(), 2u);
+  EXPECT_EQ(page->first[0].request_id, "sir-1");
+  EXPECT_EQ(page->first[0].instance_id, "i-1");
+  EXPECT_EQ(page->first[0].tags.at("spawn:launch-id"), "L1");
+  EXPECT_TRUE(page->first[0].can_launch_again());
+  EXPECT_FALSE(page->first[1].can_launch_again());
+  EXPECT_EQ(page->second, "n2");
+}

@@ -64,3 +64,40 @@ TEST(Ec2Requests, IamProfileByNameOrArn) {
   in.iam_instance_profile = "arn:aws:iam::123456789012:instance-profile/x";
   EXPECT_EQ(as_map(run_instances_params(in)).count("IamInstanceProfile.Arn"), 1u);
 }
+
+TEST(Ec2Requests, RunInstancesShutdownBehaviourOnlyWhenSet) {
+  RunInstancesInput in;
+  in.image_id = "ami-12345678";
+  in.instance_type = "m7i.large";
+  EXPECT_EQ(as_map(run_instances_params(in)).count("InstanceInitiatedShutdownBehavior"), 0u);
+  in.shutdown_behavior = "terminate";
+  EXPECT_EQ(as_map(run_instances_params(in))["InstanceInitiatedShutdownBehavior"], "terminate");
+}
+
+TEST(Ec2Requests, PersistentSpotRequestEndsAndIsTaggedAfterTheInstanceSpecifications) {
+  RunInstancesInput in;
+  in.image_id = "ami-12345678";
+  in.instance_type = "m7i.large";
+  in.tags = {{"spawn:managed", "true"}};
+  in.spot = RunInstancesInput::Spot{};
+  in.spot->request_type = "persistent";
+  in.spot->interruption_behavior = "hibernate";
+  in.spot->valid_until = "2026-12-03T18:00:00Z";
+  in.spot->request_tags = {{"spawn:launch-id", "L1"}};
+  auto p = as_map(run_instances_params(in));
+  EXPECT_EQ(p["InstanceMarketOptions.SpotOptions.SpotInstanceType"], "persistent");
+  EXPECT_EQ(p["InstanceMarketOptions.SpotOptions.ValidUntil"], "2026-12-03T18:00:00Z");
+  EXPECT_EQ(p["TagSpecification.1.ResourceType"], "instance");
+  EXPECT_EQ(p["TagSpecification.2.ResourceType"], "volume");
+  EXPECT_EQ(p["TagSpecification.3.ResourceType"], "spot-instances-request");
+  EXPECT_EQ(p["TagSpecification.3.Tag.1.Key"], "spawn:launch-id");
+  EXPECT_EQ(p["TagSpecification.3.Tag.1.Value"], "L1");
+}
+
+TEST(Ec2Requests, DescribeSpotInstanceRequestsByIdOrFilter) {
+  auto p = as_map(describe_spot_instance_requests_params({"sir-1", "sir-2"}, {{"state", {"open", "active"}}}));
+  EXPECT_EQ(p["SpotInstanceRequestId.1"], "sir-1");
+  EXPECT_EQ(p["SpotInstanceRequestId.2"], "sir-2");
+  EXPECT_EQ(p["Filter.1.Name"], "state");
+  EXPECT_EQ(p["Filter.1.Value.2"], "active");
+}
