@@ -13,6 +13,12 @@ AWS's own state and request log that EC2 holds exactly what spawn reports:
     leaves no instance of the launch running and no launch template behind.
 What the fleet and fallback routes do without faults is proven in tests/integration/test_spot_fleet.py
 and test_spot_fallback.py; here they run under faults.
+
+Every launch here also runs under EC2's documented rate limits (the scenario's rate_limits:
+request token buckets per action, resource tokens for RunInstances and TerminateInstances, on
+the real clock; tests/fakes/README.md). Two tests shrink a bucket so that the limits bite with a
+small array: the index tags of a job array beyond the CreateTags bucket, and a launch larger
+than the RunInstances resource bucket can ever admit.
 """
 import json
 import os
@@ -30,6 +36,7 @@ STORM = {"every": 2, "services": ["ec2"]}  # every other EC2 call refused, whate
 # storm ask for 5, as a user in such a storm would (AWS_MAX_ATTEMPTS, honoured like the SDKs do).
 PATIENT = {"AWS_MAX_ATTEMPTS": "5"}
 LAUNCH_CALLS = ("RunInstances", "CreateFleet", "CreateLaunchTemplate")
+RATE_LIMITS = {}  # EC2's documented buckets, real clock
 LIVE = ("pending", "running", "stopping", "stopped")
 
 
@@ -41,9 +48,10 @@ class AwsFaultsTest(SpotTestCase):
     # --- running a launch under a scenario ---------------------------------------------------
 
     def launch(self, scenario, *args, env=None):
-        """spawn launch --output json under `scenario`; the faults stop before the test looks at
-        EC2 (the scenario's counters go, EC2's state and the request log stay)."""
-        self.aws.set_scenario(scenario)
+        """spawn launch --output json under `scenario` and EC2's rate limits; the faults stop
+        before the test looks at EC2 (the scenario's counters go, EC2's state and the request
+        log stay)."""
+        self.aws.set_scenario({"rate_limits": RATE_LIMITS, **scenario})
         self.aws.reset_log()
         r = self.spawn("launch", "--ami", AMI, *args, "--output", "json", env=env)
         self.aws.set_scenario({})
@@ -244,6 +252,32 @@ class AwsFaultsTest(SpotTestCase):
         error = self.assert_nothing_left(r)
         self.assertIn("(RequestLimitExceeded, request ", error)
         self.assertEqual(len(self.of_launch(self.launch_id())), 2)
+
+    def test_job_array_tags_beyond_the_create_tags_bucket(self):
+        # CreateTags bucket shrunk to 4 tokens and 2 a second (EC2: 100 and 10): the 12 index tags
+        # meet an empty bucket, are refused with EC2's 503, wait, and all land; nothing rolled back.
+        r = self.launch({"rate_limits": {"request": {"CreateTags": [4, 2]}}}, "--instance-type", "m7i.large",
+                        "--count", "12", "--job-array-name", "limited")
+        out = self.report(r)
+        self.assert_exactly(out, 12, lifecycles=["on-demand"] * 12)
+        limited = [c for c in self.log if c["throttled_by"] == "request:CreateTags"]
+        self.assertTrue(limited, "the bucket never ran dry")
+        for call in limited:
+            self.assertEqual((call["status"], call["error_code"]), (503, "RequestLimitExceeded"))
+        tagged = {c["params"]["ResourceId.1"] for c in self.calls("CreateTags") if c["status"] == 200}
+        self.assertEqual(tagged, {i["instance_id"] for i in out["instances"]}, "every member tagged once it got through")
+        self.assertEqual(self.calls("TerminateInstances"), [], "nothing rolled back")
+
+    def test_launch_larger_than_the_resource_bucket_leaves_nothing(self):
+        # RunInstances resource bucket shrunk to 6 instances that never refill: no launch of 8 can be
+        # admitted (EC2's 1000 a burst makes the same of an array of 5,000 in one call). spawn gives up
+        # with EC2's error and leaves nothing running.
+        r = self.launch({"rate_limits": {"resource": {"RunInstances": [6, 0]}}}, "--instance-type", "m7i.large",
+                        "--count", "8")
+        error = self.assert_nothing_left(r)
+        self.assertIn("RequestLimitExceeded", error)
+        refused = [c for c in self.calls("RunInstances") if c["throttled_by"] == "resource:RunInstances"]
+        self.assertTrue(refused, [c["throttled_by"] for c in self.calls("RunInstances")])
 
     # --- EC2 Fleet route ------------------------------------------------------------------------
 
