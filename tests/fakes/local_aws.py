@@ -441,8 +441,8 @@ class LocalAws:
             reply = error_reply(call, 500, "InternalError", f"local_aws: moto did not load: {self.load_error}")
         elif not call.authorization_present and not _exempt_from_signing(environ):
             reply = unsigned_reply(call)
-        elif (refusal := self.model.check(call.protocol, call.service, call.action, call.params, call.body,
-                                          environ)) is not None:
+        elif not environ.get("PATH_INFO", "").startswith("/moto-api") and (refusal := self.model.check(
+                call.protocol, call.service, call.action, call.params, call.body, environ)) is not None:
             reply = error_reply(call, refusal.status, refusal.code, refusal.message)
         elif self.state.should_throttle(call.service, call.action):
             reply = throttle_reply(call)
