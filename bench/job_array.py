@@ -14,6 +14,17 @@ parallel goroutines). API calls are counted from the local AWS request log (GET
 
 Target (issue 6): at most 3 API calls for the launch itself. The per-member CreateTags that
 tag each member's index (spawn:job-array-index, Name) are reported separately.
+
+Under EC2's rate limits (issue 9): `spawn launch --count N --job-array-name bench` for N = 500
+and 5,000 (BENCH_LIMITED_SIZES; QUICK: 150 and 1,200) against a local AWS with the scenario's
+rate_limits on (EC2's documented token buckets, real clock: CreateTags 100 then 10 a second,
+RunInstances 5 then 2 a second and 1,000 instances then 2 a second; tests/fakes/README.md).
+Printed per size: client calls, calls refused (RequestLimitExceeded), seconds of rate-limit
+wait (summed over calls, and the wall-clock part of it, as concurrent waits overlap), wall time, whether the launch succeeded and every member carries its index, and the
+goal of issue 9 (500: <= 10 calls and < 10 s of wait; 5,000: <= 30 calls). The wait is read
+from the request log: for each refused call, the time from its arrival to the arrival of the
+next call with the same action and parameters (its retry), i.e. the backoff spawn slept plus
+nothing else; a refused call never retried counts as given up.
 """
 
 from __future__ import annotations
@@ -105,11 +116,88 @@ def separate_go_api(aws: LocalAws, n: int, parallel: int) -> dict:
     return {"wall": wall, "parallel": parallel, "calls_by_action": by_action, "total_calls": sum(by_action.values())}
 
 
+def rate_limit_wait(log: list[dict]) -> tuple[float, float, int]:
+    """(seconds between each refused call and its retry, summed over calls; the wall-clock seconds
+    in which at least one call was waiting so; refused calls never retried)."""
+    intervals, gave_up = [], 0
+    for i, call in enumerate(log):
+        if not call.get("throttled_by"):
+            continue
+        retry = next((c for c in log[i + 1:] if c["action"] == call["action"] and c["params"] == call["params"]), None)
+        if retry is None:
+            gave_up += 1
+        else:
+            intervals.append((call["received"], retry["received"]))
+    summed = sum(end - start for start, end in intervals)
+    covered, reach = 0.0, float("-inf")
+    for start, end in sorted(intervals):
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    return summed, covered, gave_up
+
+
+def limited_launch(spawn: str, n: int) -> dict:
+    """One `spawn launch --count n` under EC2's rate limits, in a fresh local AWS."""
+    with LocalAws(scenario={"rate_limits": {}}) as aws:
+        r = benchlib.run([spawn, "launch", "--instance-type", TYPE, "--count", str(n), "--job-array-name", "bench",
+                          "--output", "json"], aws.env(), timeout=3600)
+        log = sorted(aws.requests(), key=lambda c: c["seq"])
+        waited, waited_wall, gave_up = rate_limit_wait(log)
+        indexed = False
+        if r.status == 0:
+            members = live_members(aws, "bench")
+            indices = sorted(int({t["Key"]: t["Value"] for t in i.get("Tags", [])}.get("spawn:job-array-index", -1))
+                             for i in members)
+            indexed = indices == list(range(n))
+    refused = [c for c in log if c.get("throttled_by")]
+    error = next((line for line in r.stderr.decode(errors="replace").splitlines() if line.startswith("spawn: error:")), "")
+    return {"instances": n, "status": r.status, "indexed": indexed, "wall": r.wall, "calls": len(log),
+            "calls_by_action": dict(collections.Counter(c["action"] for c in log)),
+            "refused": len(refused), "refused_by": dict(collections.Counter(c["throttled_by"] for c in refused)),
+            "rate_limit_wait_s": round(waited, 3), "rate_limit_wait_wall_s": round(waited_wall, 3),
+            "refused_never_retried": gave_up, "error": error[:300]}
+
+
+def limited(spawn: str) -> dict:
+    sizes = [int(x) for x in os.environ.get("BENCH_LIMITED_SIZES", "150,1200" if benchlib.QUICK else "500,5000").split(",")]
+    goals = {500: (10, 10.0), 5000: (30, None)}
+    print(f"job array under EC2's rate limits (documented buckets, real clock): {', '.join(map(str, sizes))} members")
+    rows = []
+    for n in sizes:
+        row = limited_launch(spawn, n)
+        calls_goal, wait_goal = goals.get(n, (None, None))
+        if calls_goal is not None:
+            row["goal"] = {"calls_at_most": calls_goal, "wait_under_s": wait_goal,
+                           "met": row["status"] == 0 and row["indexed"] and row["calls"] <= calls_goal
+                           and (wait_goal is None or row["rate_limit_wait_s"] < wait_goal)}
+        rows.append(row)
+        outcome = "launched, every member indexed" if row["status"] == 0 and row["indexed"] else \
+            f"FAILED (exit {row['status']}): {row['error']}"
+        print(f"  {n:5} members: {row['calls']} client calls, {row['refused']} refused "
+              f"{json.dumps(row['refused_by'], sort_keys=True)}, {row['rate_limit_wait_s']:.1f} s of rate-limit wait "
+              f"(summed over calls; {row['rate_limit_wait_wall_s']:.1f} s of wall time with a call waiting)"
+              f"{f' ({gave_up} refused calls never retried)' if (gave_up := row['refused_never_retried']) else ''}, "
+              f"wall {row['wall']:.1f} s: {outcome}")
+        print(f"  {'':5}          calls {json.dumps(row['calls_by_action'], sort_keys=True)}")
+        if "goal" in row:
+            goal = row["goal"]
+            wait = f" and < {goal['wait_under_s']:.0f} s of wait" if goal["wait_under_s"] is not None else ""
+            print(f"  {'':5}          goal (issue 9): <= {goal['calls_at_most']} calls{wait}, launched and indexed: "
+                  f"{'met' if goal['met'] else 'NOT met'}")
+    return {"sizes": sizes, "runs": rows}
+
+
 def main() -> None:
+    spawn = benchlib.spawn_bin()
+    part = os.environ.get("BENCH_JOB_ARRAY", "all")  # all, limited (rate limits only), compare (without)
+    under_limits = limited(spawn) if part in ("all", "limited") else None
+    if part == "limited":
+        benchlib.save("job_array_limited", {"under_rate_limits": under_limits})
+        return
     n = int(os.environ.get("BENCH_ARRAY", "50" if benchlib.QUICK else "500"))
     reps = int(os.environ.get("BENCH_REPS", "1" if benchlib.QUICK else "3"))
     parallel = int(os.environ.get("BENCH_PARALLEL", "4"))
-    spawn = benchlib.spawn_bin()
     print(f"job array: {n} instances, one launch vs {n} separate launches ({parallel} at a time), {reps} run(s)")
     samples: dict = {"one_launch": [], "separate_spawn": [], "separate_go_api": []}
     for rep in range(reps):
@@ -124,7 +212,8 @@ def main() -> None:
               f"separate spawn {samples['separate_spawn'][-1]['wall']:.2f} s, "
               f"Go API {samples['separate_go_api'][-1]['wall']:.2f} s")
 
-    results: dict = {"instances": n, "repetitions": reps, "parallel": parallel, "runs": samples}
+    results: dict = {"instances": n, "repetitions": reps, "parallel": parallel, "runs": samples,
+                     "under_rate_limits": under_limits}
     for name, runs in samples.items():
         results[name] = {"wall": benchlib.summary([r["wall"] for r in runs]),
                          "calls_by_action": runs[-1]["calls_by_action"],

@@ -15,8 +15,11 @@ requests wait for it, control endpoints (/_spawn/) do not.
 
 Added over moto, driven by the scenario (local_aws_scenario.py): capacity with
 InsufficientInstanceCapacity (HTTP 500) and partial instant fleets with Errors,
-throttling, lost replies, spot prices (DescribeSpotPriceHistory), the Price List API
-(local_aws_pricing.py). Always on: a request log, ClientToken idempotency for
+throttling, EC2's documented rate limits (local_aws_ratelimit.py), lost replies, spot
+prices (DescribeSpotPriceHistory), the Price List API (local_aws_pricing.py). Always on:
+the model check of every request against its botocore service model (local_aws_model.py;
+refusals are HTTP 400 and kept for the fixture, which fails the test), a request log,
+ClientToken idempotency for
 RunInstances, CreateFleet and CreateLaunchTemplate (moto ignores the token there and
 refuses the retry as a duplicate name), refusal of unsigned requests, SpotMaxPriceTooLow.
 Fixed in moto (local_aws_ec2.py): MaxCount (moto launches MinCount), instanceLifecycle
@@ -71,9 +74,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
+from local_aws_model import ModelCheck, Refusal, control_query_refusal  # noqa: E402
 from local_aws_scenario import ScenarioError, ScenarioState  # noqa: E402
 
 CONTROL_PREFIX = "/_spawn/"
+# The query parameters each control endpoint takes; any other is refused (400).
+CONTROL_QUERY = {"requests": ("action", "service"), "refusals": ("since",)}
 LOOPBACK_NAMES = {"127.0.0.1", "::1", "localhost", "localhost.localdomain", "ip6-localhost"}
 
 # Error codes whose HTTP status moto gets wrong because its EC2 model has no error shapes.
@@ -314,6 +320,22 @@ def call_wsgi(app: Callable, environ: dict[str, Any]) -> Reply:
     return Reply(int(started["status"].split()[0]), list(started["headers"]), b"".join(written))
 
 
+def _resources_used(call: Call, reply: Reply, replayed: bool) -> float:
+    """Resource tokens a call used: instances launched by a RunInstances (none when it failed or
+    replayed an earlier reply), the instances named by the others when they succeeded."""
+    if reply.status >= 300 or replayed:
+        return 0
+    if call.action == "RunInstances":
+        import xml.etree.ElementTree as ET
+        try:
+            root = ET.fromstring(reply.body)
+        except ET.ParseError:
+            return 0
+        launched = [e for e in root if e.tag.rsplit("}", 1)[-1] == "instancesSet"]
+        return len(list(launched[0])) if launched else 0
+    return sum(1 for k in call.params if k.startswith("InstanceId."))
+
+
 class ReplyLost(ConnectionError):
     """Raised after the connection was shut on purpose; werkzeug then stays quiet."""
 
@@ -324,21 +346,33 @@ class RequestLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: list[dict[str, Any]] = []
+        self._refusals: list[dict[str, Any]] = []  # kept across clear(): tests check them at exit
         self._seq = 0
 
-    def add(self, call: Call, reply: Reply, reply_lost: bool) -> None:
+    def add(self, call: Call, reply: Reply, reply_lost: bool, refusal: Refusal | None = None,
+            throttled_by: str | None = None, received: float | None = None) -> None:
         with self._lock:
             self._seq += 1
-            self._entries.append({
+            entry = {
                 "seq": self._seq, "service": call.service, "region": call.region, "action": call.action,
                 "params": call.params, "client_token": call.client_token, "status": reply.status,
                 "error_code": reply.error_code, "authorization_present": call.authorization_present,
-                "reply_lost": reply_lost, "time": round(time.time(), 6)})
+                "reply_lost": reply_lost, "model_error": refusal.as_dict() if refusal else None,
+                "throttled_by": throttled_by, "received": round(received or time.time(), 6),
+                "time": round(time.time(), 6)}
+            self._entries.append(entry)
+            if refusal is not None:
+                self._refusals.append(entry)
 
     def entries(self, action: str | None = None, service: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return [e for e in self._entries
                     if (action is None or e["action"] == action) and (service is None or e["service"] == service)]
+
+    def refusals(self, since: int = 0) -> list[dict[str, Any]]:
+        """Every request the model check refused since the server started (seq > since)."""
+        with self._lock:
+            return [e for e in self._refusals if e["seq"] > since]
 
     def clear(self) -> None:
         with self._lock:
@@ -373,6 +407,7 @@ class LocalAws:
         self.warm = threading.Event()
         self.load_error: str | None = None
         self.log = RequestLog()
+        self.model = ModelCheck()
         self.idempotency = IdempotencyCache()
         self.started = time.time()
         self.verbose = verbose
@@ -388,6 +423,7 @@ class LocalAws:
             local_aws_ec2.install(self.state)
             self.price_list = local_aws_pricing.PriceList(self.state)
             self.moto_app = DomainDispatcherApplication(create_backend_app)
+            self.model.warm()
         except Exception as e:  # reported by main(), which then exits
             self.load_error = f"{type(e).__name__}: {e}"
             import traceback
@@ -401,28 +437,45 @@ class LocalAws:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return self._control(environ, start_response)
+        received = time.time()
         body = _read_body(environ)
         call = identify(environ, body)
         self.loaded.wait()
 
-        throttled = False
+        throttled_by: str | None = None
+        refusal: Refusal | None = None
+        limits = self.state.rate_limits if call.service == "ec2" else None
+        decision = None
         if self.load_error is not None:
             reply = error_reply(call, 500, "InternalError", f"local_aws: moto did not load: {self.load_error}")
         elif not call.authorization_present and not _exempt_from_signing(environ):
             reply = unsigned_reply(call)
+        elif not environ.get("PATH_INFO", "").startswith("/moto-api") and (refusal := self.model.check(
+                call.protocol, call.service, call.action, call.params, call.body, environ)) is not None:
+            reply = error_reply(call, refusal.status, refusal.code, refusal.message)
         elif self.state.denied(call.service, call.action):
             reply = denied_reply(call)
         elif self.state.should_throttle(call.service, call.action):
             reply = throttle_reply(call)
-            throttled = True
-        elif call.service == "ec2" and call.action in IDEMPOTENT_EC2_ACTIONS and call.client_token:
-            reply = self._idempotent(call, environ)
+            throttled_by = "scenario:throttle"
+        elif limits is not None and (decision := limits.admit(call.region, call.action, call.params)).refused_by:
+            reply = throttle_reply(call)
+            throttled_by = decision.refused_by
         else:
-            reply = self._dispatch(call, environ)
+            replayed: list[bool] = []
+            if call.service == "ec2" and call.action in IDEMPOTENT_EC2_ACTIONS and call.client_token:
+                reply = self._idempotent(call, environ, replayed)
+            else:
+                reply = self._dispatch(call, environ)
+            if decision is not None and limits is not None:
+                limits.settle(call.region, decision, _resources_used(call, reply, bool(replayed)))
 
-        # A lost reply is one of a call that was applied: a throttled call takes none of them.
-        lost = not throttled and self.state.should_lose_reply(call.service, call.action)
-        self.log.add(call, reply, lost)
+        # A lost reply is one of a call that was applied: a throttled or refused call takes none.
+        lost = throttled_by is None and refusal is None and self.state.should_lose_reply(call.service, call.action)
+        self.log.add(call, reply, lost, refusal, throttled_by, received)
+        if refusal is not None:
+            print(f"local_aws: model check refused {call.service} {call.action}: {refusal.code}: {refusal.message}",
+                  file=sys.stderr, flush=True)
         if lost:
             sock = environ.get("werkzeug.socket")
             if sock is not None:
@@ -434,7 +487,9 @@ class LocalAws:
         start_response(f"{reply.status} {_reason(reply.status)}", reply.headers)
         return [reply.body]
 
-    def _idempotent(self, call: Call, environ: dict[str, Any]) -> Reply:
+    def _idempotent(self, call: Call, environ: dict[str, Any], replayed: list[bool]) -> Reply:
+        """The first successful reply for this ClientToken again (replayed gets an entry), or a
+        new call."""
         key = (call.region, call.action, call.client_token or "")
         fingerprint = _fingerprint(call.params)
         with self.idempotency.lock:
@@ -442,6 +497,7 @@ class LocalAws:
             if seen is not None:
                 if seen[0] != fingerprint:
                     return error_reply(call, 400, *IDEMPOTENCY_MISMATCH)
+                replayed.append(True)
                 return seen[1].with_new_request_id()
             reply = self._dispatch(call, environ)
             if reply.status < 300:
@@ -489,8 +545,17 @@ class LocalAws:
         path = environ["PATH_INFO"][len(CONTROL_PREFIX):].strip("/")
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         status, document = 404, {"error": f"no control endpoint {method} {environ['PATH_INFO']}"}
-        if path == "requests" and method == "GET":
+        bad_query = control_query_refusal(path, environ.get("QUERY_STRING", ""), CONTROL_QUERY)
+        if bad_query is not None:
+            status, document = 400, {"error": bad_query}
+        elif path == "requests" and method == "GET":
             status, document = 200, self.log.entries(query.get("action"), query.get("service"))
+        elif path == "refusals" and method == "GET":
+            try:
+                since = int(query.get("since", "0"))
+                status, document = 200, self.log.refusals(since)
+            except ValueError:
+                status, document = 400, {"error": "since must be an integer (a seq)"}
         elif path == "reset" and method == "POST":
             self.log.clear()
             status, document = 200, {"ok": True}
@@ -515,7 +580,6 @@ class LocalAws:
                                                        ("Content-Length", str(len(payload)))])
         return [payload]
 
-
     def _os_shutdown(self, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """The instance powers itself off; EC2 applies its InstanceInitiatedShutdownBehavior."""
         self.loaded.wait()
@@ -523,9 +587,7 @@ class LocalAws:
             request = json.loads(_read_body(environ) or b"{}")
             import local_aws_ec2_state
             return 200, local_aws_ec2_state.os_shutdown(request["instance_id"], request.get("region", "us-east-1"))
-        except (ValueError, KeyError) as e:
-            return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
-        except Exception as e:  # moto's own errors (unknown instance)
+        except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
 
 

@@ -9,10 +9,17 @@
 Each LocalAws runs local_aws.py in its own process on a free port (state is per
 process), with a fresh temporary HOME so that no real ~/.aws is read. Leaving the
 block stops it (SIGTERM, then SIGKILL after stop_timeout).
+
+The local AWS refuses requests that do not fit their botocore service model (the model
+check, README.md). A refusal fails the test that caused it: leaving the block (stop())
+raises AssertionError naming every refused request not yet reported, and test bases call
+check_refusals() after each test. A test that sends such a request on purpose wraps it in
+`with aws.expect_refusals() as refused:`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -25,7 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
+from typing import Any, Iterator
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "local_aws.py")
 ACCESS_KEY = "testing"
@@ -52,6 +59,8 @@ class LocalAws:
         self.endpoint: str | None = None
         self.home: str | None = None
         self._stderr_path: str | None = None
+        self._expected_refusals: set[int] = set()   # seq of refusals a test asked for
+        self._reported_refusals: set[int] = set()   # seq of refusals already raised
 
     # --- lifetime ---
 
@@ -60,7 +69,7 @@ class LocalAws:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.stop()
+        self._stop_server()
 
     def start(self) -> None:
         self.home = tempfile.mkdtemp(prefix="local-aws-home-")
@@ -78,7 +87,7 @@ class LocalAws:
                                          env=_server_env())
         line = self._read_ready_line()
         if not line.startswith("READY "):
-            self.stop()
+            self._stop_server()
             raise LocalAwsError(f"local AWS did not start: {line!r}\n{self.server_log()}")
         self.endpoint = line.split(" ", 1)[1].strip()
         if self.wait_warm:
@@ -91,12 +100,12 @@ class LocalAws:
         while time.monotonic() < deadline:
             health = self.health()
             if health.get("load_error"):
-                self.stop()
+                self._stop_server()
                 raise LocalAwsError(f"local AWS could not load moto: {health['load_error']}")
             if health.get("warm"):
                 return
             time.sleep(0.05)
-        self.stop()
+        self._stop_server()
         raise LocalAwsError(f"local AWS not warm after {self.start_timeout} s\n{self.server_log()}")
 
     def _read_ready_line(self) -> str:
@@ -115,6 +124,20 @@ class LocalAws:
             selector.close()
 
     def stop(self) -> None:
+        """Stops the server; raises AssertionError if it refused requests (model check) that no
+        test expected and none has reported yet."""
+        unreported: list[dict[str, Any]] = []
+        if self.proc is not None and self.proc.poll() is None and self.endpoint:
+            try:
+                unreported = self._unreported_refusals()
+            except (LocalAwsError, OSError):
+                unreported = []
+        self._stop_server()
+        if unreported:
+            self._reported_refusals.update(e["seq"] for e in unreported)
+            raise AssertionError(describe_refusals(unreported))
+
+    def _stop_server(self) -> None:
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.send_signal(signal.SIGTERM)
@@ -176,7 +199,38 @@ class LocalAws:
         return self._control("GET", "requests" + suffix)
 
     def reset_log(self) -> None:
+        """Clears the request log; refused requests stay for check_refusals() and stop()."""
         self._control("POST", "reset")
+
+    def refusals(self) -> list[dict[str, Any]]:
+        """Every request the model check refused since the server started (log entries whose
+        model_error is set), whether or not expected."""
+        return self._control("GET", "refusals")
+
+    def _unreported_refusals(self) -> list[dict[str, Any]]:
+        return [e for e in self.refusals()
+                if e["seq"] not in self._expected_refusals and e["seq"] not in self._reported_refusals]
+
+    def check_refusals(self) -> None:
+        """Raises AssertionError naming each refused request that no test expected (each is
+        reported once)."""
+        unreported = self._unreported_refusals()
+        if unreported:
+            self._reported_refusals.update(e["seq"] for e in unreported)
+            raise AssertionError(describe_refusals(unreported))
+
+    @contextlib.contextmanager
+    def expect_refusals(self) -> Iterator[list[dict[str, Any]]]:
+        """Refusals of the requests sent inside the block are expected: they fill the list
+        yielded, and neither check_refusals() nor stop() complains about them."""
+        before = {e["seq"] for e in self.refusals()}
+        got: list[dict[str, Any]] = []
+        try:
+            yield got
+        finally:
+            new = [e for e in self.refusals() if e["seq"] not in before]
+            self._expected_refusals.update(e["seq"] for e in new)
+            got.extend(new)
 
     def set_scenario(self, scenario: dict[str, Any]) -> dict[str, Any]:
         """Replaces the scenario (laid over the defaults); returns the effective one."""
@@ -197,6 +251,16 @@ class LocalAws:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as e:
             raise LocalAwsError(f"{method} /_spawn/{path}: HTTP {e.code}: {e.read().decode(errors='replace')}") from None
+
+
+def describe_refusals(entries: list[dict[str, Any]]) -> str:
+    """The AssertionError text for requests the model check refused."""
+    lines = [f"the local AWS refused {len(entries)} request(s) that do not fit the AWS service model "
+             "(tests/fakes/README.md, Model check):"]
+    for e in entries:
+        error = e.get("model_error") or {}
+        lines.append(f"  {e['service']} {e['action']}: {error.get('code')}: {error.get('message')}")
+    return "\n".join(lines)
 
 
 # Control calls go straight to 127.0.0.1 even when the test's environment names a proxy.

@@ -4,7 +4,7 @@ A scenario is a JSON document (schema in README.md). The effective scenario is
 default_scenario.json with the given document laid over it key by key (a key in
 the given document replaces the default's whole value). Replacing the scenario
 resets every counter that comes from it: remaining capacity, the throttle count,
-the remaining lost replies.
+the remaining lost replies, the rate limits' token buckets (full again).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from local_aws_ratelimit import RateLimits, validate_config as validate_rate_limits
+
 DEFAULT_SCENARIO_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_scenario.json")
 
 MARKETS = ("spot", "on-demand")
-KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "description",
-              "deny", "new_instance_invisible_seconds")
+KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "rate_limits",
+              "deny", "new_instance_invisible_seconds", "description")
 
 
 class ScenarioError(ValueError):
@@ -107,6 +109,8 @@ def validate(doc: Any) -> None:
     if invisible is not None:
         _require(isinstance(invisible, (int, float)) and not isinstance(invisible, bool) and invisible >= 0,
                  "new_instance_invisible_seconds", "a number of seconds >= 0")
+
+    validate_rate_limits(doc.get("rate_limits"), _require)
 
     pricing = doc.get("pricing")
     if pricing is not None:
@@ -195,6 +199,8 @@ class ScenarioState:
             self.capacity = CapacityLedger(effective.get("capacity") or [])
             self._throttle_count = 0
             self._lose_left = [dict(e, left=e.get("times", 1)) for e in effective.get("lose_reply") or []]
+            limits = effective.get("rate_limits")
+            self.rate_limits = RateLimits(limits) if limits is not None else None
             self.version += 1
 
     @property
@@ -249,4 +255,6 @@ class ScenarioState:
         with self._lock:
             lose = [{k: v for k, v in e.items()} for e in self._lose_left]
             throttle_count = self._throttle_count
-        return {"capacity": self.capacity.snapshot(), "throttle_count": throttle_count, "lose_reply": lose}
+            limits = self.rate_limits
+        return {"capacity": self.capacity.snapshot(), "throttle_count": throttle_count, "lose_reply": lose,
+                "rate_limits": limits.status() if limits is not None else None}

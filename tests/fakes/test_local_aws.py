@@ -1,4 +1,5 @@
-"""Self-tests of the local AWS (local_aws.py), with boto3 as the client.
+"""Self-tests of the local AWS (local_aws.py), with boto3 as the client, and raw signed requests
+where boto3 would refuse to send what the model check must refuse.
 
     python3 tests/fakes/test_local_aws.py
 """
@@ -14,7 +15,9 @@ import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import botocore.exceptions  # noqa: E402
 
 from fakes.local_aws_fixture import SERVER, LocalAws  # noqa: E402
+from fakes.local_aws_ratelimit import RateLimits  # noqa: E402
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
 
@@ -29,6 +33,31 @@ AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
 def error_of(context):
     e = context.exception
     return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], e.response["Error"]["Message"]
+
+
+def signed(endpoint, service, body, headers=None, method="POST", path="/", region="us-east-1"):
+    """A SigV4-signed request sent as it is (no client-side validation): (status, headers, body)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    request = AWSRequest(method=method, url=endpoint + path, data=body, headers=dict(headers or {}))
+    SigV4Auth(Credentials("testing", "testing"), service, region).add_auth(request)
+    prepared = urllib.request.Request(request.url, data=body if method != "GET" else None, method=method,
+                                      headers=dict(request.headers.items()))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(prepared, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def form(**params):
+    return urllib.parse.urlencode(params).encode()
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 
 class LocalAwsTest(unittest.TestCase):
@@ -82,7 +111,10 @@ class LocalAwsTest(unittest.TestCase):
         self.assertEqual([e["action"] for e in log], ["RunInstances", "TerminateInstances"])
         run, bad = log
         self.assertEqual(set(run), {"seq", "service", "region", "action", "params", "client_token", "status",
-                                    "error_code", "authorization_present", "reply_lost", "time"})
+                                    "error_code", "authorization_present", "reply_lost", "model_error",
+                                    "throttled_by", "received", "time"})
+        self.assertLessEqual(run["received"], run["time"])
+        self.assertEqual((run["model_error"], run["throttled_by"]), (None, None))
         self.assertEqual((run["service"], run["region"], run["status"], run["error_code"]), ("ec2", "us-east-1", 200, None))
         self.assertEqual(run["params"]["InstanceType"], "m7i.large")
         self.assertEqual(run["params"]["TagSpecification.1.Tag.1.Key"], "spawn:managed")
@@ -318,6 +350,248 @@ class LocalAwsTest(unittest.TestCase):
         self.assertEqual(error_of(e)[1], "IdempotentParameterMismatch")
         self.assertEqual(len(self.running()), 3)
 
+    # --- the model check ---
+
+    def ec2_raw(self, **params):
+        params = {"Action": "RunInstances", "Version": "2016-11-15", **params}
+        return signed(self.aws.endpoint, "ec2", form(**params), FORM)
+
+    def assert_refused(self, reply, status, code, parameter, shape):
+        """A refusal of the model check: status, code and message naming the parameter, in the
+        protocol's error shape; logged with its model_error."""
+        got_status, headers, body = reply
+        self.assertEqual(got_status, status, body)
+        if shape == "ec2":
+            root = ET.fromstring(body)
+            self.assertEqual(root.tag, "Response")
+            self.assertEqual(root.find("Errors/Error/Code").text, code)
+            message = root.find("Errors/Error/Message").text
+            self.assertTrue(root.find("RequestID").text)
+        elif shape == "query":
+            root = ET.fromstring(body)
+            self.assertEqual(root.tag, "ErrorResponse")
+            self.assertEqual(root.find("Error/Type").text, "Sender")
+            self.assertEqual(root.find("Error/Code").text, code)
+            message = root.find("Error/Message").text
+        elif shape == "json":
+            document = json.loads(body)
+            self.assertEqual(document["__type"], code)
+            message = document["message"]
+            self.assertEqual(headers.get("x-amzn-ErrorType"), code)
+        else:
+            root = ET.fromstring(body)
+            self.assertEqual(root.tag, "Error")
+            self.assertEqual(root.find("Code").text, code)
+            message = root.find("Message").text
+        self.assertIn(parameter, message)
+        entry = self.aws.requests()[-1]
+        self.assertEqual((entry["status"], entry["error_code"]), (status, code))
+        self.assertEqual(entry["model_error"]["code"], code)
+        self.assertEqual(entry["model_error"]["parameter"], parameter)
+        return message
+
+    def test_model_check_ec2_misspelled_misplaced_missing_and_bad_values(self):
+        base = {"ImageId": self.ami, "MinCount": "1", "MaxCount": "1"}
+        with self.aws.expect_refusals() as refused:
+            # misspelled: InstanceTyp
+            message = self.assert_refused(self.ec2_raw(InstanceTyp="m7i.large", **base), 400, "UnknownParameter",
+                                          "InstanceTyp", "ec2")
+            self.assertEqual(message, "The parameter InstanceTyp is not recognized")
+            # misplaced: MaxPrice belongs in InstanceMarketOptions.SpotOptions
+            self.assert_refused(self.ec2_raw(**{"InstanceMarketOptions.MarketType": "spot", "MaxPrice": "0.05"},
+                                             **base), 400, "UnknownParameter", "MaxPrice", "ec2")
+            # a list needs its .N (EC2 flattens lists without .member)
+            self.assert_refused(self.ec2_raw(**{"TagSpecification.1.ResourceType": "instance",
+                                                "TagSpecification.1.Tags.member.1.Key": "a"}, **base),
+                                400, "UnknownParameter", "TagSpecification.1.Tags.member.1.Key", "ec2")
+            self.assert_refused(self.ec2_raw(Action="TerminateInstances", InstanceId="i-0123456789abcdef0"),
+                                400, "UnknownParameter", "InstanceId", "ec2")
+            # lowercase locationName: EC2 capitalises it (ClientToken, not clientToken)
+            self.assert_refused(self.ec2_raw(clientToken="abc", **base), 400, "UnknownParameter", "clientToken", "ec2")
+            # required, type, enum
+            message = self.assert_refused(self.ec2_raw(ImageId=self.ami, MaxCount="1"), 400, "MissingParameter",
+                                          "MinCount", "ec2")
+            self.assertEqual(message, "The request must contain the parameter MinCount")
+            self.assert_refused(self.ec2_raw(ImageId=self.ami, MinCount="1", MaxCount="one"), 400,
+                                "InvalidParameterValue", "MaxCount", "ec2")
+            self.assert_refused(self.ec2_raw(**{"InstanceMarketOptions.MarketType": "spotty"}, **base), 400,
+                                "InvalidParameterValue", "InstanceMarketOptions.MarketType", "ec2")
+            self.assert_refused(self.ec2_raw(**{"Monitoring.Enabled": "yes"}, **base), 400, "InvalidParameterValue",
+                                "Monitoring.Enabled", "ec2")
+            self.assert_refused(self.ec2_raw(**{"CreditSpecification.Foo": "x"}, **base), 400, "UnknownParameter",
+                                "CreditSpecification.Foo", "ec2")
+            self.assert_refused(self.ec2_raw(Action="RunInstancez"), 400, "InvalidAction", "RunInstancez", "ec2")
+        self.assertEqual(len(refused), 11)
+        self.assertEqual(self.running(), [], "nothing refused reached moto")
+        # What fits goes through, with the members the SDK sends that are easy to forget.
+        status, _, body = self.ec2_raw(DryRun="false", ClientToken="model-ok-1", **{
+            "TagSpecification.1.ResourceType": "instance", "TagSpecification.1.Tag.1.Key": "k",
+            "TagSpecification.1.Tag.1.Value": "v", "InstanceMarketOptions.MarketType": "spot",
+            "InstanceMarketOptions.SpotOptions.MaxPrice": "0.05", "Monitoring.Enabled": "true"}, **base)
+        self.assertEqual(status, 200, body)
+        self.assertIsNone(self.aws.requests()[-1]["model_error"])
+
+    def test_model_check_query_protocol(self):
+        iam = {"Action": "CreateRole", "Version": "2010-05-08", "AssumeRolePolicyDocument": "{}"}
+        sns = {"Action": "Publish", "Version": "2010-03-31", "Message": "hi"}
+        with self.aws.expect_refusals() as refused:
+            # misspelled: TopicARN
+            self.assert_refused(signed(self.aws.endpoint, "sns", form(TopicARN="arn:aws:sns:us-east-1:1:t", **sns), FORM),
+                                400, "UnknownParameter", "TopicARN", "query")
+            # misplaced: the query protocol's lists are .member.N (EC2's .N is wrong here)
+            self.assert_refused(signed(self.aws.endpoint, "iam", form(RoleName="r1", **{"Tags.1.Key": "k",
+                                                                                          "Tags.1.Value": "v"}, **iam),
+                                       FORM), 400, "UnknownParameter", "Tags.1.Key", "query")
+            # and maps are .entry.N.key / .value
+            self.assert_refused(signed(self.aws.endpoint, "sns", form(**{
+                "TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "MessageAttributes.1.Name": "a"}, **sns), FORM),
+                400, "UnknownParameter", "MessageAttributes.1.Name", "query")
+            self.assert_refused(signed(self.aws.endpoint, "iam", form(**iam), FORM), 400, "MissingParameter",
+                                "RoleName", "query")
+            self.assert_refused(signed(self.aws.endpoint, "iam", form(RoleName="r" * 65, **iam), FORM), 400,
+                                "InvalidParameterValue", "RoleName", "query")
+            self.assert_refused(signed(self.aws.endpoint, "iam", form(RoleName="r1", MaxSessionDuration="1h", **iam),
+                                       FORM), 400, "InvalidParameterValue", "MaxSessionDuration", "query")
+        self.assertEqual(len(refused), 6)
+        status, _, body = signed(self.aws.endpoint, "iam", form(RoleName="model-ok", **{
+            "Tags.member.1.Key": "k", "Tags.member.1.Value": "v"}, **iam), FORM)
+        self.assertEqual(status, 200, body)
+        status, _, body = signed(self.aws.endpoint, "sns", form(Action="CreateTopic", Version="2010-03-31", Name="t", **{
+            "Attributes.entry.1.key": "DisplayName", "Attributes.entry.1.value": "T"}), FORM)
+        self.assertEqual(status, 200, body)
+
+    def test_model_check_json_protocol(self):
+        def ssm(action, document):
+            return signed(self.aws.endpoint, "ssm", json.dumps(document).encode(),
+                          {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"AmazonSSM.{action}"})
+
+        def pricing(document):
+            return signed(self.aws.endpoint, "pricing", json.dumps(document).encode(),
+                          {"Content-Type": "application/x-amz-json-1.1",
+                           "X-Amz-Target": "AWSPriceListService.GetProducts"})
+
+        with self.aws.expect_refusals() as refused:
+            # misspelled: Nme
+            message = self.assert_refused(ssm("GetParameter", {"Nme": AL2023 + "x86_64"}), 400, "UnknownParameter",
+                                          "Nme", "json")
+            self.assertEqual(message, "The parameter Nme is not recognized")
+            # misplaced: MaxResults inside a filter instead of beside it
+            self.assert_refused(pricing({"ServiceCode": "AmazonEC2", "Filters": [
+                {"Type": "TERM_MATCH", "Field": "instanceType", "Value": "m7i.large", "MaxResults": 1}]}),
+                400, "UnknownParameter", "Filters.1.MaxResults", "json")
+            self.assert_refused(ssm("GetParameter", {}), 400, "MissingParameter", "Name", "json")
+            self.assert_refused(ssm("GetParameter", {"Name": "x", "WithDecryption": "yes"}), 400,
+                                "InvalidParameterValue", "WithDecryption", "json")
+            self.assert_refused(pricing({"ServiceCode": "AmazonEC2", "MaxResults": 500}), 400,
+                                "InvalidParameterValue", "MaxResults", "json")
+            self.assert_refused(pricing({"ServiceCode": "AmazonEC2", "Filters": [
+                {"Type": "LIKE", "Field": "instanceType", "Value": "m7i.large"}]}), 400,
+                "InvalidParameterValue", "Filters.1.Type", "json")
+        self.assertEqual(len(refused), 6)
+        status, _, body = ssm("GetParameter", {"Name": AL2023 + "x86_64", "WithDecryption": False})
+        self.assertEqual(status, 200, body)
+
+    def test_model_check_s3_query_and_presigned_urls(self):
+        s3 = self.aws.client("s3")
+        s3.create_bucket(Bucket="model-check")
+        s3.put_object(Bucket="model-check", Key="a/b.txt", Body=b"hello")
+        with self.aws.expect_refusals() as refused:
+            self.assert_refused(signed(self.aws.endpoint, "s3", b"", method="GET", path="/model-check/a/b.txt?versionid=1"),
+                                400, "UnknownParameter", "versionid", "rest")
+            self.assert_refused(signed(self.aws.endpoint, "s3", b"", method="GET",
+                                       path="/model-check?list-type=2&max-keys=ten"),
+                                400, "InvalidParameterValue", "max-keys", "rest")
+        self.assertEqual(len(refused), 2)
+        status, _, body = signed(self.aws.endpoint, "s3", b"", method="GET", path="/model-check/a/b.txt?x-id=GetObject")
+        self.assertEqual((status, body), (200, b"hello"))
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": "model-check", "Key": "a/b.txt"}, ExpiresIn=60)
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=10) as r:
+            self.assertEqual(r.read(), b"hello", "a presigned URL's X-Amz-* are not parameters")
+        self.assertEqual(s3.list_objects_v2(Bucket="model-check", Prefix="a/")["KeyCount"], 1)
+
+    def test_a_refusal_fails_the_test_that_sent_it(self):
+        self.ec2_raw(InstanceTyp="m7i.large", ImageId=self.ami, MinCount="1", MaxCount="1")
+        with self.assertRaises(AssertionError) as e:
+            self.aws.check_refusals()
+        self.assertIn("ec2 RunInstances: UnknownParameter: The parameter InstanceTyp is not recognized",
+                      str(e.exception))
+        self.aws.check_refusals()  # reported once: neither this nor stop() raises again
+        self.aws.reset_log()
+        self.assertEqual([r["model_error"]["parameter"] for r in self.aws.refusals()][-1], "InstanceTyp",
+                         "refusals outlive the request log")
+
+    def test_control_endpoints_take_only_their_query_parameters(self):
+        with self.assertRaisesRegex(Exception, "HTTP 400.*unknown query parameter 'acton'"):
+            self.aws._control("GET", "requests?acton=RunInstances")
+
+    # --- rate limits ---
+
+    def test_rate_limits_request_buckets(self):
+        # DescribeRegions: 2 tokens, one more every 2 s of the real clock.
+        self.aws.set_scenario({"rate_limits": {"request": {"DescribeRegions": [2, 0.5]}}})
+        started = time.monotonic()
+        for _ in range(2):
+            self.ec2.describe_regions()
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.ec2.describe_regions()
+        self.assertLess(time.monotonic() - started, 2, "the burst took longer than a refill")
+        self.assertEqual(error_of(e), (503, "RequestLimitExceeded", "Request limit exceeded."))
+        self.assertEqual(self.aws.requests()[-1]["throttled_by"], "request:DescribeRegions")
+        self.ec2.describe_availability_zones()  # another action, another bucket
+        time.sleep(2.1)
+        self.ec2.describe_regions()  # a refill token
+        self.aws.ec2("us-west-2").describe_regions()  # another region, other buckets
+        state = self.aws.health()["scenario_state"]["rate_limits"]
+        self.assertEqual(state["refused"], {"DescribeRegions": 1})
+
+    def test_rate_limits_documented_numbers_and_unfiltered_bucket(self):
+        # time nearly stopped: the buckets hold what the page says and do not refill in the test
+        self.aws.set_scenario({"rate_limits": {"time_scale": 0.0001}})
+        for _ in range(5):
+            self.launch("t3.micro")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch("t3.micro")
+        self.assertEqual(error_of(e)[:2], (503, "RequestLimitExceeded"))
+        self.assertEqual(self.aws.requests()[-1]["throttled_by"], "request:RunInstances", "RunInstances: 5, 2/s")
+        self.assertEqual(len(self.running()), 5, "a refused call launches nothing")
+        # DescribeInstances without Filter/MaxResults/NextToken takes from a bucket of its own
+        # (documented 50 / 10, here made 2 so that the test stays short)
+        self.aws.set_scenario({"rate_limits": {"time_scale": 0.0001,
+                                               "request": {"DescribeInstances (unfiltered)": [2, 10]}}})
+        self.ec2.describe_instances()
+        self.ec2.describe_instances()
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.ec2.describe_instances()
+        self.assertEqual(self.aws.requests()[-1]["throttled_by"], "request:DescribeInstances (unfiltered)")
+        self.ec2.describe_instances(MaxResults=5)  # paginated: the standard bucket
+        self.ec2.describe_instances(Filters=[{"Name": "instance-type", "Values": ["t3.micro"]}])
+        self.assertEqual([r["status"] for r in self.aws.requests()[-2:]], [200, 200])
+
+    def test_rate_limits_resource_tokens(self):
+        self.aws.set_scenario({"rate_limits": {"time_scale": 0.0001, "resource": {
+            "RunInstances": [10, 2], "TerminateInstances": [3, 20]}},
+            "capacity": [{"instance_type": "t3.micro", "available": 7}]})
+        self.assertEqual(len(self.launch("t3.micro", count=1, max_count=8)["Instances"]), 7,
+                         "charged what it launched (capacity ran out at 7)")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.launch("m7i.large", count=1, max_count=4)
+        self.assertEqual(error_of(e)[:2], (503, "RequestLimitExceeded"))
+        self.assertEqual(self.aws.requests()[-1]["throttled_by"], "resource:RunInstances", "MaxCount 4 > 3 left")
+        self.assertEqual(len(self.launch("m7i.large", count=3)["Instances"]), 3)
+        ids = [i["InstanceId"] for i in self.running()]
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.ec2.terminate_instances(InstanceIds=ids[:4])
+        self.assertEqual(self.aws.requests()[-1]["throttled_by"], "resource:TerminateInstances")
+        self.ec2.terminate_instances(InstanceIds=ids[:3])
+        self.aws.set_scenario({})  # tearDown terminates the rest without limits
+
+    def test_rate_limits_schema(self):
+        for bad in ({"time_scale": 0}, {"request": {"CreateTags": [0, 1]}}, {"resource": {"RunInstances": "x"}},
+                    {"burst": 1}):
+            with self.assertRaisesRegex(Exception, "HTTP 400.*rate_limits"):
+                self.aws.set_scenario({"rate_limits": bad})
+        self.assertIsNone(self.aws.get_scenario()["rate_limits"], "off by default")
+
     # --- lifecycle, AMIs, instance types ---
 
     def test_instance_lifecycle(self):
@@ -414,6 +688,67 @@ class LocalAwsTest(unittest.TestCase):
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             pricing.get_products(ServiceCode="AmazonEC2")
         self.assertEqual(error_of(e)[:2], (400, "AccessDeniedException"))
+
+
+class RateLimitsTest(unittest.TestCase):
+    """The token buckets alone, on a clock the test moves."""
+
+    def setUp(self):
+        self.now = 0.0
+        self.limits = RateLimits({}, clock=lambda: self.now)
+
+    def take(self, action, n, params=None, region="us-east-1"):
+        return [self.limits.admit(region, action, params or {}).refused_by for _ in range(n)]
+
+    def test_create_tags_bucket_burst_then_refill(self):
+        # CreateTags: 100 tokens, 10 per second. 500 calls at once: 100 pass, then 10 a second.
+        self.assertEqual(self.take("CreateTags", 100), [None] * 100)
+        self.assertEqual(self.take("CreateTags", 1), ["request:CreateTags"])
+        self.now = 1.0
+        self.assertEqual(self.take("CreateTags", 11), [None] * 10 + ["request:CreateTags"])
+        self.now = 100.0
+        self.assertEqual(self.take("CreateTags", 101).count(None), 100, "never more than the capacity")
+
+    def test_time_scale(self):
+        self.limits = RateLimits({"time_scale": 10}, clock=lambda: self.now)
+        self.take("CreateTags", 100)
+        self.now = 0.1  # one second of EC2's clock
+        self.assertEqual(self.take("CreateTags", 11), [None] * 10 + ["request:CreateTags"])
+
+    def test_categories(self):
+        bucket = self.limits.request_bucket
+        self.assertEqual(bucket("DescribeImages", {}), ("DescribeImages", [100, 20]))
+        self.assertEqual(bucket("DescribeInstances", {}), ("DescribeInstances (unfiltered)", [50, 10]))
+        self.assertEqual(bucket("DescribeInstances", {"Filter.1.Name": "x"}), ("DescribeInstances", [100, 20]))
+        self.assertEqual(bucket("DescribeInstances", {"MaxResults": "5"}), ("DescribeInstances", [100, 20]))
+        self.assertEqual(bucket("RunInstances", {}), ("RunInstances", [5, 2]))
+        self.assertEqual(bucket("TerminateInstances", {}), ("TerminateInstances", [100, 5]))
+        self.assertEqual(bucket("CreateFleet", {}), ("CreateFleet", [50, 5]), "mutating")
+        self.assertEqual(bucket("CancelSpotInstanceRequests", {}), ("CancelSpotInstanceRequests", [50, 5]))
+        self.assertEqual(bucket("CreateTags", {}), ("CreateTags", [100, 10]))
+        self.assertEqual(self.limits.resource_limit("RunInstances"), [1000, 2])
+        self.assertEqual(self.limits.resource_limit("TerminateInstances"), [1000, 20])
+        self.assertIsNone(self.limits.resource_limit("CreateFleet"))
+
+    def test_run_instances_resource_bucket(self):
+        # 1000 instances at once, then 2 a second; a call needs MaxCount tokens, pays what launched.
+        first = self.limits.admit("us-east-1", "RunInstances", {"MaxCount": "1000"})
+        self.assertIsNone(first.refused_by)
+        self.limits.settle("us-east-1", first, 600)
+        self.now = 0.5  # 1 request token back; 400 + 1 resource tokens
+        self.assertEqual(self.take("RunInstances", 1, {"MaxCount": "402"}), ["resource:RunInstances"])
+        self.assertEqual(self.take("RunInstances", 1, {"MaxCount": "401"}), [None])
+        self.now = 1000.0
+        self.assertEqual(self.take("RunInstances", 1, {"MaxCount": "5000"}), ["resource:RunInstances"],
+                         "more than the bucket holds never launches in one call")
+
+    def test_a_refused_call_takes_no_token(self):
+        self.limits = RateLimits({"request": {"TerminateInstances": [1, 0]}, "resource": {"TerminateInstances": [2, 0]}},
+                                 clock=lambda: self.now)
+        three = {f"InstanceId.{n}": f"i-{n}" for n in (1, 2, 3)}
+        self.assertEqual(self.take("TerminateInstances", 1, three), ["resource:TerminateInstances"])
+        self.assertEqual(self.take("TerminateInstances", 1, {"InstanceId.1": "i-1"}), [None], "the request token stayed")
+        self.assertEqual(self.limits.status()["buckets"]["us-east-1 TerminateInstances (resource)"], 1)
 
 
 class LifetimeTest(unittest.TestCase):

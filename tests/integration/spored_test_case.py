@@ -127,6 +127,9 @@ class SporedTestCase(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.dir, True)
         self.state_dir = os.path.join(self.dir, "state")
         self.procs = []
+        # A request the local AWS's model check refused fails the test that sent it (checked
+        # after spored is stopped).
+        self.addCleanup(self.aws.check_refusals)
         self.addCleanup(self.stop_all)
         self.imds.reset()
         self.aws.reset_log()

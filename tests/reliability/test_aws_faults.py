@@ -13,12 +13,24 @@ AWS's own state and request log that EC2 holds exactly what spawn reports:
     leaves no instance of the launch running and no launch template behind.
 What the fleet and fallback routes do without faults is proven in tests/integration/test_spot_fleet.py
 and test_spot_fallback.py; here they run under faults.
+
+Every launch here also runs under EC2's documented rate limits (the scenario's rate_limits:
+request token buckets per action, resource tokens for RunInstances and TerminateInstances, on
+the real clock; tests/fakes/README.md). Two tests shrink a bucket so that the limits bite with a
+small array: the index tags of a job array beyond the CreateTags bucket, and a launch larger
+than the RunInstances resource bucket can ever admit. And a request the local AWS's model check
+refuses (a misspelled parameter, put there by a proxy) fails at once with one line naming it.
 """
+import http.client
+import http.server
 import json
 import os
 import re
 import sys
+import threading
+import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
@@ -30,6 +42,7 @@ STORM = {"every": 2, "services": ["ec2"]}  # every other EC2 call refused, whate
 # storm ask for 5, as a user in such a storm would (AWS_MAX_ATTEMPTS, honoured like the SDKs do).
 PATIENT = {"AWS_MAX_ATTEMPTS": "5"}
 LAUNCH_CALLS = ("RunInstances", "CreateFleet", "CreateLaunchTemplate")
+RATE_LIMITS = {}  # EC2's documented buckets, real clock
 LIVE = ("pending", "running", "stopping", "stopped")
 
 
@@ -37,13 +50,57 @@ def spot_capacity(available, instance_type="m7i.large"):
     return {"instance_type": instance_type, "market": "spot", "available": available}
 
 
+class MisspellingProxy:
+    """A proxy on 127.0.0.1 in front of the local AWS that renames one form parameter of every
+    request (`&InstanceType=` -> `&InstanceTyp=`): spawn as it would be with a typo in a request
+    builder. The signature no longer matches, which the local AWS does not check."""
+
+    def __init__(self, upstream, old, new):
+        target = urllib.parse.urlsplit(upstream)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).replace(old, new)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "host")}
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+                try:
+                    conn.request("POST", self.path, body=body, headers=headers)
+                    reply = conn.getresponse()
+                    data = reply.read()
+                    self.send_response(reply.status)
+                    for k, v in reply.getheaders():
+                        if k.lower() not in ("content-length", "connection", "date", "server", "transfer-encoding"):
+                            self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                finally:
+                    conn.close()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class AwsFaultsTest(SpotTestCase):
     # --- running a launch under a scenario ---------------------------------------------------
 
     def launch(self, scenario, *args, env=None):
-        """spawn launch --output json under `scenario`; the faults stop before the test looks at
-        EC2 (the scenario's counters go, EC2's state and the request log stay)."""
-        self.aws.set_scenario(scenario)
+        """spawn launch --output json under `scenario` and EC2's rate limits; the faults stop
+        before the test looks at EC2 (the scenario's counters go, EC2's state and the request
+        log stay)."""
+        self.aws.set_scenario({"rate_limits": RATE_LIMITS, **scenario})
         self.aws.reset_log()
         r = self.spawn("launch", "--ami", AMI, *args, "--output", "json", env=env)
         self.aws.set_scenario({})
@@ -244,6 +301,52 @@ class AwsFaultsTest(SpotTestCase):
         error = self.assert_nothing_left(r)
         self.assertIn("(RequestLimitExceeded, request ", error)
         self.assertEqual(len(self.of_launch(self.launch_id())), 2)
+
+    def test_job_array_tags_beyond_the_create_tags_bucket(self):
+        # CreateTags bucket shrunk to 3 tokens and 3 a second (EC2: 100 and 10): the 8 index tags
+        # meet an empty bucket, are refused with EC2's 503, wait, and all land; nothing rolled back.
+        r = self.launch({"rate_limits": {"request": {"CreateTags": [3, 3]}}}, "--instance-type", "m7i.large",
+                        "--count", "8", "--job-array-name", "limited")
+        out = self.report(r)
+        self.assert_exactly(out, 8, lifecycles=["on-demand"] * 8)
+        limited = [c for c in self.log if c["throttled_by"] == "request:CreateTags"]
+        self.assertTrue(limited, "the bucket never ran dry")
+        for call in limited:
+            self.assertEqual((call["status"], call["error_code"]), (503, "RequestLimitExceeded"))
+        tagged = {c["params"]["ResourceId.1"] for c in self.calls("CreateTags") if c["status"] == 200}
+        self.assertEqual(tagged, {i["instance_id"] for i in out["instances"]}, "every member tagged once it got through")
+        self.assertEqual(self.calls("TerminateInstances"), [], "nothing rolled back")
+
+    def test_launch_larger_than_the_resource_bucket_leaves_nothing(self):
+        # RunInstances resource bucket shrunk to 6 instances that never refill: no launch of 8 can be
+        # admitted (EC2's 1000 a burst makes the same of an array of 5,000 in one call). spawn gives up
+        # with EC2's error and leaves nothing running.
+        r = self.launch({"rate_limits": {"resource": {"RunInstances": [6, 0]}}}, "--instance-type", "m7i.large",
+                        "--count", "8")
+        error = self.assert_nothing_left(r)
+        self.assertIn("RequestLimitExceeded", error)
+        refused = [c for c in self.calls("RunInstances") if c["throttled_by"] == "resource:RunInstances"]
+        self.assertTrue(refused, [c["throttled_by"] for c in self.calls("RunInstances")])
+
+    def test_a_request_the_model_refuses_fails_at_once_naming_the_parameter(self):
+        # A misspelled parameter (what a slip in a request builder would send): the local AWS's
+        # model check answers EC2's 400 UnknownParameter; spawn does not retry it, prints one error
+        # line naming the parameter, and launches nothing.
+        self.aws.reset_log()
+        with MisspellingProxy(self.aws.endpoint, b"&InstanceType=", b"&InstanceTyp=") as proxy, \
+                self.aws.expect_refusals() as refused:
+            started = time.monotonic()
+            r = self.spawn("launch", "--ami", AMI, "--instance-type", "m7i.large", env={"AWS_ENDPOINT_URL": proxy.endpoint})
+            elapsed = time.monotonic() - started
+        self.assertEqual(r.returncode, 1, r.stderr)
+        errors = [line for line in r.stderr.splitlines() if line.startswith("spawn: error: ")]
+        self.assertEqual(len(errors), 1, r.stderr)
+        self.assertIn("The parameter InstanceTyp is not recognized (UnknownParameter, request ", errors[0])
+        self.assertEqual([(c["status"], c["error_code"]) for c in self.requests("RunInstances")],
+                         [(400, "UnknownParameter")], "a 400 is not retried")
+        self.assertEqual([e["model_error"]["parameter"] for e in refused], ["InstanceTyp"])
+        self.assertLess(elapsed, 30, "no retry storm, no hang")
+        self.assertEqual(self.live(), [])
 
     # --- EC2 Fleet route ------------------------------------------------------------------------
 
