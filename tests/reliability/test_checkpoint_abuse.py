@@ -1,7 +1,8 @@
 """Checkpoint scripts that misbehave: one that exits 1, one that runs past its deadline, one that
 ignores SIGTERM, one that leaves children behind holding its stdout (in the background, under
-`nohup`, one ignoring SIGTERM, a grandchild; none of them in a session of its own), and one that
-writes 100 MB to stdout.
+`nohup`, one ignoring SIGTERM, a grandchild; none of them in a session of its own), one whose
+grandchildren escape into sessions of their own and end later (spored, their subreaper, reaps
+them: no zombie is left), and one that writes 100 MB to stdout.
 
 For each, spored's deadline holds (SIGTERM to the script's process group within 1 s of the deadline,
 SIGKILL 5 s later for what ignores it, nothing later), nothing the script started is left running
@@ -50,6 +51,22 @@ def marked_processes(marker):
             continue
         if marker.encode() in argv and state != "Z":
             found.append((int(name), argv.replace(b"\0", b" ").decode(errors="replace").strip()))
+    return found
+
+
+def zombie_children(parent):
+    """The pids of the zombie children of parent (found through /proc/*/stat)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] == "Z" and int(fields[1]) == parent:
+            found.append(int(name))
     return found
 
 
@@ -160,6 +177,29 @@ exit 0
         # Stopped like a script at its deadline: SIGTERM when the script ended, SIGKILL 5 s later.
         self.assertLess(finished["seconds"], 0.5 + KILL_GRACE_S + 2 * SLACK_S)
         self.assert_nothing_left()
+        self.assert_the_rest_happens(proc, "ok")
+
+    def test_processes_that_escape_into_a_session_of_their_own_are_reaped_when_they_end(self):
+        # A double fork whose grandchild makes a session of its own (as a daemon does) escapes the
+        # group's stop; once the script is gone it is spored's child (spored is a child subreaper),
+        # and when it ends spored must reap it, or it is a zombie for the life of the instance.
+        pids = os.path.join(self.dir, "escaped")
+        finished, _, proc = self.run_script(f"""
+for n in 1 2 3; do
+  ( setsid bash -c 'echo $$ >> {pids}; exec -a {self.marker}-escaped sleep 3' </dev/null >/dev/null 2>&1 & )
+done
+while [ "$(cat {pids} 2>/dev/null | wc -l)" -lt 3 ]; do sleep 0.05; done
+exit 0
+""", in_seconds=100)
+        self.assertEqual(finished["status"], "ok")
+        escaped = [int(p) for p in read_text(pids).split()]
+        self.assertEqual(len(escaped), 3)
+        for pid in escaped:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+                self.assertEqual(int(f.read().rsplit(")", 1)[1].split()[1]), proc.pid, "adopted by spored")
+        self.wait_until(lambda: not marked_processes(self.marker), message="the escaped processes ended")
+        self.wait_until(lambda: not zombie_children(proc.pid), timeout=10,
+                        message=f"spored reaped them (zombies: {zombie_children(proc.pid)})")
         self.assert_the_rest_happens(proc, "ok")
 
     def test_100_mb_of_output(self):

@@ -63,7 +63,9 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   parts.shutdown = make_shutdown_command(config.shutdown_command);
 
   Daemon daemon(std::move(parts));
-  util::watch_daemon_signals([&daemon, log](int signo) {
+  // After the daemon, so the watcher (and its thread) is gone before the daemon is: a signal
+  // arriving as run_daemon returns finds no watcher instead of a destroyed daemon.
+  util::SignalWatcher signals([&daemon, log](int signo) {
     log->info("signal", {{"signal", signo == SIGTERM ? "SIGTERM" : signo == SIGINT ? "SIGINT" : "SIGHUP"}});
     if (signo != SIGHUP) daemon.stop();
   });

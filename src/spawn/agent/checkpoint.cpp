@@ -11,6 +11,7 @@ std::string_view to_string(CheckpointStatus status) {
     case CheckpointStatus::failed: return "failed";
     case CheckpointStatus::timeout: return "timeout";
     case CheckpointStatus::none: return "none";
+    case CheckpointStatus::stopped: return "stopped";
   }
   return "none";
 }
@@ -42,27 +43,48 @@ EnvVars checkpoint_environment(const Event& event, OnInterruption on_interruptio
 CheckpointRunner::CheckpointRunner(Logger& log, std::chrono::milliseconds kill_grace)
     : m_log(log), m_kill_grace(kill_grace) {}
 
-void CheckpointRunner::tighten_deadline(SteadyTime deadline) {
-  auto wanted = deadline.time_since_epoch().count();
-  auto current = m_cap.load();
-  while (wanted < current && !m_cap.compare_exchange_weak(current, wanted)) {
-  }
-}
-
-void CheckpointRunner::clear_deadline_cap() { m_cap.store(SteadyTime::max().time_since_epoch().count()); }
-
+// Why a count and not a flag: a normal run notes the count when it asks for the runner, so a
+// preemption is seen whether it came while the run waited for the mutex (it is then not started)
+// or while its script ran (its deadline becomes now: SIGTERM to the group), and a later normal
+// run, asked for after the preempting one, is not affected.
 CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
+  const bool preempts = run.priority == Priority::preempts;
+  const std::uint64_t asked_at = m_preemptions.load();
+  if (preempts) {
+    std::lock_guard lock(m_preemptor_mutex);
+    m_preemptor = run.reason;
+    ++m_preemptions;
+  }
   std::lock_guard lock(m_run_mutex);
   CheckpointResult result;
+  bool preempted = false;  // the deadline became now because a preempting run asked
   auto effective_deadline = [&] {
-    return std::min(run.deadline, SteadyTime(SteadyTime::duration(m_cap.load())));
+    if (!preempts && m_preemptions.load() != asked_at) {
+      if (std::chrono::steady_clock::now() < run.deadline) preempted = true;
+      return SteadyTime::min();
+    }
+    return run.deadline;
   };
-  const SteadyTime start = std::chrono::steady_clock::now();
-  if (effective_deadline() <= start) {
-    result.status = CheckpointStatus::timeout;
-    result.error = "no time left before the deadline: the script was not started";
+  auto preemptor = [&] {
+    std::lock_guard preemptor_lock(m_preemptor_mutex);
+    return m_preemptor;
+  };
+  auto not_started = [&] {
+    if (preempted) {
+      result.status = CheckpointStatus::stopped;
+      result.stopped_for = preemptor();
+      result.error = "a run that preempts it asked for the runner: the script was not started";
+    } else {
+      result.status = CheckpointStatus::timeout;
+      result.error = "no time left before the deadline: the script was not started";
+    }
     return result;
-  }
+  };
+  // Given way before it began: not even announced.
+  if (effective_deadline() <= std::chrono::steady_clock::now() && preempted) return not_started();
+  if (run.on_start) run.on_start();
+  const SteadyTime start = std::chrono::steady_clock::now();
+  if (effective_deadline() <= start) return not_started();
 
   util::GroupRunOptions options;
   options.environment = util::environment_with(run.environment);
@@ -86,7 +108,12 @@ CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
   result.signal = ran->signal;
   result.killed = ran->killed;
   result.seconds = seconds_between(ran->started, ran->ended);
-  if (ran->timed_out) result.status = CheckpointStatus::timeout;
+  if (ran->timed_out && preempted) {
+    result.status = CheckpointStatus::stopped;
+    result.stopped_for = preemptor();
+  } else if (ran->timed_out) {
+    result.status = CheckpointStatus::timeout;
+  }
   else if (ran->succeeded()) result.status = CheckpointStatus::ok;
   else result.status = CheckpointStatus::failed;
   return result;

@@ -4,6 +4,8 @@
 // its whole process group, SIGKILL 5 s later. One script at a time.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -18,8 +20,9 @@
 
 namespace spawn::agent {
 
-enum class CheckpointStatus { ok, failed, timeout, none };
-// "ok", "failed", "timeout", "none": the values of the spawn:checkpoint-status tag.
+enum class CheckpointStatus { ok, failed, timeout, none, stopped };
+// "ok", "failed", "timeout", "none": the values of the spawn:checkpoint-status tag; "stopped": a
+// run that gave way to one that preempts it (a rebalance run to the interruption's; never tagged).
 std::string_view to_string(CheckpointStatus status);
 
 using EnvVars = std::vector<std::pair<std::string, std::string>>;
@@ -34,11 +37,17 @@ using EnvVars = std::vector<std::pair<std::string, std::string>>;
 EnvVars checkpoint_environment(const Event& event, OnInterruption on_interruption, util::SystemTime deadline,
                                const InstanceFacts& instance);
 
+// An interruption's run preempts a rebalance run: it must not wait for an early checkpoint that
+// can take its whole deadline.
+enum class Priority { normal, preempts };
+
 struct CheckpointRun {
   std::string script;      // run as `bash <script>`
   EnvVars environment;     // added to (or replacing) spored's own
   SteadyTime deadline;     // SIGTERM to the group then
   std::string reason;      // "interruption" or "rebalance", for the log
+  Priority priority = Priority::normal;
+  std::function<void()> on_start = {};  // once the runner is this run's, before the script starts
 };
 
 struct CheckpointResult {
@@ -48,6 +57,7 @@ struct CheckpointResult {
   int signal = 0;
   bool killed = false;     // SIGKILL was needed
   std::string error;       // could not start, or no time left
+  std::string stopped_for; // status stopped: the reason of the run that preempted this one
 };
 
 class CheckpointRunner {
@@ -57,23 +67,24 @@ class CheckpointRunner {
 
   // Runs the script to its end or its deadline. ok: exit status 0 before the deadline; failed:
   // another status, a signal, or it could not start; timeout: the deadline came first (or had
-  // passed already, and the script was not started). A second caller waits for the first run.
+  // passed already, and the script was not started). One run at a time: a second caller waits
+  // for the first run, except that a run with Priority::preempts stops the normal run in progress
+  // (SIGTERM to its group at once, SIGKILL after the grace: status stopped) and is not overtaken
+  // by a normal run that asked before it and still waits (that one is not started: stopped).
   // Each output line becomes a "checkpoint_output" log record: the first and the last 32 KiB
   // (256 lines each) at most, and between them a "checkpoint_output_truncated" record with the
   // number of bytes dropped.
   CheckpointResult run(const CheckpointRun& run);
 
-  // Brings the deadline of the run in progress (and of any later one) no later than deadline:
-  // an interruption arriving during a rebalance checkpoint gives it the notice's deadline.
-  void tighten_deadline(SteadyTime deadline);
-  // Forgets what tighten_deadline set (the interruption is over).
-  void clear_deadline_cap();
-
  private:
   Logger& m_log;
   std::chrono::milliseconds m_kill_grace;
   std::mutex m_run_mutex;
-  std::atomic<SteadyTime::rep> m_cap{SteadyTime::max().time_since_epoch().count()};
+  // Runs with Priority::preempts asked for so far, and the reason of the last one: a normal run
+  // that sees the count change after it asked gives way.
+  std::atomic<std::uint64_t> m_preemptions{0};
+  std::mutex m_preemptor_mutex;
+  std::string m_preemptor;
 };
 
 }  // namespace spawn::agent

@@ -68,7 +68,6 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
   const char* reason = event.kind == EventKind::rebalance ? "rebalance" : "interruption";
   const util::SystemTime deadline = checkpoint_deadline(detected.wall, notice_time);
   const SteadyTime steady_deadline = to_steady(deadline, detected.wall, detected.steady);
-  if (event.kind == EventKind::interruption) m_ctx.runner->tighten_deadline(steady_deadline);
 
   CheckpointResult result;
   auto script = m_ctx.scripts->path_for_run();
@@ -80,12 +79,17 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
   }
   CheckpointRun run{*script, checkpoint_environment(event, m_ctx.config.on_interruption, deadline, m_ctx.instance),
                     steady_deadline, reason};
-  log.info("checkpoint_started",
-           {{"reason", reason},
-            {"script", *script},
-            {"deadline", util::format_rfc3339(deadline)},
-            {"seconds_available", seconds_between(m_ctx.clocks.steady(), steady_deadline)},
-            {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
+  // The interruption's run must not wait for a rebalance run that may take its whole deadline.
+  if (event.kind == EventKind::interruption) run.priority = Priority::preempts;
+  // Logged once the runner is this run's (a preempted rebalance run is gone by then).
+  run.on_start = [&] {
+    log.info("checkpoint_started",
+             {{"reason", reason},
+              {"script", *script},
+              {"deadline", util::format_rfc3339(deadline)},
+              {"seconds_available", seconds_between(m_ctx.clocks.steady(), steady_deadline)},
+              {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
+  };
   result = m_ctx.runner->run(run);
   nlohmann::json fields = {{"reason", reason},
                            {"status", std::string(to_string(result.status))},
@@ -95,6 +99,7 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
   if (result.signal != 0) fields["signal"] = result.signal;
   if (result.killed) fields["killed"] = true;
   if (!result.error.empty()) fields["error"] = result.error;
+  if (!result.stopped_for.empty()) fields["stopped_for"] = result.stopped_for;
   log.log(result.status == CheckpointStatus::ok ? Level::info : Level::warning, "checkpoint_finished", fields);
   return result;
 }
@@ -122,8 +127,6 @@ void Handlers::interruption(const Event& event, Detection detected) {
   } else {
     log.info("checkpoint_finished", {{"reason", "interruption"}, {"status", "none"}, {"seconds", 0}});
   }
-  // Later checkpoints (after a hibernation, say) get their own deadlines again.
-  m_ctx.runner->clear_deadline_cap();
   if (auto e = m_ctx.store->record(key, "checkpoint_status", std::string(to_string(status))); !e.empty())
     log.error("state_write_failed", {{"error", e}});
   m_notifier.tag({{tag::k_checkpoint_status, std::string(to_string(status))}}, detected.steady);

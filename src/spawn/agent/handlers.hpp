@@ -53,13 +53,15 @@ class Handlers {
   // The interruption notice, in this order, each step bounded so the next one always happens:
   // 1. notify (tags spawn:interruption-notice/-action, SNS, webhooks) on threads of their own;
   // 2. the checkpoint script, deadline min(detection + 90 s, notice time - 30 s), then the tag
-  //    spawn:checkpoint-status (ok | failed | timeout | none);
+  //    spawn:checkpoint-status (ok | failed | timeout | none); a rebalance run still at work is
+  //    stopped first (Priority::preempts), so this run gets the time left until its deadline;
   // 3. hibernate (the notice's action, or on_interruption): nothing; otherwise, once the
   //    notifications are done (at most notify_wait), the shutdown command.
   void interruption(const Event& event, Detection detected);
 
   // A rebalance recommendation: notify; with on_interruption checkpoint, run the checkpoint
-  // early (deadline detection + 90 s), unless an interruption is being handled already.
+  // early (deadline detection + 90 s), unless an interruption is being handled already (an
+  // interruption arriving during the run stops it: status stopped).
   void rebalance(const Event& event, Detection detected);
 
   // Five minutes before the TTL: a log record and a wall message.

@@ -14,6 +14,8 @@
 #include <optional>
 #include <utility>
 
+#include "spawn/util/children.hpp"
+
 extern char** environ;
 
 namespace spawn::util {
@@ -121,8 +123,8 @@ struct SpawnSetup {
 }  // namespace
 
 // Why the loop is shaped this way: three things end independently - the first process (we get
-// its status from waitpid), the rest of its group (only kill(-pgid, 0) can tell, and orphans
-// are reaped by us only as a subreaper), and the pipe (which a process outside the group could
+// its status from child_exit), the rest of its group (only kill(-pgid, 0) can tell, and orphans
+// are reaped by us only as a subreaper: by reap_group, or by the reaper thread), and the pipe (which a process outside the group could
 // hold open forever). The loop never blocks on any one of them for more than a tick, so the
 // deadline and the SIGKILL are always on time, and it ends when the group is gone, whatever
 // the pipe says.
@@ -157,7 +159,7 @@ expected<GroupRunResult, std::string> run_in_new_session(const std::vector<std::
   GroupRunResult result;
   result.started = Clock::now();
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, name.c_str(), &setup.actions, &setup.attr, cargv.data(), cenv.data());
+  int rc = spawn_child(pid, name.c_str(), &setup.actions, &setup.attr, cargv.data(), cenv.data());
   ::close(write_fd);
   if (rc != 0) {
     ::close(read_fd);
@@ -191,15 +193,14 @@ expected<GroupRunResult, std::string> run_in_new_session(const std::vector<std::
       kill_sent = now;
     }
 
-    int status = 0;
-    pid_t reaped;
-    while ((reaped = ::waitpid(-pgid, &status, WNOHANG)) > 0) {
-      if (reaped != pid) continue;
-      leader_alive = false;
-      if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    reap_group(pgid);
+    if (leader_alive) {
+      if (auto ended = child_exit(pid)) {
+        leader_alive = false;
+        if (ended->known && WIFEXITED(ended->status)) result.exit_code = WEXITSTATUS(ended->status);
+        if (ended->known && WIFSIGNALED(ended->status)) result.signal = WTERMSIG(ended->status);
+      }
     }
-    if (reaped < 0 && errno == ECHILD && leader_alive) leader_alive = false;  // reaped elsewhere
 
     if (!leader_alive) {
       if (!group_exists(pgid)) break;
@@ -244,6 +245,7 @@ expected<GroupRunResult, std::string> run_in_new_session(const std::vector<std::
 expected<void, std::string> become_child_subreaper() {
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
     return unexpected("cannot become a child subreaper: " + errno_text(errno));
+  start_child_reaper();
   return {};
 }
 

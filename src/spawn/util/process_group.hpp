@@ -57,15 +57,18 @@ struct GroupRunResult {
 // /dev/null, stdout and stderr into one pipe, and supervises it until no process of its group
 // is left: a first process that ends before the deadline leaves its group to be stopped the same
 // way (SIGTERM, then SIGKILL after kill_grace), since a checkpoint must not leave work running.
-// Processes that made their own session escape, as they would from any supervisor.
-// Orphans of the group are reaped when the caller is a child subreaper (below); otherwise they
-// belong to init, and once SIGKILL was sent the wait for them ends after one more second.
+// Processes that made their own session escape, as they would from any supervisor (once they end,
+// a subreaper's reaper reaps them). Orphans of the group are reaped when the caller is a child
+// subreaper (below); otherwise they belong to init, and once SIGKILL was sent the wait for them
+// ends after one more second. The first process is started with spawn_child (util/children.hpp).
 // An error (a sentence naming argv[0]) when the program could not be started.
 expected<GroupRunResult, std::string> run_in_new_session(const std::vector<std::string>& argv,
                                                          const GroupRunOptions& options);
 
 // Makes this process the reaper of its descendants' orphans (PR_SET_CHILD_SUBREAPER), so that
-// run_in_new_session can see a checkpoint's background children end. An error (a sentence).
+// run_in_new_session can see a checkpoint's background children end, and starts the thread that
+// reaps every child (start_child_reaper in util/children.hpp), so that an orphan that escaped its
+// group does not stay a zombie. An error (a sentence); then neither happened.
 expected<void, std::string> become_child_subreaper();
 
 // Whether a process with this id exists (kill(pid, 0)).

@@ -3,8 +3,6 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <thread>
-
 namespace spawn::util {
 namespace {
 
@@ -17,6 +15,11 @@ sigset_t daemon_signals() {
   return set;
 }
 
+// The signal the destructor sends to the watcher's own thread to end its sigwait: one of the
+// set, so it is blocked there and waited for; the thread sees m_stopping and never calls on_signal
+// for it.
+constexpr int k_wake_signal = SIGHUP;
+
 }  // namespace
 
 void block_daemon_signals() {
@@ -25,14 +28,30 @@ void block_daemon_signals() {
   ::signal(SIGPIPE, SIG_IGN);
 }
 
-void watch_daemon_signals(std::function<void(int)> on_signal) {
-  std::thread([on_signal = std::move(on_signal)] {
-    sigset_t set = daemon_signals();
+// The thread is created with the signals blocked whatever the caller's mask, so that the wake
+// signal (sent to this thread only) can never take the default action and end the process.
+SignalWatcher::SignalWatcher(std::function<void(int)> on_signal) {
+  sigset_t set = daemon_signals();
+  sigset_t old;
+  ::pthread_sigmask(SIG_BLOCK, &set, &old);
+  m_thread = std::thread([this, on_signal = std::move(on_signal)] {
+    sigset_t wanted = daemon_signals();
     for (;;) {
       int signo = 0;
-      if (::sigwait(&set, &signo) == 0) on_signal(signo);
+      if (::sigwait(&wanted, &signo) != 0) continue;
+      if (m_stopping.load()) return;
+      on_signal(signo);
     }
-  }).detach();
+  });
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+// A thread-directed signal stays pending for that thread until its sigwait takes it, so the wake
+// is never lost, whether the thread is in sigwait, in on_signal, or between the two.
+SignalWatcher::~SignalWatcher() {
+  m_stopping = true;
+  ::pthread_kill(m_thread.native_handle(), k_wake_signal);
+  m_thread.join();
 }
 
 }  // namespace spawn::util

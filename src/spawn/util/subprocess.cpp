@@ -12,6 +12,8 @@
 #include <cstring>
 #include <thread>
 
+#include "spawn/util/children.hpp"
+
 extern char** environ;
 
 namespace spawn::util {
@@ -53,14 +55,15 @@ struct SpawnSetup {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-// Waits for pid without blocking past the deadline: true with its status once it has ended,
-// false when the deadline passed first. (ECHILD, when SIGCHLD is ignored and the kernel reaped
-// it already, counts as ended with status 0.)
+// Waits for pid (from spawn_child) without blocking past the deadline: true with its status
+// once it has ended, false when the deadline passed first. (Reaped by something else, when
+// SIGCHLD is ignored, counts as ended with status 0.)
 bool wait_until(pid_t pid, Clock::time_point deadline, int& status) {
   for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return true;
-    if (r < 0 && errno != EINTR) return true;  // already reaped elsewhere: nothing to wait for
+    if (auto ended = child_exit(pid)) {
+      status = ended->known ? ended->status : 0;
+      return true;
+    }
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -68,9 +71,7 @@ bool wait_until(pid_t pid, Clock::time_point deadline, int& status) {
 
 void kill_and_reap(pid_t pid) {
   ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (!child_exit(pid)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 }  // namespace
@@ -109,7 +110,7 @@ expected<RunResult, std::string> run_process(const std::vector<std::string>& arg
   cargv.push_back(nullptr);
 
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, name.c_str(), &setup.actions, &setup.attr, cargv.data(), environ);
+  int rc = spawn_child(pid, name.c_str(), &setup.actions, &setup.attr, cargv.data(), environ);
   if (rc != 0) return unexpected("cannot run " + name + ": " + errno_text(rc));
   out_write.reset();
   err_write.reset();

@@ -152,23 +152,57 @@ TEST(CheckpointRunner, ChildrenLeftBehindByAFinishedScriptAreStopped) {
   EXPECT_FALSE(util::process_exists(pid));
 }
 
-TEST(CheckpointRunner, TighteningTheDeadlineReachesARunInProgress) {
+// An interruption's run (Priority::preempts) stops the rebalance run in progress at once and then
+// runs with its own deadline; the rebalance run says it was stopped, and for what.
+TEST(CheckpointRunner, APreemptingRunStopsTheRunInProgressAndThenRuns) {
   test::TempDir dir;
   Captured c;
   auto log = capture_log(c);
   CheckpointRunner runner(*log, 200ms);
-  auto script = dir.write("ckpt.sh", "sleep 30\n");
-  std::thread tighten([&] {
-    std::this_thread::sleep_for(200ms);
-    runner.tighten_deadline(std::chrono::steady_clock::now());
+  auto started = dir.file("started");
+  auto script = dir.write("ckpt.sh", "touch " + started + "\nsleep 30\n");
+  CheckpointResult early;
+  std::thread rebalance([&] {
+    early = runner.run({script, {}, std::chrono::steady_clock::now() + 60s, "rebalance"});
   });
-  auto r = runner.run({script, {}, std::chrono::steady_clock::now() + 60s, "rebalance"});
-  tighten.join();
-  EXPECT_EQ(r.status, CheckpointStatus::timeout);
-  EXPECT_LT(r.seconds, 20.0);
-  runner.clear_deadline_cap();
-  EXPECT_EQ(runner.run({dir.write("ok.sh", "exit 0\n"), {}, std::chrono::steady_clock::now() + 30s, "x"}).status,
+  for (int i = 0; i < 1000 && !std::ifstream(started).good(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(std::ifstream(started).good());
+
+  bool announced = false;
+  CheckpointRun urgent{dir.write("ok.sh", "exit 0\n"), {}, std::chrono::steady_clock::now() + 30s, "interruption",
+                       Priority::preempts, [&] { announced = true; }};
+  auto r = runner.run(urgent);
+  rebalance.join();
+  EXPECT_EQ(r.status, CheckpointStatus::ok);
+  EXPECT_TRUE(announced);
+  EXPECT_EQ(early.status, CheckpointStatus::stopped);
+  EXPECT_EQ(early.stopped_for, "interruption");
+  EXPECT_EQ(early.signal, SIGTERM);
+  EXPECT_LT(early.seconds, 20.0);
+
+  // A normal run asked for after the preempting one is not affected.
+  EXPECT_EQ(runner.run({dir.write("ok2.sh", "exit 0\n"), {}, std::chrono::steady_clock::now() + 30s, "rebalance"}).status,
             CheckpointStatus::ok);
+}
+
+// A preempting run never stops another preempting run: it waits for it, as normal runs do.
+TEST(CheckpointRunner, APreemptingRunWaitsForAnotherPreemptingRun) {
+  test::TempDir dir;
+  Captured c;
+  auto log = capture_log(c);
+  CheckpointRunner runner(*log, 200ms);
+  auto started = dir.file("started");
+  auto script = dir.write("ckpt.sh", "touch " + started + "\nsleep 0.5\nexit 0\n");
+  CheckpointResult first;
+  std::thread one([&] {
+    first = runner.run({script, {}, std::chrono::steady_clock::now() + 30s, "interruption", Priority::preempts});
+  });
+  for (int i = 0; i < 1000 && !std::ifstream(started).good(); ++i) std::this_thread::sleep_for(10ms);
+  auto second = runner.run({dir.write("ok.sh", "exit 0\n"), {}, std::chrono::steady_clock::now() + 30s,
+                            "interruption", Priority::preempts});
+  one.join();
+  EXPECT_EQ(first.status, CheckpointStatus::ok);
+  EXPECT_EQ(second.status, CheckpointStatus::ok);
 }
 
 TEST(CheckpointRunner, OutputIsBounded) {

@@ -256,6 +256,61 @@ TEST_F(HandlersTest, RebalanceCheckpointsEarlyWithCheckpointAndDoesNotShutDown) 
   EXPECT_EQ(shutdowns, 0);
 }
 
+// A rebalance checkpoint still at work when the interruption notice comes: the interruption's
+// own run gets the time left until its deadline and reports how it went; the log says what became
+// of the rebalance run.
+TEST_F(HandlersTest, AnInterruptionDuringARebalanceCheckpointStillGetsItsOwnRun) {
+  config.on_interruption = OnInterruption::checkpoint;
+  auto runs = dir.file("runs");
+  // The rebalance run is long (still saving when the notice comes); the interruption's is quick.
+  auto h = make("echo \"$SPAWN_CHECKPOINT_REASON start\" >> " + runs + "\n" +
+                "if [ \"$SPAWN_CHECKPOINT_REASON\" = rebalance ]; then sleep 60; fi\n" +
+                "echo \"$SPAWN_CHECKPOINT_REASON done\" >> " + runs + "\n");
+  Event r{EventKind::rebalance, "", "2026-11-27T09:59:00Z", util::parse_rfc3339("2026-11-27T09:59:00Z")};
+  auto rebalance_detected = detect(r);
+  std::thread rebalance([&] { h.rebalance(r, rebalance_detected); });
+  auto read_runs = [&] {
+    std::ifstream in(runs);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  for (int i = 0; i < 1000 && read_runs().empty(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(read_runs(), "rebalance start\n");
+
+  // The notice's time is 40 s away: its checkpoint deadline is 10 s after detection.
+  auto e = notice("terminate", "2026-11-27T10:00:40Z");
+  h.interruption(e, detect(e));
+  rebalance.join();
+
+  EXPECT_EQ(read_runs(), "rebalance start\ninterruption start\ninterruption done\n");
+  std::optional<nlohmann::json> rebalance_finished, interruption_finished, interruption_started;
+  {
+    std::lock_guard lock(captured->mutex);
+    for (const auto& record : captured->records) {
+      if (record["event"] == "checkpoint_finished" && record["reason"] == "rebalance") rebalance_finished = record;
+      if (record["event"] == "checkpoint_finished" && record["reason"] == "interruption") interruption_finished = record;
+      if (record["event"] == "checkpoint_started" && record["reason"] == "interruption") interruption_started = record;
+    }
+  }
+  ASSERT_TRUE(interruption_finished);
+  EXPECT_EQ((*interruption_finished)["status"], "ok") << interruption_finished->dump();
+  EXPECT_EQ(actions->calls("tags").back().args[0], (std::pair<std::string, std::string>{tag::k_checkpoint_status, "ok"}));
+  EXPECT_EQ(store->snapshot()["latched"]["interruption"]["checkpoint_status"], "ok");
+  ASSERT_TRUE(interruption_started);
+  EXPECT_GT((*interruption_started)["seconds_available"].get<double>(), 0.0) << interruption_started->dump();
+  ASSERT_TRUE(rebalance_finished);
+  EXPECT_EQ((*rebalance_finished)["status"], "stopped") << rebalance_finished->dump();
+  EXPECT_EQ((*rebalance_finished)["stopped_for"], "interruption") << rebalance_finished->dump();
+  EXPECT_EQ(store->snapshot()["latched"]["rebalance"]["checkpoint_status"], "stopped");
+  EXPECT_EQ(shutdowns, 1);
+  // In the log, the rebalance run ends before the interruption's starts.
+  auto events = captured->events();
+  auto started = std::find(events.begin(), events.end(), "checkpoint_started");
+  ASSERT_NE(started, events.end());
+  auto second_start = std::find(started + 1, events.end(), "checkpoint_started");
+  auto first_finish = std::find(events.begin(), events.end(), "checkpoint_finished");
+  EXPECT_LT(first_finish, second_start);
+}
+
 TEST_F(HandlersTest, RebalanceWithoutCheckpointOnlyNotifies) {
   auto marker = dir.file("ran");
   auto h = make("touch " + marker + "\n");
