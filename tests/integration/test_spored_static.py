@@ -26,7 +26,8 @@ dns_stub.py) and, where glibc looks for libnss_myhostname.so.2 and libnss_resolv
 nss_tripwire (tests/tools): a module that ends whoever loads it with status 97. No libc.so.6 in
 the root. glibc's getaddrinfo trips it (the control); spored and resolve_probe (the transport's
 resolver, linked the same way) resolve from /etc/hosts and from the nameserver, A and AAAA, never
-load it, and a silent nameserver costs no more than the request's deadline. The same checks
+load it; a silent nameserver costs no more than the request's deadline, and a dead first one
+leaves time for the second. The same checks
 against real Debian/Ubuntu roots (debootstrap) are tools/nss-chroot-check, run by hand.
 
 chroot needs root (we are root here and in CI); without it those tests skip with the reason.
@@ -321,14 +322,27 @@ class ResolverChrootTest(unittest.TestCase):
         self.assertEqual(self.stub.queries, [])
 
     def test_a_silent_nameserver_costs_the_deadline_not_the_resolvers_timeouts(self):
-        # c-ares on its own would wait 5 s per try, several tries; the transport's deadline ends it.
+        # c-ares on its own tries 4 rounds (1, 2, 4, 8 s as the transport sets it: 15 s; 75 s with
+        # its own 5 s); the transport's deadline ends the lookup.
         self.stub.silent = True
         status, lines, stderr = self.probe("dns-only.spawn.test", timeout_ms=500)
         self.assertEqual(status, 0, stderr)
         line = lines["dns-only.spawn.test"]
         self.assertEqual(line["code"], "RequestTimeout", line)
         self.assertIn("resolving dns-only.spawn.test timed out", line["message"])
-        self.assertLess(line["ms"], 4500, "ended by the 500 ms deadline, before c-ares's first 5 s timeout")
+        self.assertLess(line["ms"], 4500, "ended by the 500 ms deadline, not by c-ares's 15 s")
+        self.assertIn("A", self.stub.queried("dns-only.spawn.test"))
+
+    def test_a_dead_first_nameserver_leaves_time_for_the_next(self):
+        # Within the default 3 s connect deadline: c-ares's own 5 s per try would never get there.
+        dead = DnsStub(silent=True).start()
+        self.addCleanup(dead.stop)
+        with open(os.path.join(self.root, "etc", "resolv.conf"), "w", encoding="utf-8") as f:
+            f.write(f"nameserver {dead.address}\nnameserver {self.stub.address}\n")
+        status, lines, stderr = self.probe("dns-only.spawn.test", timeout_ms=3000)
+        self.assertEqual(status, 0, stderr)
+        self.assertEqual(lines["dns-only.spawn.test"].get("addresses"), ["127.0.0.4"], lines)
+        self.assertIn("A", dead.queried("dns-only.spawn.test"), "the first nameserver was asked first")
         self.assertIn("A", self.stub.queried("dns-only.spawn.test"))
 
 

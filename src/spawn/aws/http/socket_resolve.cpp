@@ -14,6 +14,8 @@
 namespace spawn::aws::http::tcp {
 namespace {
 
+constexpr int k_try_timeout_ms = 1000;
+
 bool all_digits(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -109,8 +111,14 @@ Result<std::vector<Address>> lookup(const std::string& host, int port, Deadline 
 
   Lookup found;  // declared before the channel: destroying the channel may still call back
   found.port = port;
+  // c-ares waits 5 s for a nameserver before the next one (doubling each round): longer than the
+  // whole connect deadline (3 s by default), so a dead first nameserver would fail every lookup.
+  // 1 s per try, doubling, leaves room for the next nameserver and a resend; this overrides the
+  // "options timeout:" of resolv.conf, not its nameservers, search or attempts.
+  ares_options options{};
+  options.timeout = k_try_timeout_ms;
   ares_channel raw = nullptr;
-  int rc = ares_init(&raw);
+  int rc = ares_init_options(&raw, &options, ARES_OPT_TIMEOUTMS);
   if (rc != ARES_SUCCESS) return unexpected(cannot_resolve(host, ares_strerror(rc)));
   Channel channel(raw);
 
