@@ -4,6 +4,7 @@ find_package(PkgConfig REQUIRED)
 find_package(OpenSSL 3 REQUIRED)             # libssl-dev: SHA-256, HMAC, TLS for the agent
 find_package(CURL REQUIRED)                  # libcurl4-openssl-dev: spawn's HTTP transport
 find_package(pugixml REQUIRED)               # libpugixml-dev: EC2 query replies
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)  # libc-ares-dev: spored's name resolution without NSS
 find_package(nlohmann_json 3.10 REQUIRED)    # nlohmann-json3-dev: JSON protocol, config, output
 find_package(CLI11 REQUIRED)                 # libcli11-dev: spawn's command line
 find_package(fmt REQUIRED)                   # libfmt-dev: formatting

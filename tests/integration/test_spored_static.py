@@ -17,6 +17,19 @@ then `spored status` in the same chroot reads back what it saw. A second run add
 /etc/hosts and /etc/nsswitch.conf (what every AMI has) and reaches both fakes by host name,
 proving that name resolution works from the static binary without any libnss module.
 
+Name resolution without NSS (docs/spored.md): a static glibc's getaddrinfo dlopen()s the modules
+the hosts line of /etc/nsswitch.conf names, and a module of the host's glibc (Ubuntu 22.04, 24.04)
+kills a static binary of ours with SIGFPE. These chroots reproduce that host without its glibc:
+/etc as a systemd-resolved machine has it (the hosts line of Fedora and Amazon Linux 2023, which
+names myhostname and resolve; resolv.conf pointing at a nameserver on a loopback address, here
+dns_stub.py) and, where glibc looks for libnss_myhostname.so.2 and libnss_resolve.so.2,
+nss_tripwire (tests/tools): a module that ends whoever loads it with status 97. No libc.so.6 in
+the root. glibc's getaddrinfo trips it (the control); spored and resolve_probe (the transport's
+resolver, linked the same way) resolve from /etc/hosts and from the nameserver, A and AAAA, never
+load it; a silent nameserver costs no more than the request's deadline, and a dead first one
+leaves time for the second. The same checks
+against real Debian/Ubuntu roots (debootstrap) are tools/nss-chroot-check, run by hand.
+
 chroot needs root (we are root here and in CI); without it those tests skip with the reason.
 Sanitizer builds (make test-asan) link spored dynamically, so there these tests skip too.
 """
@@ -30,9 +43,16 @@ import tempfile
 import time
 import unittest
 
-from spored_test_case import SPORED, SporedTestCase
+from dns_stub import DnsStub
+from spored_test_case import BIN, SPORED, SporedTestCase
 
 PT_INTERP, PT_DYNAMIC, DT_NEEDED = 3, 2, 1
+PROBE = os.path.join(BIN, "resolve_probe")
+TRIPWIRE = os.path.join(BIN, "..", "lib", "libnss_tripwire.so")
+TRIPPED = 97  # nss_tripwire's exit status
+# Fedora's and Amazon Linux 2023's hosts line (systemd-resolved): myhostname and resolve are modules.
+RESOLVED_HOSTS_LINE = "hosts:      files myhostname resolve [!UNAVAIL=return] dns\n"
+NSS_MODULES = ("libnss_myhostname.so.2", "libnss_resolve.so.2")
 
 
 def elf_facts(path):
@@ -57,6 +77,33 @@ def elf_facts(path):
                     break
                 needed += tag == DT_NEEDED
     return machine, interp, needed
+
+
+def is_static(path):
+    _, interp, needed = elf_facts(path)
+    return not interp and needed == 0
+
+
+def plant_resolved_etc(root, hosts, nameserver):
+    """/etc of a systemd-resolved host in root (hosts line naming the modules, /etc/hosts, a
+    resolv.conf like the stub's own), and the tripwire where glibc looks for the modules first."""
+    etc = os.path.join(root, "etc")
+    os.makedirs(etc, exist_ok=True)
+    for name, text in (("hosts", hosts), ("nsswitch.conf", RESOLVED_HOSTS_LINE),
+                       ("resolv.conf", f"nameserver {nameserver}\noptions edns0 trust-ad\nsearch .\n")):
+        with open(os.path.join(etc, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    lib = os.path.join(root, "lib", "x86_64-linux-gnu")
+    os.makedirs(lib, exist_ok=True)
+    for module in NSS_MODULES:
+        shutil.copy2(TRIPWIRE, os.path.join(lib, module))
+
+
+def make_dev_null(root):
+    os.makedirs(os.path.join(root, "dev"), exist_ok=True)
+    null = os.path.join(root, "dev", "null")
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    os.chmod(null, 0o666)
 
 
 SANITIZED_SKIP = "sanitizer builds (SPAWN_SANITIZE) link spored dynamically; the release suite checks this"
@@ -93,10 +140,7 @@ class EmptyChrootTest(SporedTestCase):
         self.addCleanup(shutil.rmtree, self.root, True)
         shutil.copy2(SPORED, os.path.join(self.root, "spored"))
         os.chmod(os.path.join(self.root, "spored"), 0o755)
-        os.mkdir(os.path.join(self.root, "dev"))
-        null = os.path.join(self.root, "dev", "null")
-        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
-        os.chmod(null, 0o666)
+        make_dev_null(self.root)
         self.imds.set_lifecycle("spot")
 
     def enter_root(self):
@@ -172,6 +216,134 @@ class EmptyChrootTest(SporedTestCase):
         proc = self.start_in_chroot(imds_endpoint=imds, aws_endpoint=aws)
         self.assert_notice_handled(proc)
         self.assertFalse(any(f.startswith("lib") or f.startswith("usr") for f in self.files_in_root()))
+
+    def test_names_resolve_through_the_nameserver_without_loading_the_hosts_nss_modules(self):
+        if not os.path.exists(TRIPWIRE):
+            self.skipTest(f"{TRIPWIRE} is not built")
+        # A dual-stack name whose IPv6 address refuses (the fake listens on 127.0.0.1 only): the
+        # transport tries both.
+        stub = DnsStub({"imds.spawn.test": {"A": ["127.0.0.1"], "AAAA": ["::1"]}}).start()
+        self.addCleanup(stub.stop)
+        plant_resolved_etc(self.root, "127.0.0.1 aws.spawn.test\n", stub.address)
+        imds = self.imds.endpoint.replace("127.0.0.1", "imds.spawn.test")
+        aws = self.aws.endpoint.replace("127.0.0.1", "aws.spawn.test")
+        proc = self.start_in_chroot(imds_endpoint=imds, aws_endpoint=aws)
+        self.assert_notice_handled(proc)
+        self.assertNotIn("nss_tripwire", self.log_text(proc))
+        self.assertIsNone(proc.poll(), "spored is still running")
+        self.assertEqual(sorted(set(stub.queried("imds.spawn.test"))), ["A", "AAAA"])
+        self.assertEqual(stub.queried("aws.spawn.test"), [], "a name of /etc/hosts is not asked for")
+        self.assertFalse(any(os.path.basename(f).startswith("libc.") for f in self.files_in_root()))
+
+
+@unittest.skipIf(os.environ.get("SPAWN_SANITIZED") == "1", SANITIZED_SKIP)
+class ResolverChrootTest(unittest.TestCase):
+    """resolve_probe (the socket transport's resolve(), linked statically like spored) in a chroot
+    of a systemd-resolved host whose NSS modules are the tripwire."""
+
+    records = {
+        "dns-only.spawn.test": {"A": ["127.0.0.4"]},
+        "v6-only.spawn.test": {"AAAA": ["::1"]},
+        "dual.spawn.test": {"A": ["127.0.0.5"], "AAAA": ["::1"]},
+    }
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("chroot and a nameserver on port 53 need root (run the suite as root, as CI does)")
+        for path in (PROBE, TRIPWIRE):
+            if not os.path.exists(path):
+                self.skipTest(f"{path} is not built")
+        if not is_static(PROBE):
+            self.skipTest("resolve_probe is not linked statically (SPAWN_STATIC_AGENT=OFF)")
+        self.root = tempfile.mkdtemp(prefix="spored-resolve-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        shutil.copy2(PROBE, os.path.join(self.root, "resolve_probe"))
+        make_dev_null(self.root)
+        self.stub = DnsStub(self.records).start()
+        self.addCleanup(self.stub.stop)
+        plant_resolved_etc(self.root, "127.0.0.1 localhost\n::1 localhost ip6-localhost\n"
+                                      "127.0.0.3 files.spawn.test\n", self.stub.address)
+
+    def enter_root(self):
+        os.chroot(self.root)
+        os.chdir("/")
+
+    def probe(self, *hosts, timeout_ms=3000, libc=False):
+        """(exit status, {host: JSON line}, stderr) of resolve_probe in the chroot."""
+        args = ["/resolve_probe", "--timeout-ms", str(timeout_ms)] + (["--libc"] if libc else []) + list(hosts)
+        done = subprocess.run(args, env={}, capture_output=True, text=True, timeout=60, preexec_fn=self.enter_root)
+        lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+        return done.returncode, {line["host"]: line for line in lines}, done.stderr
+
+    def test_the_chroot_trips_glibcs_getaddrinfo(self):
+        # The control: what spored used before loads the module the hosts line names as soon as
+        # /etc/hosts has no answer. A real module of another glibc ends the process the same way.
+        status, lines, stderr = self.probe("files.spawn.test", "dns-only.spawn.test", libc=True)
+        self.assertEqual(lines["files.spawn.test"]["addresses"], ["127.0.0.3"])
+        self.assertEqual(status, TRIPPED, stderr)
+        self.assertIn("nss_tripwire: an NSS module was loaded", stderr)
+        self.assertNotIn("dns-only.spawn.test", lines)
+
+    def test_a_name_of_etc_hosts_is_answered_from_the_file(self):
+        status, lines, stderr = self.probe("files.spawn.test", "localhost")
+        self.assertEqual(status, 0, stderr)
+        self.assertEqual(lines["files.spawn.test"]["addresses"], ["127.0.0.3"])
+        self.assertEqual(sorted(lines["localhost"]["addresses"]), ["127.0.0.1", "::1"])
+        self.assertEqual(self.stub.queries, [], "nothing asked of the nameserver")
+
+    def test_a_name_only_the_nameserver_knows(self):
+        status, lines, stderr = self.probe("dns-only.spawn.test")
+        self.assertEqual(status, 0, stderr)
+        self.assertNotIn("nss_tripwire", stderr)
+        self.assertEqual(lines["dns-only.spawn.test"], {**lines["dns-only.spawn.test"], "ok": True,
+                                                        "addresses": ["127.0.0.4"]})
+        self.assertEqual(sorted(set(self.stub.queried("dns-only.spawn.test"))), ["A", "AAAA"])
+
+    def test_aaaa_records_are_used_alone_and_beside_a_records(self):
+        status, lines, stderr = self.probe("v6-only.spawn.test", "dual.spawn.test")
+        self.assertEqual(status, 0, stderr)
+        self.assertEqual(lines["v6-only.spawn.test"]["addresses"], ["::1"])
+        self.assertEqual(sorted(lines["dual.spawn.test"]["addresses"]), ["127.0.0.5", "::1"])
+
+    def test_an_unknown_name_is_a_network_error(self):
+        status, lines, stderr = self.probe("nowhere.spawn.test")
+        self.assertEqual(status, 0, stderr)
+        line = lines["nowhere.spawn.test"]
+        self.assertFalse(line["ok"])
+        self.assertEqual(line["code"], "NetworkError")
+        self.assertIn("cannot resolve nowhere.spawn.test", line["message"])
+        self.assertIn("A", self.stub.queried("nowhere.spawn.test"))
+
+    def test_ip_literals_need_no_lookup(self):
+        status, lines, stderr = self.probe("169.254.169.254", "fd00:ec2::254", "127.0.0.1")
+        self.assertEqual(status, 0, stderr)
+        for host in ("169.254.169.254", "fd00:ec2::254", "127.0.0.1"):
+            self.assertEqual(lines[host]["addresses"], [host])
+        self.assertEqual(self.stub.queries, [])
+
+    def test_a_silent_nameserver_costs_the_deadline_not_the_resolvers_timeouts(self):
+        # c-ares on its own tries 4 rounds (1, 2, 4, 8 s as the transport sets it: 15 s; 75 s with
+        # its own 5 s); the transport's deadline ends the lookup.
+        self.stub.silent = True
+        status, lines, stderr = self.probe("dns-only.spawn.test", timeout_ms=500)
+        self.assertEqual(status, 0, stderr)
+        line = lines["dns-only.spawn.test"]
+        self.assertEqual(line["code"], "RequestTimeout", line)
+        self.assertIn("resolving dns-only.spawn.test timed out", line["message"])
+        self.assertLess(line["ms"], 4500, "ended by the 500 ms deadline, not by c-ares's 15 s")
+        self.assertIn("A", self.stub.queried("dns-only.spawn.test"))
+
+    def test_a_dead_first_nameserver_leaves_time_for_the_next(self):
+        # Within the default 3 s connect deadline: c-ares's own 5 s per try would never get there.
+        dead = DnsStub(silent=True).start()
+        self.addCleanup(dead.stop)
+        with open(os.path.join(self.root, "etc", "resolv.conf"), "w", encoding="utf-8") as f:
+            f.write(f"nameserver {dead.address}\nnameserver {self.stub.address}\n")
+        status, lines, stderr = self.probe("dns-only.spawn.test", timeout_ms=3000)
+        self.assertEqual(status, 0, stderr)
+        self.assertEqual(lines["dns-only.spawn.test"].get("addresses"), ["127.0.0.4"], lines)
+        self.assertIn("A", dead.queried("dns-only.spawn.test"), "the first nameserver was asked first")
+        self.assertIn("A", self.stub.queried("dns-only.spawn.test"))
 
 
 if __name__ == "__main__":

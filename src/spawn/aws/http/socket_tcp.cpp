@@ -1,7 +1,6 @@
 #include "spawn/aws/http/socket_tcp.hpp"
 
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -10,8 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <vector>
+
+#include "spawn/aws/http/socket_resolve.hpp"
 
 namespace spawn::aws::http::tcp {
 namespace {
@@ -20,14 +20,6 @@ using std::chrono::milliseconds;
 
 std::string endpoint_name(const std::string& host, int port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-// Milliseconds left before the deadline, rounded up so a wait never ends early; 0 when passed.
-int remaining_ms(Deadline deadline) {
-  auto left = deadline - std::chrono::steady_clock::now();
-  if (left <= std::chrono::steady_clock::duration::zero()) return 0;
-  auto ms = std::chrono::ceil<milliseconds>(left).count();
-  return ms > 1'000'000'000 ? 1'000'000'000 : static_cast<int>(ms);
 }
 
 // poll() for one event until the deadline: true when ready, false on timeout.
@@ -41,47 +33,15 @@ Result<bool> wait_for(int fd, short events, Deadline deadline) {
   }
 }
 
-struct AddrinfoDeleter {
-  void operator()(addrinfo* a) const { ::freeaddrinfo(a); }
-};
-using Addrinfo = std::unique_ptr<addrinfo, AddrinfoDeleter>;
-
-// Resolution. spored is linked statically, and a static glibc still implements getaddrinfo for
-// host names through NSS: it dlopen()s the libnss_* modules named in /etc/nsswitch.conf, which
-// must come from the same glibc version as the one linked in (the linker warns about it). Asking
-// with AI_NUMERICHOST first means IP endpoints (169.254.169.254, fd00:ec2::254, 127.0.0.1) never
-// reach NSS; only real host names (regional AWS endpoints) take the NSS path. getaddrinfo cannot
-// be interrupted, so resolution is bounded by the resolver's own timeouts (resolv.conf), not by
-// the request's deadline.
-Result<Addrinfo> resolve(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-  std::string service = std::to_string(port);
-  addrinfo* found = nullptr;
-  int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-  if (rc == EAI_NONAME) {
-    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
-    rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-  }
-  if (rc != 0) {
-    std::string why = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
-    return unexpected(local_error("NetworkError", "cannot resolve " + host + ": " + why));
-  }
-  return Addrinfo(found);
-}
-
 // One non-blocking connect: Socket when connected, an error otherwise.
-Result<Socket> connect_one(const addrinfo& a, const std::string& name, Deadline deadline) {
-  Socket s(::socket(a.ai_family, a.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a.ai_protocol));
+Result<Socket> connect_one(const Address& a, const std::string& name, Deadline deadline) {
+  Socket s(::socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP));
   if (!s.valid()) return unexpected(local_error("NetworkError", std::string("socket: ") + std::strerror(errno)));
   int one = 1;
   ::setsockopt(s.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   int rc;
   do {
-    rc = ::connect(s.fd(), a.ai_addr, a.ai_addrlen);
+    rc = ::connect(s.fd(), a.get(), a.length);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0 && errno != EINPROGRESS)
     return unexpected(local_error("NetworkError", "connect to " + name + ": " + std::strerror(errno)));
@@ -99,6 +59,13 @@ Result<Socket> connect_one(const addrinfo& a, const std::string& name, Deadline 
 
 }  // namespace
 
+int remaining_ms(Deadline deadline) {
+  auto left = deadline - std::chrono::steady_clock::now();
+  if (left <= std::chrono::steady_clock::duration::zero()) return 0;
+  auto ms = std::chrono::ceil<milliseconds>(left).count();
+  return ms > 1'000'000'000 ? 1'000'000'000 : static_cast<int>(ms);
+}
+
 Socket::~Socket() {
   if (m_fd >= 0) ::close(m_fd);
 }
@@ -115,10 +82,9 @@ Socket& Socket::operator=(Socket&& other) noexcept {
 }
 
 Result<Socket> connect(const std::string& host, int port, Deadline deadline) {
-  auto addresses = resolve(host, port);
-  if (!addresses) return unexpected(addresses.error());
-  std::vector<const addrinfo*> list;
-  for (const addrinfo* a = addresses->get(); a != nullptr; a = a->ai_next) list.push_back(a);
+  auto resolved = resolve(host, port, deadline);
+  if (!resolved) return unexpected(resolved.error());
+  const std::vector<Address>& list = *resolved;
 
   const std::string name = endpoint_name(host, port);
   Error last = local_error("NetworkError", "no address for " + host);
@@ -128,7 +94,7 @@ Result<Socket> connect(const std::string& host, int port, Deadline deadline) {
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return unexpected(local_error("RequestTimeout", "connect to " + name + " timed out"));
     Deadline share = now + (deadline - now) / static_cast<long>(list.size() - i);
-    auto s = connect_one(*list[i], name, share);
+    auto s = connect_one(list[i], name, share);
     if (s) return s;
     last = s.error();
   }

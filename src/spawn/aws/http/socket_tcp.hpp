@@ -13,6 +13,9 @@ namespace spawn::aws::http::tcp {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+// Milliseconds left before the deadline, rounded up so a wait never ends early; 0 once it passed.
+int remaining_ms(Deadline deadline);
+
 // An owned socket descriptor, closed on destruction.
 class Socket {
  public:
@@ -31,8 +34,9 @@ class Socket {
   int m_fd = -1;
 };
 
-// Resolves host (IP literals without touching NSS) and connects to the first address that
-// answers before the deadline. The socket is non-blocking, close-on-exec, TCP_NODELAY.
+// Resolves host (socket_resolve.hpp: IP literals without a lookup, names without NSS) and connects
+// to the first address that answers; resolving and connecting share the deadline. The socket is
+// non-blocking, close-on-exec, TCP_NODELAY.
 // Errors: NetworkError (resolution, refused, unreachable), RequestTimeout (deadline passed).
 Result<Socket> connect(const std::string& host, int port, Deadline deadline);
 

@@ -3,10 +3,10 @@
 // libcurl: HTTP/1.1 over POSIX sockets, TLS through OpenSSL for https.
 //  - Certificates always verified (system CA store, or the CA file/dir given), SNI, host name check.
 //  - Replies framed by Content-Length, chunked encoding, or the connection closing.
-//  - Request.connect_timeout bounds connecting; Request.timeout bounds the whole request.
+//  - Request.connect_timeout bounds resolving and connecting; Request.timeout the whole request.
 //  - With KeepAlive::yes, one idle connection per scheme://host:port is kept and reused.
 // IP endpoints (169.254.169.254, 127.0.0.1) are connected to without name resolution; host
-// names go through getaddrinfo (see socket_tcp.cpp about NSS in a static binary).
+// names are looked up with c-ares, never through NSS (socket_resolve.hpp says why).
 #include <memory>
 #include <string>
 
