@@ -18,7 +18,9 @@ constexpr const char* k_sid_notify = "NotifyTopics";
 constexpr const char* k_sid_scripts = "ReadCheckpointScripts";
 
 // spawn:managed instances, and only the calling one: the instance whose role credentials
-// signed the request (ec2:SourceInstanceARN) must be the instance acted on.
+// signed the request (ec2:SourceInstanceARN) must be the instance acted on, whose ID is the
+// resource key ec2:InstanceID (one authorization per instance named in the call). docs/spored.md
+// quotes AWS for both keys; tests/iam/spored_calls.json proves self allowed, neighbours refused.
 json self_condition(const std::string& partition) {
   return {{"StringEquals", {{std::string("aws:ResourceTag/") + tag::k_managed, "true"}}},
           {"ArnLike", {{"ec2:SourceInstanceARN", "arn:" + partition + ":ec2:*:*:instance/${ec2:InstanceID}"}}}};

@@ -40,6 +40,9 @@ struct SporedGrants {
   std::vector<std::string> sns_topics;  // topic ARNs
   std::vector<std::string> s3_objects;  // "bucket/key"
 };
+// Grants as JSON, by member name (a member absent keeps its default): the IAM simulator tests
+// describe their cases this way (tests/tools/spored_policy_tool.cpp). A new member goes here too.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, sns_topics, s3_objects)
 
 // The trust policy: EC2 may hand the role to instances.
 nlohmann::json spored_trust_policy();

@@ -222,6 +222,16 @@ TEST(SporedRole, DryRunOnlyReads) {
   EXPECT_FALSE(iam.trust || iam.policy || iam.profile);
 }
 
+TEST(SporedRole, GrantsReadFromJsonByMemberName) {
+  const SporedGrants g = json::parse(R"({"sns_topics": [")" + std::string(k_topic) + R"("]})").get<SporedGrants>();
+  EXPECT_EQ(g.partition, "aws") << "a member absent keeps its default";
+  EXPECT_EQ(g.sns_topics, std::vector<std::string>{k_topic});
+  EXPECT_TRUE(g.s3_objects.empty());
+  const json back = grants({k_topic}, {"b/k"});
+  EXPECT_EQ(back, json::parse(R"({"partition": "aws", "sns_topics": [")" + std::string(k_topic) +
+                              R"("], "s3_objects": ["b/k"]})"));
+}
+
 TEST(SporedRole, ProfileHoldingAnotherRoleIsAnError) {
   FakeIam iam;
   iam.profile = std::vector<std::string>{"someone-elses"};
