@@ -143,6 +143,7 @@ aws::Result<SporedProfile> ensure_spored_profile(const aws::iam::Client& iam, co
     if (current) existing = *current;
   }
   const json wanted = spored_policy(merge_grants(grants, existing));
+  out.policy = wanted;
   if (parse_or_null(existing) != wanted) {
     const std::string text = wanted.dump();
     if (text.size() > k_inline_policy_limit) return unexpected(policy_too_large(text.size()));

@@ -61,6 +61,7 @@ struct SporedProfile {
   bool exists = true;                // false only in a dry run (Apply::no) when the profile is still to be made
   bool profile_created = false;      // new: EC2 may refuse it for some seconds (IAM is eventually consistent)
   std::vector<std::string> changes;  // what was (Apply::yes) or would be (Apply::no) done, one line each
+  nlohmann::json policy;             // the role's permissions policy after this, done or to be done (--dry-run prints it)
 };
 
 // Makes the role, its trust and permissions policies and the instance profile what grants need
