@@ -7,7 +7,8 @@
 //     spawn:interruption-action, spawn:checkpoint-status), and ec2:TerminateInstances (the TTL),
 //     each only on an instance tagged spawn:managed=true that is the calling instance itself
 //     (ec2:SourceInstanceARN, the instance whose role credentials signed the call, must be the
-//     target: arn:...:instance/${ec2:InstanceID});
+//     target: arn:...:instance/${ec2:InstanceID}, ec2:InstanceID being the ID of the instance
+//     acted on; the IAM simulator rows of tests/iam/spored_calls.json prove it);
 //   - sns:Publish on the topics of --notify;
 //   - s3:GetObject on the --checkpoint-script object.
 // spored's own binary needs nothing: the instance downloads it with a URL presigned by the
