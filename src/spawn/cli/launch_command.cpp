@@ -174,6 +174,9 @@ class LaunchCommand final : public Command {
       }
       for (const auto& change : profile->changes)
         say(m_options.dry_run ? "Dry run: would " + change : "IAM: " + change);
+      if (m_options.dry_run)
+        say(fmt::format("Dry run: the policy '{}' of the IAM role {} would be:\n{}", launcher::k_spored_policy,
+                        launcher::k_spored_role, profile->policy.dump(2)));
       // A dry run cannot name a profile that does not exist yet.
       if (profile->exists) m_options.iam_instance_profile = profile->name;
       new_profile = profile->profile_created && !m_options.dry_run;

@@ -18,7 +18,9 @@ constexpr const char* k_sid_notify = "NotifyTopics";
 constexpr const char* k_sid_scripts = "ReadCheckpointScripts";
 
 // spawn:managed instances, and only the calling one: the instance whose role credentials
-// signed the request (ec2:SourceInstanceARN) must be the instance acted on.
+// signed the request (ec2:SourceInstanceARN) must be the instance acted on, whose ID is the
+// resource key ec2:InstanceID (one authorization per instance named in the call). docs/spored.md
+// quotes AWS for both keys; tests/iam/spored_calls.json proves self allowed, neighbours refused.
 json self_condition(const std::string& partition) {
   return {{"StringEquals", {{std::string("aws:ResourceTag/") + tag::k_managed, "true"}}},
           {"ArnLike", {{"ec2:SourceInstanceARN", "arn:" + partition + ":ec2:*:*:instance/${ec2:InstanceID}"}}}};
@@ -141,6 +143,7 @@ aws::Result<SporedProfile> ensure_spored_profile(const aws::iam::Client& iam, co
     if (current) existing = *current;
   }
   const json wanted = spored_policy(merge_grants(grants, existing));
+  out.policy = wanted;
   if (parse_or_null(existing) != wanted) {
     const std::string text = wanted.dump();
     if (text.size() > k_inline_policy_limit) return unexpected(policy_too_large(text.size()));

@@ -7,7 +7,8 @@
 //     spawn:interruption-action, spawn:checkpoint-status), and ec2:TerminateInstances (the TTL),
 //     each only on an instance tagged spawn:managed=true that is the calling instance itself
 //     (ec2:SourceInstanceARN, the instance whose role credentials signed the call, must be the
-//     target: arn:...:instance/${ec2:InstanceID});
+//     target: arn:...:instance/${ec2:InstanceID}, ec2:InstanceID being the ID of the instance
+//     acted on; the IAM simulator rows of tests/iam/spored_calls.json prove it);
 //   - sns:Publish on the topics of --notify;
 //   - s3:GetObject on the --checkpoint-script object.
 // spored's own binary needs nothing: the instance downloads it with a URL presigned by the
@@ -40,6 +41,9 @@ struct SporedGrants {
   std::vector<std::string> sns_topics;  // topic ARNs
   std::vector<std::string> s3_objects;  // "bucket/key"
 };
+// Grants as JSON, by member name (a member absent keeps its default): the IAM simulator tests
+// describe their cases this way (tests/tools/spored_policy_tool.cpp). A new member goes here too.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, sns_topics, s3_objects)
 
 // The trust policy: EC2 may hand the role to instances.
 nlohmann::json spored_trust_policy();
@@ -58,6 +62,7 @@ struct SporedProfile {
   bool exists = true;                // false only in a dry run (Apply::no) when the profile is still to be made
   bool profile_created = false;      // new: EC2 may refuse it for some seconds (IAM is eventually consistent)
   std::vector<std::string> changes;  // what was (Apply::yes) or would be (Apply::no) done, one line each
+  nlohmann::json policy;             // the role's permissions policy after this, done or to be done (--dry-run prints it)
 };
 
 // Makes the role, its trust and permissions policies and the instance profile what grants need

@@ -209,6 +209,7 @@ TEST(SporedRole, WrongPoliciesAreRewrittenAndGrantsOnlyGrow) {
   EXPECT_EQ(json::parse(*iam.trust), spored_trust_policy());
   EXPECT_EQ(json::parse(*iam.policy), spored_policy(grants({k_topic, k_topic2}, {"b/k"})))
       << "the old topic stays, the wildcard action does not";
+  EXPECT_EQ(out->policy, json::parse(*iam.policy)) << "the policy said is the one written";
 }
 
 TEST(SporedRole, DryRunOnlyReads) {
@@ -220,6 +221,17 @@ TEST(SporedRole, DryRunOnlyReads) {
   ASSERT_EQ(out->changes.size(), 4u);
   EXPECT_EQ(out->changes[0], "create the IAM role spawn-spored (EC2 may give it to instances)");
   EXPECT_FALSE(iam.trust || iam.policy || iam.profile);
+  EXPECT_EQ(out->policy, spored_policy(grants({}, {}))) << "what --dry-run prints: the policy it would write";
+}
+
+TEST(SporedRole, GrantsReadFromJsonByMemberName) {
+  const SporedGrants g = json::parse(R"({"sns_topics": [")" + std::string(k_topic) + R"("]})").get<SporedGrants>();
+  EXPECT_EQ(g.partition, "aws") << "a member absent keeps its default";
+  EXPECT_EQ(g.sns_topics, std::vector<std::string>{k_topic});
+  EXPECT_TRUE(g.s3_objects.empty());
+  const json back = grants({k_topic}, {"b/k"});
+  EXPECT_EQ(back, json::parse(R"({"partition": "aws", "sns_topics": [")" + std::string(k_topic) +
+                              R"("], "s3_objects": ["b/k"]})"));
 }
 
 TEST(SporedRole, ProfileHoldingAnotherRoleIsAnError) {
