@@ -280,27 +280,30 @@ class AwsFaultsTest(SpotTestCase):
         self.assert_storm_weathered()
 
     def test_no_reply_at_all_leaves_nothing_running(self):
-        # Every attempt applied (the first launches, the others replay it) and every reply lost:
-        # spawn cannot know, so it looks for its launch id and terminates what it finds.
-        r = self.launch({"lose_reply": [{"action": "RunInstances", "times": 3}]},
-                        "--instance-type", "m7i.large", "--count", "8")
+        # Every attempt applied (the first launches, the others replay it) and every reply lost,
+        # the resends' too (one attempt each here): spawn cannot know, so it looks for its launch
+        # id and terminates what it finds.
+        r = self.launch({"lose_reply": [{"action": "RunInstances", "times": 4}]},
+                        "--instance-type", "m7i.large", "--count", "8", env={"AWS_MAX_ATTEMPTS": "1"})
         self.assertIn("No answer from EC2 to the launch", r.stderr)
         self.assert_nothing_left(r)
         self.assertEqual(len(self.of_launch(self.launch_id())), 8, "the first attempt launched all 8")
         self.assert_tokens("RunInstances", 1)
 
-    def test_throttled_after_a_lost_reply_leaves_nothing_running(self):
-        # The first attempt is applied and its reply lost; the last is throttled. spawn used to take
+    def test_throttled_after_a_lost_reply_gets_the_first_answer(self):
+        # The first attempt is applied and its reply lost; the last is throttled. spawn once took
         # the throttling for the whole story ("not applied") and left the first attempt's
-        # instances running while it reported the launch as failed.
+        # instances running; then it swept them up. Now it asks again with the same token, and
+        # EC2 answers with what the first attempt launched: the launch succeeds, launched once.
         r = self.launch({"throttle": {"every": 2, "actions": ["RunInstances"]},
                          "lose_reply": [{"action": "RunInstances"}]},
                         "--instance-type", "m7i.large", "--count", "2", env={"AWS_MAX_ATTEMPTS": "2"})
         self.assertEqual([(c["reply_lost"], c["error_code"]) for c in self.calls("RunInstances")],
-                         [(True, None), (False, "RequestLimitExceeded")])
-        error = self.assert_nothing_left(r)
-        self.assertIn("(RequestLimitExceeded, request ", error)
-        self.assertEqual(len(self.of_launch(self.launch_id())), 2)
+                         [(True, None), (False, "RequestLimitExceeded"), (False, None)])
+        out = self.report(r)
+        self.assert_exactly(out, 2, lifecycles=["on-demand"] * 2)
+        self.assert_tokens("RunInstances", 1)
+        self.assertEqual(self.calls("TerminateInstances"), [])
 
     def test_job_array_tags_beyond_the_create_tags_bucket(self):
         # CreateTags bucket shrunk to 3 tokens and 3 a second (EC2: 100 and 10): the 8 index tags
@@ -414,8 +417,9 @@ class AwsFaultsTest(SpotTestCase):
         self.assert_storm_weathered()
 
     def test_no_fleet_reply_at_all_leaves_nothing_running(self):
-        r = self.launch({"lose_reply": [{"action": "CreateFleet", "times": 3}]},
-                        "--instance-type", "m7i.large", "--count", "4", "--spot", "--spot-count", "2")
+        r = self.launch({"lose_reply": [{"action": "CreateFleet", "times": 4}]},
+                        "--instance-type", "m7i.large", "--count", "4", "--spot", "--spot-count", "2",
+                        env={"AWS_MAX_ATTEMPTS": "1"})
         self.assertIn("No answer from EC2 to the launch", r.stderr)
         self.assert_nothing_left(r)
         self.assertEqual(len(self.of_launch(self.launch_id())), 4)
@@ -426,8 +430,9 @@ class AwsFaultsTest(SpotTestCase):
     def test_no_template_reply_at_all_leaves_no_template(self):
         # CreateLaunchTemplate applied and every reply lost: spawn never learns the template's id,
         # so it deletes the template by its name (unique to the launch) before it gives up.
-        r = self.launch({"lose_reply": [{"action": "CreateLaunchTemplate", "times": 3}]},
-                        "--instance-type", "m7i.large", "--count", "4", "--spot", "--spot-count", "2")
+        r = self.launch({"lose_reply": [{"action": "CreateLaunchTemplate", "times": 4}]},
+                        "--instance-type", "m7i.large", "--count", "4", "--spot", "--spot-count", "2",
+                        env={"AWS_MAX_ATTEMPTS": "1"})
         self.assert_nothing_left(r)
         self.assertEqual(self.calls("CreateFleet"), [], "no fleet without a template")
         self.assert_tokens("CreateLaunchTemplate", 1)

@@ -44,8 +44,8 @@ std::vector<std::string> spot_requests_of(const std::vector<aws::ec2::Instance>&
 
 // Waits before each resend of a launch call whose outcome is unknown (see resend).
 inline const std::vector<std::chrono::milliseconds> k_resend_waits{std::chrono::milliseconds(1000),
-                                                                  std::chrono::milliseconds(3000),
-                                                                  std::chrono::milliseconds(6000)};
+                                                                  std::chrono::milliseconds(2000),
+                                                                  std::chrono::milliseconds(4000)};
 
 // After a launch call whose outcome is unknown (no reply, throttled to the end): sends it again,
 // the same request with the same ClientToken, after each of k_resend_waits, until EC2 answers.
