@@ -23,6 +23,8 @@ struct Role {
   std::string name;
   std::string arn;
   std::string assume_role_policy;  // the trust policy, JSON text (IAM sends it percent-encoded)
+  std::string path = "/";
+  std::string create_date;         // ISO 8601 as IAM gives it
 };
 
 struct InstanceProfile {
@@ -52,6 +54,17 @@ Params put_role_policy_params(std::string_view role, std::string_view policy_nam
 Params get_instance_profile_params(std::string_view profile);
 Params create_instance_profile_params(std::string_view profile, const Tags& tags);
 Params add_role_to_instance_profile_params(std::string_view profile, std::string_view role);
+// The same with a Path ("/spawn/": spawn's own roles and profiles, listed by ListRoles PathPrefix).
+Params create_role_params(std::string_view role, std::string_view path, std::string_view trust_policy,
+                          std::string_view description, const Tags& tags);
+Params create_instance_profile_params(std::string_view profile, std::string_view path, const Tags& tags);
+Params delete_role_policy_params(std::string_view role, std::string_view policy_name);
+Params delete_role_params(std::string_view role);
+Params remove_role_from_instance_profile_params(std::string_view profile, std::string_view role);
+Params delete_instance_profile_params(std::string_view profile);
+Params list_roles_params(std::string_view path_prefix, std::string_view marker);
+// ListRoles: the roles of one page and the marker of the next ("" on the last page).
+Result<std::pair<std::vector<Role>, std::string>> parse_list_roles_response(std::string_view xml);
 
 // Reply parsers; an error with code "InvalidReply" when the XML is not the expected reply.
 // Policy documents come back percent-encoded (RFC 3986) and are returned decoded.
@@ -75,6 +88,16 @@ class Client {
   Result<InstanceProfile> get_instance_profile(std::string_view profile) const;
   Result<InstanceProfile> create_instance_profile(std::string_view profile, const Tags& tags) const;
   Result<void> add_role_to_instance_profile(std::string_view profile, std::string_view role) const;
+  Result<Role> create_role(std::string_view role, std::string_view path, std::string_view trust_policy,
+                           std::string_view description, const Tags& tags) const;
+  Result<InstanceProfile> create_instance_profile(std::string_view profile, std::string_view path,
+                                                  const Tags& tags) const;
+  Result<void> delete_role_policy(std::string_view role, std::string_view policy_name) const;
+  Result<void> delete_role(std::string_view role) const;
+  Result<void> remove_role_from_instance_profile(std::string_view profile, std::string_view role) const;
+  Result<void> delete_instance_profile(std::string_view profile) const;
+  // Every page of ListRoles under path_prefix.
+  Result<std::vector<Role>> list_roles(std::string_view path_prefix) const;
 
  private:
   Result<std::string> call(const Params& params) const;

@@ -98,4 +98,38 @@ Result<std::string> Client::put_object(std::string_view key, std::string_view bo
   return reply->header("ETag");
 }
 
+namespace {
+
+// HeadBucket has no body to read an error from; its answer is the region header, whatever the status.
+constexpr const char* k_region_known = "BucketRegionKnown";
+Error head_bucket_error(const http::Response& response) {
+  if (auto region = response.header("x-amz-bucket-region"); !region.empty())
+    return Error{response.status, k_region_known, region, response.header("x-amz-request-id")};
+  return protocol::parse_rest_xml_error(response);
+}
+
+}  // namespace
+
+Result<std::string> Client::bucket_region() const {
+  ServiceRequest req;
+  req.method = "HEAD";
+  req.path = "/";
+  auto reply = m_service->send(req, head_bucket_error);
+  if (reply) {
+    if (auto region = reply->header("x-amz-bucket-region"); !region.empty()) return region;
+    return unexpected(local_error("InvalidReply", "HeadBucket named no region"));
+  }
+  if (reply.error().code == k_region_known) return reply.error().message;
+  return unexpected(reply.error());
+}
+
+Result<void> Client::delete_object(std::string_view key) const {
+  ServiceRequest req;
+  req.method = "DELETE";
+  req.path = object_path(key);
+  auto reply = m_service->send(req, protocol::parse_rest_xml_error);
+  if (!reply) return unexpected(reply.error());
+  return {};
+}
+
 }  // namespace spawn::aws::s3

@@ -65,6 +65,13 @@ class Client {
   Result<std::string> put_object(std::string_view key, std::string_view body, std::string_view content_type,
                                  std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
 
+  // DELETE the object (S3 answers 204 whether or not it existed).
+  Result<void> delete_object(std::string_view key) const;
+
+  // The bucket's region (HeadBucket's x-amz-bucket-region, which S3 sends with a 200, and with the
+  // 301/403 of a bucket in another region or of another account).
+  Result<std::string> bucket_region() const;
+
  private:
   std::shared_ptr<ServiceClient> m_service;
 };
