@@ -59,6 +59,7 @@ class LocalAws:
         self.endpoint: str | None = None
         self.home: str | None = None
         self._stderr_path: str | None = None
+        self._relay: Any = None                      # tls_relay.TlsRelay, started by https()
         self._expected_refusals: set[int] = set()   # seq of refusals a test asked for
         self._reported_refusals: set[int] = set()   # seq of refusals already raised
 
@@ -137,7 +138,24 @@ class LocalAws:
             self._reported_refusals.update(e["seq"] for e in unreported)
             raise AssertionError(describe_refusals(unreported))
 
+    def https(self) -> tuple[str, str]:
+        """An https:// endpoint in front of this one and the certificate to trust (AWS_CA_BUNDLE
+        for spawn, CURL_CA_BUNDLE for curl), started on first use (tls_relay)."""
+        if self._relay is None:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            from tls_relay import TlsRelay
+            assert self.endpoint and self.home
+            self._relay = TlsRelay(int(self.endpoint.rsplit(":", 1)[1]), self.home)
+        return self._relay.endpoint, self._relay.cert
+
+    def https_requests(self) -> list[bytes]:
+        """The request heads that came through https() (each up to its blank line)."""
+        return self._relay.requests() if self._relay is not None else []
+
     def _stop_server(self) -> None:
+        if self._relay is not None:
+            self._relay.close()
+            self._relay = None
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.send_signal(signal.SIGTERM)

@@ -42,28 +42,43 @@ class PooledCurlTransport final : public aws::http::Transport {
         m_free.pop_back();
       }
     }
-    if (!handle) handle = std::make_unique<aws::http::CurlTransport>();
+    if (!handle) handle = std::make_unique<aws::http::CurlTransport>(ca_bundle());
     auto reply = handle->send(r);
     std::lock_guard lock(m_mutex);
     m_free.push_back(std::move(handle));
     return reply;
   }
 
+  // AWS_CA_BUNDLE, known once the settings are loaded (which may already have used the pool for
+  // credentials: those handles are dropped, so that every later request trusts the same roots).
+  void set_ca_bundle(std::string bundle) {
+    std::lock_guard lock(m_mutex);
+    m_ca_bundle = std::move(bundle);
+    m_free.clear();
+  }
+
  private:
+  std::string ca_bundle() {
+    std::lock_guard lock(m_mutex);
+    return m_ca_bundle;
+  }
   std::mutex m_mutex;
   std::vector<std::unique_ptr<aws::http::CurlTransport>> m_free;
+  std::string m_ca_bundle;
 };
 
 }  // namespace
 
 aws::Result<Session> Session::open(const GlobalOptions& options) {
   Session s;
-  s.m_transport = std::make_shared<PooledCurlTransport>();
+  auto pool = std::make_shared<PooledCurlTransport>();
+  s.m_transport = pool;
   if (options.debug) s.m_transport = std::make_shared<LoggingTransport>(s.m_transport);
   aws::config::Overrides overrides{options.region, options.profile, options.endpoint_url};
   auto settings = aws::config::Settings::load(overrides, aws::config::process_environment(), s.m_transport);
   if (!settings) return unexpected(settings.error());
   s.m_settings = std::make_shared<aws::config::Settings>(std::move(*settings));
+  if (!s.m_settings->ca_bundle().empty()) pool->set_ca_bundle(s.m_settings->ca_bundle());
   aws::http::RetryPolicy policy;
   policy.max_attempts = s.m_settings->max_attempts();
   s.m_retrier = std::make_shared<aws::http::Retrier>(policy, std::make_shared<aws::http::RetryQuota>());

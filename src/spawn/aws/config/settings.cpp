@@ -1,5 +1,7 @@
 #include "spawn/aws/config/settings.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <cctype>
 
@@ -205,6 +207,14 @@ Result<Settings> Settings::load(const Overrides& overrides, const Environment& e
       s.m_retry_mode = RetryMode::adaptive;
     else
       return unexpected(invalid(mode->origin + " must be standard, legacy or adaptive, not '" + mode->value + "'"));
+  }
+
+  if (auto bundle = lookup(env, "AWS_CA_BUNDLE", ctx->values, "ca_bundle")) {
+    // As the SDKs: the certificates that replace the system's for every TLS connection. Checked
+    // here, so that a typo is one clear line rather than a certificate error per request.
+    if (::access(bundle->value.c_str(), R_OK) != 0)
+      return unexpected(invalid(bundle->origin + " names " + bundle->value + ", which cannot be read"));
+    s.m_ca_bundle = bundle->value;
   }
 
   auto credentials = credentials_for(*ctx, env, std::move(transport));

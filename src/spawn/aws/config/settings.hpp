@@ -69,6 +69,10 @@ class Settings {
 
   int max_attempts() const { return m_max_attempts; }  // AWS_MAX_ATTEMPTS / max_attempts, default 3
   RetryMode retry_mode() const { return m_retry_mode; }  // AWS_RETRY_MODE / retry_mode, default standard
+  // AWS_CA_BUNDLE / ca_bundle: a PEM file of the certificates to trust instead of the system's
+  // (a TLS-inspecting proxy, a private endpoint); "" when not set. A file that cannot be read is
+  // an "InvalidConfig" error of load().
+  const std::string& ca_bundle() const { return m_ca_bundle; }
 
   // For tests and spored: settings given directly (default endpoints, 3 attempts, standard).
   Settings(std::string region, std::string profile,
@@ -87,6 +91,7 @@ class Settings {
   std::shared_ptr<auth::CredentialsProvider> m_credentials;
   int m_max_attempts = 3;
   RetryMode m_retry_mode = RetryMode::standard;
+  std::string m_ca_bundle;
 };
 
 }  // namespace spawn::aws::config

@@ -53,9 +53,11 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 
 struct CurlTransport::Impl {
   CURL* easy = nullptr;
+  std::string ca_bundle;
 };
 
-CurlTransport::CurlTransport() : m_impl(std::make_unique<Impl>()) {
+CurlTransport::CurlTransport(std::string ca_bundle) : m_impl(std::make_unique<Impl>()) {
+  m_impl->ca_bundle = std::move(ca_bundle);
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   m_impl->easy = curl_easy_init();
 }
@@ -77,6 +79,7 @@ Result<Response> CurlTransport::send(const Request& request) {
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!m_impl->ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, m_impl->ca_bundle.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   BodySink sink{&response.body, h};
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);

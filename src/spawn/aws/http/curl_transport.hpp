@@ -9,7 +9,8 @@ namespace spawn::aws::http {
 
 class CurlTransport final : public Transport {
  public:
-  CurlTransport();
+  // ca_bundle: a PEM file trusted instead of the system's certificates; "": the system's.
+  explicit CurlTransport(std::string ca_bundle = {});
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;

@@ -181,6 +181,17 @@ TEST(Settings, RetrySettings) {
   EXPECT_NE(p.error().find("max_attempts in profile default (" + p.env["AWS_CONFIG_FILE"] + ")"), std::string::npos);
 }
 
+TEST(Settings, CaBundleFromEnvironmentOrProfile) {
+  World none("[default]\nregion = us-east-1\n");
+  EXPECT_EQ(none.loaded().ca_bundle(), "");
+  World w("[default]\nregion = us-east-1\nca_bundle = " + std::string("/nonexistent/profile.pem") + "\n");
+  EXPECT_NE(w.error().find("ca_bundle in profile default"), std::string::npos);
+  EXPECT_NE(w.error().find("/nonexistent/profile.pem, which cannot be read"), std::string::npos);
+  const std::string pem = w.dir.write("corp.pem", "-----BEGIN CERTIFICATE-----\n");
+  w.env["AWS_CA_BUNDLE"] = pem;
+  EXPECT_EQ(w.loaded().ca_bundle(), pem) << "the environment wins over the profile";
+}
+
 TEST(Settings, ParseErrorsInTheFilesAreInvalidConfig) {
   World w("region = us-east-1\n");
   EXPECT_NE(w.error().find(w.env["AWS_CONFIG_FILE"] + ", line 1"), std::string::npos);
