@@ -1,10 +1,12 @@
 """The policy the simulator rows evaluate is the one spawn writes: for the same grants,
-`spawn launch --dry-run` prints, and a launch puts on the role spawn-spored in the local AWS,
-exactly what spored_policy_tool (launcher::spored_policy, the source of test_spored_role_calls.py)
-gives; a dry run against a role that already has a policy prints the merged one it would write.
+`spawn launch --dry-run` prints, and a launch puts on its own role spawn-spored-<launch id> in
+the local AWS, exactly what spored_policy_tool (launcher::spored_policy, the source of
+test_spored_role_calls.py) gives; a second launch gets a role of its own and leaves the first
+one's policy as it was.
 """
 import json
 import os
+import re
 import sys
 import unittest
 
@@ -18,14 +20,15 @@ from spot_test_case import AMI  # noqa: E402
 TOPIC = "arn:aws:sns:us-east-1:123456789012:spot-alerts"
 OTHER_TOPIC = "arn:aws:sns:eu-west-1:123456789012:other-alerts"
 SCRIPT = "ckpt-bucket/jobs/save.sh"
-MARKER = "Dry run: the policy 'spored' of the IAM role spawn-spored would be:\n"
+MARKER = re.compile(r"Dry run: the policy 'spored' of the IAM role spawn-spored-([0-9a-f-]+) would be:\n")
 
 
 def printed_policy(stderr):
-    """The JSON document that follows the dry run's policy line on stderr."""
-    at = stderr.index(MARKER) + len(MARKER)
-    policy, _ = json.JSONDecoder().raw_decode(stderr[at:])
-    return policy
+    """The launch id and the JSON document that follows the dry run's policy line on stderr."""
+    m = MARKER.search(stderr)
+    assert m, stderr
+    policy, _ = json.JSONDecoder().raw_decode(stderr[m.end():])
+    return m.group(1), policy
 
 
 class SporedPolicyIsDataTest(SpawnTestCase):
@@ -49,27 +52,42 @@ class SporedPolicyIsDataTest(SpawnTestCase):
         except SimulatorError as e:
             raise AssertionError(str(e)) from None
 
+    def launch_roles(self):
+        return {r["RoleName"]: r for r in self.iam.list_roles(PathPrefix="/spawn/")["Roles"]}
+
     def test_dry_run_prints_and_the_launch_writes_the_builders_policy(self):
-        expected = self.builder({"sns_topics": [TOPIC], "s3_objects": [SCRIPT]})
         r = self.launch("--notify", TOPIC, "--dry-run")
-        self.assertEqual(printed_policy(r.stderr), expected)
-        self.assertEqual(self.iam_actions(), ["GetRole", "GetInstanceProfile"], "a dry run only reads IAM")
+        launch_id, printed = printed_policy(r.stderr)
+        self.assertEqual(printed, self.builder({"launch_id": launch_id, "sns_topics": [TOPIC], "s3_objects": [SCRIPT]}))
+        self.assertEqual(self.iam_actions(), [], "a dry run sends nothing to IAM")
+        self.assertEqual(self.launch_roles(), {})
 
         self.aws.reset_log()
         self.launch("--notify", TOPIC)
-        written = self.iam.get_role_policy(RoleName="spawn-spored", PolicyName="spored")["PolicyDocument"]
-        self.assertEqual(written, expected)
+        roles = self.launch_roles()
+        self.assertEqual(len(roles), 1, roles)
+        first = next(iter(roles))
+        self.assertEqual(roles[first]["Path"], "/spawn/")
+        written = self.iam.get_role_policy(RoleName=first, PolicyName="spored")["PolicyDocument"]
+        self.assertEqual(written, self.builder({"launch_id": first.removeprefix("spawn-spored-"),
+                                                "sns_topics": [TOPIC], "s3_objects": [SCRIPT]}))
+        profile = self.iam.get_instance_profile(InstanceProfileName=first)["InstanceProfile"]
+        self.assertEqual([x["RoleName"] for x in profile["Roles"]], [first])
+        self.assertEqual(self.requests("RunInstances")[0]["params"]["IamInstanceProfile.Name"], first)
 
-        # The role exists now: a dry run with another topic prints what it would write, both topics.
+        # Another launch, another topic: a role of its own; the first one's policy is untouched.
         self.aws.reset_log()
-        r = self.launch("--notify", OTHER_TOPIC, "--dry-run")
-        self.assertIn("Dry run: would update the policy 'spored' of the IAM role spawn-spored", r.stderr)
-        self.assertEqual(printed_policy(r.stderr), self.builder({"sns_topics": [TOPIC, OTHER_TOPIC], "s3_objects": [SCRIPT]}))
-        self.assertNotIn("PutRolePolicy", self.iam_actions())
+        self.launch("--notify", OTHER_TOPIC)
+        roles = self.launch_roles()
+        self.assertEqual(len(roles), 2, roles)
+        second = next(name for name in roles if name != first)
+        self.assertEqual(self.iam.get_role_policy(RoleName=second, PolicyName="spored")["PolicyDocument"]
+                         ["Statement"][2]["Resource"], [OTHER_TOPIC])
+        self.assertEqual(self.iam.get_role_policy(RoleName=first, PolicyName="spored")["PolicyDocument"], written)
 
     def test_json_output_keeps_stderr_quiet(self):
         r = self.launch("--notify", TOPIC, "--dry-run", "--output", "json")
-        self.assertNotIn(MARKER, r.stderr)
+        self.assertIsNone(MARKER.search(r.stderr))
 
 
 if __name__ == "__main__":

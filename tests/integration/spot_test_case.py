@@ -1,5 +1,7 @@
 """Shared helpers for the spot launch tests (issue 3): requests and EC2 state as the tests see them."""
 import base64
+import json
+import shlex
 import email
 import email.policy
 
@@ -39,6 +41,16 @@ class SpotTestCase(SpawnTestCase):
 
     def user_data_of(self, params, key="UserData"):
         return base64.b64decode(params[key]).decode("utf-8")
+
+    @staticmethod
+    def spot_config_in(script):
+        """The spot-config.json document spawn's script writes (the shell-quoted argument of its
+        `printf ... | spawn_write 0600 .../spot-config.json` line), parsed."""
+        for line in script.splitlines():
+            if line.startswith("printf '%s\\n' ") and "spot-config.json" in line:
+                words = shlex.split(line.split(" | spawn_write ")[0])
+                return json.loads(words[2])
+        raise AssertionError("no spot-config.json line in:\n" + script[:2000])
 
     @staticmethod
     def mime_parts(user_data):

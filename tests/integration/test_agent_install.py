@@ -1,21 +1,22 @@
-"""Getting spored onto a spot instance, against the local AWS: `spawn agent upload` (the object and
-its sha256 in moto's S3, the location remembered), the launch's user-data (the install snippet with
-a presigned URL and the sha256), the generated snippet run under bash in a sandbox (a matching
-download installed and started, a tampered one refused), the instance profile spawn-spored
-(created once, least privilege, reused), and --notify in spot-config.json.
+"""Getting spored onto an instance, against the local AWS: `spawn agent upload` (the object and its
+sha256 in moto's S3, the location remembered), the launch's user-data (the install snippet: the
+binary of the machine's architecture, fetched from spawn's bucket with the instance role's own
+credentials), the generated snippet run under bash in a sandbox (a matching download installed
+and started, a tampered one refused) and once with the real curl against the metadata fake and
+the local AWS (its SigV4 signature checked with botocore), the instance profile of each launch
+(least privilege, removed with the launch), and the launch's spec in the bucket.
 
-The launch presigns the agent URL for the S3 endpoint the user has configured, and refuses a
-plain-http one (the instance would run code fetched without TLS). The local AWS speaks http, so
-the launches here point only S3 at https://127.0.0.1:<same port> (AWS_ENDPOINT_URL_S3): nothing
-sends an S3 request at launch, the URL only has to be made, and the test then fetches it over
-http from moto to prove it names the uploaded object.
+spawn refuses a plain-http S3 endpoint for what an instance runs, so S3 is the local AWS behind
+its https:// front here (tls_relay; the certificate is trusted through AWS_CA_BUNDLE).
 """
+import base64
 import hashlib
 import json
 import os
 import shlex
 import shutil
 import stat
+import sys
 import tempfile
 import unittest
 import urllib.parse
@@ -44,12 +45,24 @@ class InstallSandbox(Sandbox):
 
     def __init__(self):
         super().__init__()
-        for name in ("rm", "sha256sum"):
+        for name in ("rm", "sha256sum", "sed"):
             real = shutil.which(name, path="/usr/bin:/bin")
             self._write(os.path.join(self.bin, name), self._recording(name) + f"exec {real} \"$@\"\n", 0o755)
+        # curl: the metadata service's answers (IMDSv2 token, role, credentials), else the
+        # download: $AGENT_FILE copied to --output, or exit 22 as curl --fail on a 403. A config
+        # read from standard input (--config -) is kept in calls.log.curl-config.
         self._write(os.path.join(self.bin, "curl"), self._recording("curl") + (
-            "out=''\nprev=''\nfor a in \"$@\"; do\n"
-            "  if [ \"$prev\" = --output ]; then out=$a; fi\n  prev=$a\ndone\n"
+            "out=''\nprev=''\nstdin=''\nfor a in \"$@\"; do\n"
+            "  if [ \"$prev\" = --output ]; then out=$a; fi\n"
+            "  if [ \"$prev\" = --config ] && [ \"$a\" = - ]; then stdin=1; fi\n  prev=$a\ndone\n"
+            "url=${!#}\n"
+            "case $url in\n"
+            "  */latest/api/token) printf 'IMDS-TOKEN'; exit 0 ;;\n"
+            "  */iam/security-credentials/) printf 'spawn-spored-role\\n'; exit 0 ;;\n"
+            "  */iam/security-credentials/*) printf '{\"Code\": \"Success\", \"AccessKeyId\": \"ASIAINSTANCEROLE0001\", "
+            "\"SecretAccessKey\": \"instance-role-secret\", \"Token\": \"instance-role-token\"}\\n'; exit 0 ;;\n"
+            "esac\n"
+            "if [ -n \"$stdin\" ]; then /usr/bin/cat >> \"$SANDBOX_LOG.curl-config\"; fi\n"
             "[ -n \"${AGENT_FILE:-}\" ] || { echo 'curl: (22) The requested URL returned error: 403' >&2; exit 22; }\n"
             "/usr/bin/cat \"$AGENT_FILE\" > \"$out\"\n"), 0o755)
         for name in ("systemctl", "sleep"):
@@ -71,6 +84,14 @@ class InstallSandbox(Sandbox):
     def names(self):
         return [c[0] for c in self.calls()]
 
+    def curl_config(self):
+        """What curl read on its standard input (--config -), all calls."""
+        try:
+            with open(self.log + ".curl-config", encoding="utf-8") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
 
 class AgentInstallTest(SpotTestCase):
     @classmethod
@@ -83,7 +104,7 @@ class AgentInstallTest(SpotTestCase):
         cls.iam = cls.aws.client("iam")
         cls.binary = read_bytes(SPORED)
         cls.sha = hashlib.sha256(cls.binary).hexdigest()
-        cls.https_s3 = cls.aws.endpoint.replace("http://", "https://")
+        cls.https_s3, cls.ca = cls.aws.https()
 
     def setUp(self):
         super().setUp()
@@ -92,7 +113,7 @@ class AgentInstallTest(SpotTestCase):
         self.config_home = os.path.join(self.tmp, "xdg")
 
     def env(self, **extra):
-        env = {"XDG_CONFIG_HOME": self.config_home}
+        env = {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
         env.update(extra)
         return env
 
@@ -107,8 +128,7 @@ class AgentInstallTest(SpotTestCase):
         return self.spawn_ok("agent", "upload", "--bucket", BUCKET, *args, env=self.env())
 
     def launch(self, *args, expect=0):
-        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", *args,
-                       env=self.env(AWS_ENDPOINT_URL_S3=self.https_s3))
+        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", *args, env=self.env())
         self.assertEqual(r.returncode, expect, r.stderr)
         return r
 
@@ -207,53 +227,50 @@ class AgentInstallTest(SpotTestCase):
     # --- the launch ---------------------------------------------------------------------------
 
     def snippet_url(self, user_data):
-        line = next(l for l in user_data.splitlines() if l.startswith("spawn_agent_url="))
-        return line[len("spawn_agent_url='"):-1]
+        line = next(l for l in user_data.splitlines() if l.strip().startswith("spawn_agent_url="))
+        return line.strip()[len("spawn_agent_url='"):-1]
 
-    def test_spot_launch_user_data_installs_the_uploaded_agent_with_a_presigned_url(self):
+    def agent_url(self):
+        return f"{self.https_s3}/{BUCKET}/spawn/agent/{self.sha}/spored"
+
+    def launch_role(self, params):
+        """The profile a launch gave its instances: spawn-spored-<launch id>."""
+        name = params.get("IamInstanceProfile.Name") or params.get("LaunchTemplateData.IamInstanceProfile.Name")
+        self.assertRegex(name or "", r"^spawn-spored-[0-9a-f-]{36}$")
+        return name
+
+    def spec_key(self, role):
+        return f"spawn/launches/{role.removeprefix('spawn-spored-')}/spec.json"
+
+    def launch_roles(self):
+        return sorted(r["RoleName"] for r in self.iam.list_roles(PathPrefix="/spawn/")["Roles"])
+
+    def test_launch_user_data_installs_the_uploaded_agent_with_the_instance_role(self):
         self.clean_iam()
         self.upload()
         self.aws.reset_log()
         self.launch()
         user_data = self.user_data_of(self.params("RunInstances"))
-        self.assertIn(f"spawn_agent_sha256='{self.sha}'\n", user_data)
-        self.assertIn("spawn_agent_arch='x86_64'\n", user_data)
+        self.assertIn("case \"$(uname -m)\" in\n  'x86_64')\n", user_data)
+        self.assertIn(f"    spawn_agent_url='{self.agent_url()}'\n", user_data)
+        self.assertIn(f"    spawn_agent_sha256='{self.sha}' ;;\n", user_data)
+        self.assertIn("spawn_agent_region='us-east-1'\n", user_data)
         self.assertLess(user_data.index("spot-config.json"), user_data.index("spawn_agent_url="),
                         "the config is written before spored starts")
-        url = self.snippet_url(user_data)
-        parsed = urllib.parse.urlsplit(url)
-        self.assertEqual(f"{parsed.scheme}://{parsed.netloc}", self.https_s3)
-        self.assertEqual(parsed.path, f"/{BUCKET}/spawn/agent/{self.sha}/spored")
-        query = dict(urllib.parse.parse_qsl(parsed.query))
-        self.assertEqual(query["X-Amz-Algorithm"], "AWS4-HMAC-SHA256")
-        self.assertEqual(query["X-Amz-Expires"], "3600", "valid for an hour: bounded")
-        self.assertTrue(query["X-Amz-Credential"].endswith("/us-east-1/s3/aws4_request"))
-        self.assertEqual(query["X-Amz-SignedHeaders"], "host")
-        self.assertRegex(query["X-Amz-Signature"], "^[0-9a-f]{64}$")
-        self.assertTrue(query["X-Amz-Credential"].startswith("testing/"), "the access key id; never the secret")
-        # The URL names the uploaded object (moto ignores the signature; the path and key are real).
-        with urllib.request.urlopen(url.replace("https://", "http://", 1), timeout=30) as reply:
-            self.assertEqual(reply.read(), self.binary)
-        # The instance runs with the profile spawn made.
-        self.assertEqual(self.params("RunInstances")["IamInstanceProfile.Name"], "spawn-spored")
+        for word in ("X-Amz-", "testing", "Signature"):
+            self.assertNotIn(word, user_data, "nothing presigned, no credential: nothing in it expires or grants")
+        role = self.launch_role(self.params("RunInstances"))
+        self.assertEqual(self.launch_roles(), [role])
 
     def test_a_fleet_launch_template_carries_the_install_step_and_the_profile(self):
         self.upload()
         r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--spot-fallback",
-                       env=self.env(AWS_ENDPOINT_URL_S3=self.https_s3))
+                       env=self.env())
         self.assertEqual(r.returncode, 0, r.stderr)
         template = self.params("CreateLaunchTemplate")
-        self.assertEqual(template["LaunchTemplateData.IamInstanceProfile.Name"], "spawn-spored")
+        self.launch_role(template)
         user_data = self.user_data_of(template, "LaunchTemplateData.UserData")
-        self.assertIn(f"spawn_agent_sha256='{self.sha}'\n", user_data)
-        self.assertTrue(self.snippet_url(user_data).startswith(f"{self.https_s3}/{BUCKET}/spawn/agent/{self.sha}/spored?"))
-
-    def test_the_url_is_never_printed(self):
-        self.upload()
-        for args in ((), ("--output", "json"), ("--debug",)):
-            with self.subTest(args=args):
-                r = self.launch(*args)
-                self.assertNotIn("X-Amz-Signature", r.stdout + r.stderr)
+        self.assertIn(f"spawn_agent_url='{self.agent_url()}'\n", user_data)
 
     def test_the_install_snippet_installs_a_matching_download_and_starts_it(self):
         self.upload()
@@ -272,10 +289,24 @@ class AgentInstallTest(SpotTestCase):
         with open(os.path.join(box.root, "etc/spawn/spot-config.json"), encoding="utf-8") as f:
             self.assertEqual(json.load(f)["notify"], [TOPIC])
         calls = box.calls()
-        curl = next(c for c in calls if c[0] == "curl")
-        for flag in ("--fail", "--proto", "=https", "--proto-redir", "--location"):
-            self.assertIn(flag, curl)
-        self.assertEqual(curl[-1], self.snippet_url(script), "the URL as one argument, intact")
+        curls = [c for c in calls if c[0] == "curl"]
+        # IMDSv2: a token first, then the role and its credentials, each with the token.
+        self.assertIn("X-aws-ec2-metadata-token-ttl-seconds: 300", curls[0])
+        self.assertEqual(curls[0][-1], "http://169.254.169.254/latest/api/token")
+        self.assertIn("X-aws-ec2-metadata-token: IMDS-TOKEN", curls[1])
+        self.assertEqual(curls[2][-1], "http://169.254.169.254/latest/meta-data/iam/security-credentials/spawn-spored-role")
+        download = curls[3]
+        self.assertEqual(download[-1], self.agent_url(), "the URL as one argument, intact")
+        for flag in ("--fail", "--proto", "=https", "--aws-sigv4", "aws:amz:us-east-1:s3", "--config", "-"):
+            self.assertIn(flag, download)
+        self.assertNotIn("--location", download, "no redirect away from the bucket")
+        for call in calls:
+            for secret in ("instance-role-secret", "instance-role-token"):
+                self.assertFalse(any(secret in a for a in call), f"{secret} on a command line: {call}")
+        self.assertEqual(box.curl_config(), 'user = "ASIAINSTANCEROLE0001:instance-role-secret"\n'
+                                            'header = "x-amz-security-token: instance-role-token"\n',
+                         "the role's credentials reach curl on its standard input")
+        self.assertNotIn("instance-role", r.stdout.decode() + r.stderr.decode())
         self.assertEqual([c for c in calls if c[0] == "systemctl"],
                          [("systemctl", "daemon-reload"), ("systemctl", "enable", "--now", "--no-block", "spored.service")])
         config_in_place = next(i for i, c in enumerate(calls) if c[0] == "mv" and c[-1].endswith("spot-config.json"))
@@ -309,77 +340,224 @@ class AgentInstallTest(SpotTestCase):
         r = box.run_with(self.user_data_of(self.params("RunInstances")))
         self.assertEqual(r.returncode, 1)
         self.assertIn("spawn: spored not installed: the download failed 5 times", r.stderr.decode())
-        self.assertNotIn("X-Amz", r.stderr.decode(), "the URL is not printed")
-        self.assertEqual(box.names().count("curl"), 5)
+        self.assertNotIn("instance-role", r.stderr.decode(), "no credential printed")
+        downloads = [c for c in box.calls() if c[0] == "curl" and c[-1] == self.agent_url()]
+        self.assertEqual(len(downloads), 5)
         self.assertEqual([c for c in box.calls() if c[0] == "sleep"], [("sleep", "3"), ("sleep", "6"), ("sleep", "9"),
                                                                        ("sleep", "12")])
         self.assertEqual(os.listdir(os.path.join(box.root, "usr/local/bin")), [])
 
-    def test_the_install_snippet_refuses_another_architecture_before_downloading(self):
+    def test_the_install_snippet_refuses_a_machine_no_upload_fits_before_downloading(self):
         self.upload()
         self.launch()
         box = self.sandbox()
-        r = box.run_with(self.user_data_of(self.params("RunInstances")), AGENT_FILE=SPORED, UNAME_M="aarch64")
+        r = box.run_with(self.user_data_of(self.params("RunInstances")), AGENT_FILE=SPORED, UNAME_M="riscv64")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("it is built for x86_64 and this machine is aarch64", r.stderr.decode())
+        self.assertIn("no spored was uploaded for riscv64 (uploaded: x86_64)", r.stderr.decode())
         self.assertNotIn("curl", box.names())
 
-    # --- the instance profile -----------------------------------------------------------------
+    def test_a_graviton_type_without_an_arm64_upload_is_refused_before_launching(self):
+        self.clean_iam()
+        self.upload()
+        self.aws.reset_log()
+        r = self.spawn("launch", "--instance-type", "m7g.large", "--ami", AMI, "--spot", env=self.env())
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("AgentArchitectureMissing", r.stderr)
+        self.assertIn("arm64", r.stderr)
+        self.assertEqual(self.requests("RunInstances"), [], "no instance that would run without spored")
+        self.assertEqual(self.launch_roles(), [], "nothing of the launch left behind")
 
-    def test_the_profile_is_created_once_with_least_privilege_then_reused(self):
+    def test_the_real_curl_fetches_with_the_role_and_signs_as_aws_does(self):
+        """The snippet's download, run with the real curl: credentials from the metadata fake, the
+        object from the local AWS over https; the request's SigV4 signature recomputed by botocore
+        with the same credentials must match, and the installed binary is the upload."""
+        if not shutil.which("curl"):
+            self.skipTest("curl is not installed")
+        from botocore.auth import S3SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        sys.path.insert(0, os.path.join(SOURCE, "tests"))
+        from fakes.imds_fake_fixture import ImdsFake
+        self.upload()
+        self.launch()
+        script = self.user_data_of(self.params("RunInstances"))
+        with ImdsFake() as imds:
+            imds.set_credentials(role="spawn-spored-x", AccessKeyId="ASIAREALCURLTEST0001",
+                                 SecretAccessKey="real-curl-secret", Token="real-curl-token")
+            box = Sandbox()
+            self.addCleanup(box.close)
+            for name in ("curl", "sed", "sha256sum", "rm", "uname"):
+                real = shutil.which(name, path="/usr/bin:/bin")
+                box._write(os.path.join(box.bin, name), f"#!/usr/bin/bash\nexec {real} \"$@\"\n", 0o755)
+            for name in ("systemctl", "sleep"):
+                box._write(os.path.join(box.bin, name), "#!/usr/bin/bash\nexit 0\n", 0o755)
+            seam = "set -euo pipefail\n"
+            extra = f"export spawn_imds={shlex.quote(imds.endpoint)}\nexport CURL_CA_BUNDLE={shlex.quote(self.ca)}\n"
+            before = len(self.aws.https_requests())
+            r = box.run(script.replace(seam, seam + extra, 1))
+            self.assertEqual(r.returncode, 0, r.stderr.decode())
+            self.assertEqual(read_bytes(os.path.join(box.root, "usr/local/bin/spored")), self.binary)
+            self.assertTrue(any(e["path"].endswith("/api/token") and e["method"] == "PUT" for e in imds.log()),
+                            "IMDSv2: a token first")
+        heads = [h for h in self.aws.https_requests()[before:] if h.startswith(b"GET ")]
+        self.assertEqual(len(heads), 1, heads)
+        lines = heads[0].decode().split("\r\n")
+        path = lines[0].split(" ")[1]
+        headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines[1:])}
+        self.assertEqual(path, f"/{BUCKET}/spawn/agent/{self.sha}/spored")
+        self.assertEqual(headers["x-amz-security-token"], "real-curl-token")
+        authorization = headers["authorization"]
+        self.assertIn("Credential=ASIAREALCURLTEST0001/", authorization)
+        self.assertIn("/us-east-1/s3/aws4_request", authorization)
+        # botocore signs the same request with the same credentials and time: same signature.
+        request = AWSRequest(method="GET", url=self.https_s3 + path,
+                             headers={k: v for k, v in headers.items() if k.lower() in
+                                      ("host", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token")})
+        auth = S3SigV4Auth(Credentials("ASIAREALCURLTEST0001", "real-curl-secret", "real-curl-token"), "s3", "us-east-1")
+        auth._timestamp = lambda: headers["x-amz-date"]  # the time curl signed at
+        signed_headers = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
+        from botocore.compat import HTTPHeaders
+
+        def headers_to_sign(req):
+            out = HTTPHeaders()
+            for h in signed_headers:
+                if h in req.headers:
+                    out[h] = req.headers[h]
+            return out
+        auth.headers_to_sign = headers_to_sign
+        canonical = auth.canonical_request(request)
+        request.context["timestamp"] = headers["x-amz-date"]
+        string_to_sign = auth.string_to_sign(request, canonical)
+        expected = auth.signature(string_to_sign, request)
+        self.assertEqual(authorization.split("Signature=")[1], expected, canonical)
+
+    # --- the launch's role, profile and spec ------------------------------------------------------
+
+    def test_each_launch_gets_its_own_least_privilege_role(self):
         self.clean_iam()
         self.upload()
         self.aws.reset_log()
         self.launch("--notify", TOPIC, "--notify", "https://hooks.example.com/T0/B0/secret",
                     "--on-interruption", "checkpoint", "--checkpoint-script", "s3://ckpt-bucket/jobs/save.sh")
-        self.assertEqual(self.iam_actions(), ["GetRole", "CreateRole", "PutRolePolicy", "GetInstanceProfile",
-                                              "CreateInstanceProfile", "AddRoleToInstanceProfile"])
-        role = self.iam.get_role(RoleName="spawn-spored")["Role"]
+        role_name = self.launch_role(self.params("RunInstances"))
+        launch_id = role_name.removeprefix("spawn-spored-")
+        self.assertEqual([a for a in self.iam_actions() if a != "ListRoles"],
+                         ["CreateRole", "PutRolePolicy", "CreateInstanceProfile", "AddRoleToInstanceProfile"])
+        role = self.iam.get_role(RoleName=role_name)["Role"]
+        self.assertEqual(role["Path"], "/spawn/")
         self.assertEqual(role["AssumeRolePolicyDocument"]["Statement"],
                          [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}])
-        self.assertEqual({t["Key"]: t["Value"] for t in role["Tags"]}, {"spawn:managed": "true", "spawn:created-by": "spawn"})
-        policy = self.iam.get_role_policy(RoleName="spawn-spored", PolicyName="spored")["PolicyDocument"]
+        self.assertEqual({t["Key"]: t["Value"] for t in role["Tags"]},
+                         {"spawn:managed": "true", "spawn:created-by": "spawn", "spawn:launch-id": launch_id})
+        policy = self.iam.get_role_policy(RoleName=role_name, PolicyName="spored")["PolicyDocument"]
         by_sid = {s["Sid"]: s for s in policy["Statement"]}
-        self.assertEqual(set(by_sid), {"TagItself", "TerminateItself", "NotifyTopics", "ReadCheckpointScripts"})
+        self.assertEqual(set(by_sid), {"TagItself", "TerminateItself", "NotifyTopics", "ReadCheckpointScripts",
+                                       "ReadLaunchSpec", "ReadAgent"})
         self_condition = {"StringEquals": {"aws:ResourceTag/spawn:managed": "true"},
                           "ArnLike": {"ec2:SourceInstanceARN": "arn:aws:ec2:*:*:instance/${ec2:InstanceID}"}}
         self.assertEqual(by_sid["TerminateItself"], {"Sid": "TerminateItself", "Effect": "Allow",
                                                      "Action": "ec2:TerminateInstances",
                                                      "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": self_condition})
-        self.assertEqual(by_sid["TagItself"]["Action"], "ec2:CreateTags")
-        self.assertEqual(by_sid["TagItself"]["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"],
-                         ["spawn:interruption-notice", "spawn:interruption-action", "spawn:checkpoint-status"])
         self.assertEqual(by_sid["NotifyTopics"]["Resource"], [TOPIC], "the topic only; webhooks need no IAM")
         self.assertEqual(by_sid["ReadCheckpointScripts"]["Resource"], ["arn:aws:s3:::ckpt-bucket/jobs/save.sh"])
-        self.assertNotIn(f"arn:aws:s3:::{BUCKET}", json.dumps(policy), "the agent comes by presigned URL: no role access")
-        profile = self.iam.get_instance_profile(InstanceProfileName="spawn-spored")["InstanceProfile"]
-        self.assertEqual([r["RoleName"] for r in profile["Roles"]], ["spawn-spored"])
-        self.assertEqual(self.params("RunInstances")["IamInstanceProfile.Name"], "spawn-spored")
-        self.assertNotIn("secret", policy.__repr__())
+        self.assertEqual(by_sid["ReadLaunchSpec"]["Resource"], f"arn:aws:s3:::{BUCKET}/spawn/launches/{launch_id}/*")
+        self.assertEqual(by_sid["ReadAgent"]["Resource"], [f"arn:aws:s3:::{BUCKET}/spawn/agent/{self.sha}/spored"])
+        profile = self.iam.get_instance_profile(InstanceProfileName=role_name)["InstanceProfile"]
+        self.assertEqual([r["RoleName"] for r in profile["Roles"]], [role_name])
+        self.assertNotIn("secret", json.dumps(policy))
 
-        # Again with the same grants: reads only. With a new topic: the policy grows, nothing else.
-        self.aws.reset_log()
-        self.launch("--notify", TOPIC)
-        self.assertEqual(self.iam_actions(), ["GetRole", "GetRolePolicy", "GetInstanceProfile"])
+        # Another launch, another topic: a role of its own; the first one is untouched.
         other = "arn:aws:sns:eu-west-1:123456789012:other"
         self.aws.reset_log()
         self.launch("--notify", other)
-        self.assertEqual(self.iam_actions(), ["GetRole", "GetRolePolicy", "PutRolePolicy", "GetInstanceProfile"])
-        policy = self.iam.get_role_policy(RoleName="spawn-spored", PolicyName="spored")["PolicyDocument"]
-        self.assertEqual({s["Sid"]: s for s in policy["Statement"]}["NotifyTopics"]["Resource"], [TOPIC, other],
-                         "instances of the first launch keep their topic")
+        second = self.launch_role(self.params("RunInstances"))
+        self.assertNotEqual(second, role_name)
+        self.assertEqual(self.iam.get_role_policy(RoleName=role_name, PolicyName="spored")["PolicyDocument"], policy)
+        second_policy = self.iam.get_role_policy(RoleName=second, PolicyName="spored")["PolicyDocument"]
+        self.assertEqual({s["Sid"]: s for s in second_policy["Statement"]}["NotifyTopics"]["Resource"], [other])
 
-    def test_a_policy_edited_by_hand_is_put_right(self):
+    def test_secrets_go_to_the_launch_spec_never_to_user_data(self):
+        self.upload()
+        hook = "https://hooks.example.com/T0/B0/s3cr3t-webhook"
+        script_url = "https://scripts.example.com/save.sh?token=s3cr3t-query"
+        local = self.file("save.sh", b"#!/bin/sh\necho s3cr3t-embedded-code\n")
+        for args, secret in (([ "--notify", hook], "s3cr3t-webhook"),
+                             (["--on-interruption", "checkpoint", "--checkpoint-script", script_url], "s3cr3t-query"),
+                             (["--on-interruption", "checkpoint", "--checkpoint-script", local], "s3cr3t-embedded-code")):
+            with self.subTest(args=args):
+                self.aws.reset_log()
+                self.launch("--notify", TOPIC, *args)
+                params = self.params("RunInstances")
+                user_data = self.user_data_of(params)
+                self.assertNotIn(secret, user_data)
+                self.assertNotIn(secret.encode(), base64.b64decode(params["UserData"]))
+                config = self.spot_config_in(user_data)
+                role = self.launch_role(params)
+                key = self.spec_key(role)
+                self.assertEqual(config["spec"], f"s3://{BUCKET}/{key}")
+                self.assertEqual(config["spec_region"], "us-east-1")
+                self.assertEqual(config["notify"], [TOPIC], "what is not secret stays in the config file")
+                spec = json.loads(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+                self.assertEqual(spec["version"], 1)
+                self.assertEqual(spec["launch_id"], role.removeprefix("spawn-spored-"))
+                if secret == "s3cr3t-webhook":
+                    self.assertEqual(spec["notify"], [TOPIC, hook])
+                elif secret == "s3cr3t-query":
+                    self.assertEqual(spec["checkpoint_script"], script_url)
+                    self.assertEqual(config["checkpoint_script"], "")
+                else:
+                    content = read_bytes(local)
+                    self.assertEqual(spec["checkpoint_script"], "embedded:" + hashlib.sha256(content).hexdigest())
+                    self.assertEqual(base64.b64decode(spec["checkpoint_script_content"]), content)
+                puts = [q for q in self.requests() if q["service"] == "s3" and q["action"].startswith("PUT ")]
+                self.assertEqual([q["action"] for q in puts], [f"PUT /{BUCKET}/{key}"])
+                self.assertLess(self.requests().index(puts[0]), self.requests().index(self.requests("RunInstances")[0]),
+                                "the spec exists before any instance could read it")
+
+    def test_a_secret_without_spawns_bucket_is_refused_before_any_request(self):
+        r = self.launch("--notify", "https://hooks.example.com/T0/B0/s3cr3t", expect=2)
+        self.assertIn("--notify https://hooks.example.com/... would travel in the instance's user-data", r.stderr)
+        self.assertIn("spawn agent upload --bucket BUCKET", r.stderr)
+        self.assertNotIn("s3cr3t", r.stderr)
+        self.assertEqual(self.requests(), [])
+
+    def test_terminate_removes_the_role_profile_and_spec_with_the_last_instance(self):
         self.clean_iam()
         self.upload()
-        self.launch()
-        self.iam.put_role_policy(RoleName="spawn-spored", PolicyName="spored", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}))
+        self.launch("--count", "2", "--job-array-name", "pair")
+        role = self.launch_role(self.params("RunInstances"))
+        key = self.spec_key(role)
+        ids = sorted(i["InstanceId"] for i in self.live())
+        self.spawn_ok("terminate", ids[0], env=self.env())
+        self.assertEqual(self.launch_roles(), [role], "one instance of the launch is left: its role stays")
+        self.s3.head_object(Bucket=BUCKET, Key=key)
         self.aws.reset_log()
-        self.launch()
-        self.assertIn("PutRolePolicy", self.iam_actions())
-        policy = self.iam.get_role_policy(RoleName="spawn-spored", PolicyName="spored")["PolicyDocument"]
-        self.assertEqual({s["Action"] for s in policy["Statement"]}, {"ec2:CreateTags", "ec2:TerminateInstances"})
+        self.spawn_ok("terminate", ids[1], env=self.env())
+        actions = self.iam_actions()
+        self.assertEqual(self.launch_roles(), [])
+        self.assertEqual(self.iam.list_instance_profiles(PathPrefix="/spawn/")["InstanceProfiles"], [])
+        self.assertEqual(self.s3.list_objects_v2(Bucket=BUCKET, Prefix=key).get("KeyCount"), 0)
+        self.assertEqual(actions, ["RemoveRoleFromInstanceProfile", "DeleteInstanceProfile", "DeleteRolePolicy", "DeleteRole"])
+
+    def test_terminating_a_launch_without_a_role_of_spawns_costs_no_iam_request(self):
+        self.launch("--no-agent")
+        self.aws.reset_log()
+        self.spawn_ok("terminate", self.live()[0]["InstanceId"], env=self.env())
+        self.assertEqual(self.iam_actions(), [])
+
+    def test_a_failed_launch_leaves_no_role_and_no_spec(self):
+        self.clean_iam()
+        self.upload()
+        self.aws.set_scenario({"capacity": [{"instance_type": "m7i.large", "market": "spot", "available": 0}]})
+        before = self.s3.list_objects_v2(Bucket=BUCKET, Prefix="spawn/launches/").get("KeyCount")
+        self.aws.reset_log()
+        r = self.launch(expect=1)
+        self.assertIn("InsufficientInstanceCapacity", r.stderr)
+        self.assertEqual(len(self.requests("PutObject") or [q for q in self.requests() if q["action"].startswith("PUT ")]), 1,
+                         "the spec was written")
+        self.assertEqual(self.launch_roles(), [])
+        self.assertEqual(self.iam.list_instance_profiles(PathPrefix="/spawn/")["InstanceProfiles"], [])
+        self.assertEqual(self.s3.list_objects_v2(Bucket=BUCKET, Prefix="spawn/launches/").get("KeyCount"), before)
 
     def test_a_profile_of_ones_own_is_used_as_given(self):
         self.upload()
@@ -390,13 +568,15 @@ class AgentInstallTest(SpotTestCase):
         self.assertEqual(self.params("RunInstances")["IamInstanceProfile.Name"], "my-profile")
         self.iam.delete_instance_profile(InstanceProfileName="my-profile")
 
-    def test_dry_run_changes_nothing_in_iam(self):
+    def test_dry_run_changes_nothing(self):
         self.clean_iam()
         self.upload()
         self.aws.reset_log()
-        r = self.launch("--dry-run")
-        self.assertEqual(self.iam_actions(), ["GetRole", "GetInstanceProfile"])
-        self.assertIn("Dry run: would create the IAM role spawn-spored", r.stderr)
+        r = self.launch("--dry-run", "--notify", "https://hooks.example.com/T0/B0/s3cr3t")
+        self.assertEqual(self.iam_actions(), [])
+        self.assertRegex(r.stderr, r"Dry run: would create the IAM role /spawn/spawn-spored-[0-9a-f-]{36} ")
+        self.assertIn(f"Dry run: would write the launch's settings to s3://{BUCKET}/spawn/launches/", r.stderr)
+        self.assertEqual([q for q in self.requests() if q["service"] == "s3"], [])
         self.assertNotIn("IamInstanceProfile.Name", self.params("RunInstances"), "no profile that does not exist yet")
 
     # --- where spored comes from ----------------------------------------------------------------
@@ -452,7 +632,8 @@ class AgentInstallTest(SpotTestCase):
     def test_a_plain_http_s3_endpoint_is_refused(self):
         self.upload()
         self.aws.reset_log()
-        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", env=self.env())
+        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot",
+                       env=self.env(AWS_ENDPOINT_URL_S3=self.aws.endpoint))
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("the instance would run spored fetched without TLS", r.stderr)
         self.assertEqual(self.requests("RunInstances"), [])

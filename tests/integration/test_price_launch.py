@@ -168,13 +168,23 @@ class UnknownAndApproximateTest(LaunchPricingCase):
 class TtlTest(LaunchPricingCase):
     def test_ttl_tags_the_deadline(self):
         before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        out = self.launch_json("--instance-type", "t3.micro", "--ttl", "1h30m")
+        # spored enforces the deadline: an on-demand --ttl installs it (here from an https:// URL).
+        out = self.launch_json("--instance-type", "t3.micro", "--ttl", "1h30m", "--agent-url",
+                               "https://downloads.example.com/spored", "--agent-sha256", "ab" * 32)
         after = datetime.datetime.now(datetime.timezone.utc)
         [inst] = self.live_instances()
         deadline = datetime.datetime.fromisoformat(self.tags(inst)["spawn:ttl-deadline"].replace("Z", "+00:00"))
         self.assertLessEqual(before + datetime.timedelta(minutes=90), deadline)
         self.assertLessEqual(deadline, after + datetime.timedelta(minutes=90))
         self.assertEqual(inst["InstanceId"], out["instances"][0]["instance_id"])
+
+    def test_ttl_on_demand_without_spored_is_refused_before_any_request(self):
+        self.aws.reset_log()
+        r = self.spawn("launch", "--instance-type", "t3.micro", "--ami", AMI, "--ttl", "8h")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--ttl needs spored on the instance to enforce the deadline", r.stderr)
+        self.assertIn("spawn agent upload --bucket BUCKET", r.stderr)
+        self.assertEqual(self.requests(), [])
 
     def test_bad_ttl_is_bad_usage(self):
         for bad in ("nope", "0h", "-1h", "8", ""):

@@ -29,8 +29,8 @@ class SpotFallbackTest(SpotTestCase):
         self.assertNotEqual(spot["params"]["ClientToken"], od["params"]["ClientToken"],
                             "a different request needs its own token")
         # The instance knows it is not spot: the fallback's own user-data says so.
-        self.assertIn("export SPAWN_SPOT='true'", self.user_data_of(spot["params"]))
-        self.assertIn("export SPAWN_SPOT='false'", self.user_data_of(od["params"]))
+        self.assertIs(self.spot_config_in(self.user_data_of(spot["params"]))["spot"], True)
+        self.assertIs(self.spot_config_in(self.user_data_of(od["params"]))["spot"], False)
         self.assert_no_fleet()
 
         live = self.live()

@@ -24,7 +24,7 @@ class FleetTest(SpotTestCase):
         self.assertEqual(template["LaunchTemplateData.MetadataOptions.HttpTokens"], "required")
         self.assertEqual(template["LaunchTemplateData.MetadataOptions.InstanceMetadataTags"], "enabled")
         self.assertNotIn("LaunchTemplateData.InstanceMarketOptions.MarketType", template)
-        self.assertIn("export SPAWN_SPOT='true'", self.user_data_of(template, "LaunchTemplateData.UserData"))
+        self.assertIs(self.spot_config_in(self.user_data_of(template, "LaunchTemplateData.UserData"))["spot"], True)
 
         fleets = self.requests("CreateFleet")
         self.assertEqual(len(fleets), 1)
@@ -81,7 +81,7 @@ class FleetTest(SpotTestCase):
         self.assertEqual(p["OnDemandOptions.AllocationStrategy"], "lowest-price")
         self.assertEqual(len(self.requests("CreateFleet")), 1)
         template = self.assert_template_created_and_deleted()
-        self.assertIn("export SPAWN_SPOT=''", self.user_data_of(template, "LaunchTemplateData.UserData"),
+        self.assertIsNone(self.spot_config_in(self.user_data_of(template, "LaunchTemplateData.UserData"))["spot"],
                       "one template for both markets: the instance reads its own")
         self.assert_no_delete_fleets()
 

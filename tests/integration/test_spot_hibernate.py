@@ -27,7 +27,7 @@ class HibernateTest(SpotTestCase):
         self.assertEqual(self.lifecycle(live[0]), "spot")
         self.assertEqual(self.tags(live[0])["spawn:on-interruption"], "hibernate")
         user_data = self.user_data_of(p)
-        self.assertIn("export SPAWN_ON_INTERRUPTION='hibernate'", user_data)
+        self.assertEqual(self.spot_config_in(user_data)["on_interruption"], "hibernate")
 
     def test_type_that_cannot_hibernate_is_refused_before_launch(self):
         # g5.xlarge: EC2 reports hibernationSupported false.

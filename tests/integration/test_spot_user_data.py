@@ -16,6 +16,12 @@ HOSTILE = ("it's \"$(touch canary1)\" `touch canary2` ${PATH} $HOME; touch canar
 CANARIES = ("canary1", "canary2", "canary3", "canary4")
 
 
+# Trusted test code (bash builtins only: the sandbox runs nothing else unlogged): the names of the
+# SPAWN_* variables exported, but the one ctest itself sets.
+EXPORTED = ("for v in $(compgen -e); do case $v in SPAWN_SOURCE_DIR) ;; SPAWN_*) printf '%s\\n' \"$v\" ;; esac; done "
+            "> {out}\n")
+
+
 class UserDataTest(SpotTestCase):
     def setUp(self):
         super().setUp()
@@ -52,9 +58,9 @@ class UserDataTest(SpotTestCase):
         spawn_part = parts[0][2].decode()
         self.assertEqual(parts[1][2].decode(), user, "the user's script untouched")
         self.assertTrue(spawn_part.startswith("#!/bin/bash\n"))
-        for line in ("export SPAWN_SPOT='true'", "export SPAWN_ON_INTERRUPTION='checkpoint'",
-                     "export SPAWN_CHECKPOINT_SCRIPT='/etc/spawn/checkpoint.sh'", "export SPAWN_NAME='job'"):
-            self.assertIn(line + "\n", spawn_part)
+        self.assertEqual(self.spot_config_in(spawn_part), {"spot": True, "on_interruption": "checkpoint",
+                                                           "checkpoint_script": "/etc/spawn/checkpoint.sh", "notify": []})
+        self.assertNotIn("export ", spawn_part, "nothing exported: no later process would see it")
         sha = hashlib.sha256(script).hexdigest()
         self.assertIn(f"# checkpoint script, sha256 {sha}\n", spawn_part)
 
@@ -83,7 +89,7 @@ class UserDataTest(SpotTestCase):
                         "checkpoint", "--checkpoint-script", url)
         user_data = self.user_data_of(self.params("RunInstances"))
         self.assertTrue(user_data.startswith("#!/bin/bash\n"), "no --user-data: spawn's script alone")
-        self.assertIn(f"export SPAWN_CHECKPOINT_SCRIPT='{url}'\n", user_data)
+        self.assertEqual(self.spot_config_in(user_data)["checkpoint_script"], url)
         self.assertNotIn("base64 -d", user_data)
         box = self.sandbox()
         self.assertEqual(box.run(user_data).returncode, 0)
@@ -111,9 +117,8 @@ class UserDataTest(SpotTestCase):
 
         script = self.user_data_of(self.params("RunInstances"))
         box = self.sandbox()
-        # Trusted test code appended: what the script exported, as it saw it.
-        dump = ("printf '%s\\036' \"$SPAWN_SPOT\" \"$SPAWN_ON_INTERRUPTION\" \"$SPAWN_CHECKPOINT_SCRIPT\" "
-                f"\"$SPAWN_NAME\" \"$SPAWN_JOB_ARRAY_ID\" \"$SPAWN_JOB_ARRAY_NAME\" > {box.dir}/env.out\n")
+        # Trusted test code appended: what the script exported, as it saw it (nothing of spawn's).
+        dump = EXPORTED.format(out=f"{box.dir}/env.out")
         r = box.run(script, append=dump)
         self.assertEqual(r.returncode, 0, r.stderr)
         box.assert_calls(self, embedded=True)
@@ -123,9 +128,8 @@ class UserDataTest(SpotTestCase):
         for canary in CANARIES:
             self.assertFalse(os.path.exists(os.path.join(os.getcwd(), canary)), canary)
         with open(os.path.join(box.dir, "env.out"), encoding="utf-8") as f:
-            self.assertEqual(f.read().split("\x1e")[:-1],
-                             ["true", "checkpoint", "/etc/spawn/checkpoint.sh", HOSTILE, out["job_array_id"],
-                              "arr " + HOSTILE])
+            self.assertEqual(f.read(), "", "nothing exported")
+        self.assertEqual(self.tags(live[0])["spawn:job-array-id"], out["job_array_id"], "the array is in the tags")
         with open(os.path.join(box.root, "etc/spawn/checkpoint.sh"), "rb") as f:
             self.assertEqual(f.read(), content)
 
@@ -135,11 +139,11 @@ class UserDataTest(SpotTestCase):
                         "checkpoint", "--checkpoint-script", url)
         box = self.sandbox()
         r = box.run(self.user_data_of(self.params("RunInstances")),
-                    append=f"printf '%s' \"$SPAWN_CHECKPOINT_SCRIPT\" > {box.dir}/env.out\n")
+                    append=EXPORTED.format(out=f"{box.dir}/env.out"))
         self.assertEqual(r.returncode, 0, r.stderr)
         box.assert_calls(self, embedded=False)
         with open(os.path.join(box.dir, "env.out"), encoding="utf-8") as f:
-            self.assertEqual(f.read(), url)
+            self.assertEqual(f.read(), "")
         with open(os.path.join(box.root, "etc/spawn/spot-config.json"), encoding="utf-8") as f:
             self.assertEqual(json.load(f)["checkpoint_script"], url)
         self.assertEqual(box.files(), {"root", "root/etc", "root/etc/spawn", "root/etc/spawn/spot-config.json", "cwd",
@@ -172,7 +176,7 @@ class UserDataTest(SpotTestCase):
                         "--user-data", "#cloud-config\npackages: [htop]\n", "--spot-fallback")
         template = self.params("CreateLaunchTemplate")
         parts = self.mime_parts(self.user_data_of(template, "LaunchTemplateData.UserData"))
-        self.assertIn("export SPAWN_SPOT=''", parts[0][2].decode(), "the market is the instance's own")
+        self.assertIsNone(self.spot_config_in(parts[0][2].decode())["spot"], "the market is the instance's own")
         self.assertEqual(parts[1][2].decode(), "#cloud-config\npackages: [htop]\n")
         box = self.sandbox()
         self.assertEqual(box.run(parts[0][2].decode()).returncode, 0)

@@ -12,11 +12,10 @@ Each command runs under bash in a pseudo-terminal (what a user sees: stderr and 
 interleaved as written, spawn list's 💰), in the order of the guide, against one local AWS, with
 build/bin and guide_bin/ (a stand-in for the two `aws s3` commands the guide uses) first on PATH.
 It must exit 0, and print what the guide shows under it, both sides normalised by normalise().
-Two differences from real AWS: the local AWS speaks http, and spawn refuses to give instances a
-download URL of spored that is not https, so the commands run with AWS_ENDPOINT_URL_S3 at
-https://127.0.0.1:<the same port> (a launch only presigns it; nothing is sent) except those that
-talk to S3 (`spawn agent upload`, `aws`); and the instance profile job-runner the guide asks for
-is created beforehand, as the guide says a user does.
+Two differences from real AWS: S3 is the local AWS behind its https:// front (tls_relay, its
+certificate trusted through AWS_CA_BUNDLE), because spawn refuses to give instances a download
+URL of spored that is not https; and the instance profile job-runner the guide asks for is
+created beforehand, as the guide says a user does.
 
 The checkpoint example (job.sh, checkpoint.sh) runs for real: job.sh starts, spored runs
 checkpoint.sh on a notice from the metadata-service fake, the job saves its step to the local S3
@@ -222,7 +221,7 @@ class UserGuideTest(unittest.TestCase):
         cls.aws.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
-    def env(self, s3_https=True, **extra):
+    def env(self, **extra):
         env = dict(self.aws.env())
         env.update({
             "HOME": self.home,
@@ -231,8 +230,8 @@ class UserGuideTest(unittest.TestCase):
             "TERM": "xterm",
         })
         env.pop("LC_ALL", None)
-        if s3_https:
-            env["AWS_ENDPOINT_URL_S3"] = self.aws.endpoint.replace("http://", "https://", 1)
+        # S3 over https (the instance fetches spored from it): the local AWS's TLS front.
+        env["AWS_ENDPOINT_URL_S3"], env["AWS_CA_BUNDLE"] = self.aws.https()
         env.update(extra)
         return env
 
@@ -265,8 +264,7 @@ class UserGuideTest(unittest.TestCase):
                     for t, n in (entry.split(":") for entry in capacity.split(","))]})
             try:
                 for command in block.commands:
-                    talks_to_s3 = re.match(r"(spawn agent upload|aws) ", command.text)
-                    status, output = run_in_terminal(command.text, self.env(s3_https=not talks_to_s3), self.work)
+                    status, output = run_in_terminal(command.text, self.env(), self.work)
                     output = [line.replace(self.home, "~") for line in output]
                     shown = "\n".join(output)
                     self.assertEqual(status, 0, f"docs/spot.md:{command.line}: `{command.text}` exited {status}:\n{shown}")
@@ -303,7 +301,7 @@ class UserGuideTest(unittest.TestCase):
             progress_key = "jobs/render/3/progress"
 
             # The first instance: job.sh from step 0, then the notice.
-            job = Job(os.path.join(self.work, "job.sh"), self.env(False, JOB_DIR=os.path.join(scratch, "one"), **on_instance))
+            job = Job(os.path.join(self.work, "job.sh"), self.env(JOB_DIR=os.path.join(scratch, "one"), **on_instance))
             job.wait_for_line("job render/3: starting at step 0 of 1000")
             job.wait_for_file(os.path.join(scratch, "one", "pid"))
             time.sleep(2.5)  # a few steps of work
@@ -342,7 +340,7 @@ class UserGuideTest(unittest.TestCase):
 
             # The replacement instance: an empty disk; the job carries on from the saved step.
             job = Job(os.path.join(self.work, "job.sh"),
-                      self.env(False, JOB_DIR=os.path.join(scratch, "two"), STEPS=str(step + 2), **on_instance))
+                      self.env(JOB_DIR=os.path.join(scratch, "two"), STEPS=str(step + 2), **on_instance))
             self.assertEqual(job.wait(20), 0, job.output())
             self.assertEqual(job.output().splitlines(),
                              [f"job render/3: starting at step {step} of {step + 2}", "job render/3: done"])

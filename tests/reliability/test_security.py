@@ -18,6 +18,7 @@ import email
 import email.policy
 import base64
 import json
+import re
 import os
 import shlex
 import shutil
@@ -94,6 +95,23 @@ class SecurityTest(SporedTestCase):
         reservations = self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
         return reservations[0]["Instances"][0]
 
+    def remember_bucket(self, bucket):
+        """spawn's config as `spawn agent upload --bucket BUCKET` leaves it (written here, so that
+        sanitizer builds, whose spored cannot be uploaded, hold the launch's secrets there too)."""
+        self.aws.client("s3").create_bucket(Bucket=bucket)
+        folder = os.path.join(self.aws.env()["HOME"], ".config", "spawn")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        sha = "ab" * 32
+        path = os.path.join(folder, "config.json")
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "agent": {"bucket": bucket, "key": f"spawn/agent/{sha}/spored", "region": "us-east-1",
+                                               "sha256": sha, "architecture": "x86_64"}}, f)
+
+    def spec_of(self, bucket, run_params):
+        """The launch's spec the user-data names (spot-config.json's "spec"), as stored in S3."""
+        url = re.search(r'"spec":"s3://[^/]+/([^"]+)"', base64.b64decode(run_params["UserData"]).decode()).group(1)
+        return json.loads(self.aws.client("s3").get_object(Bucket=bucket, Key=url)["Body"].read())
+
     def assert_no_canary(self, *folders):
         for folder in folders + (os.getcwd(), self.dir):
             for base, _, names in os.walk(folder):
@@ -110,7 +128,8 @@ class SecurityTest(SporedTestCase):
         webhook = f"https://127.0.0.1:9/hook/{URL_HOSTILE}?q='x'&r=\"y\"#frag"
         long_webhook = "https://127.0.0.1:9/long/" + "w" * 4000
         script_url = f"https://127.0.0.1:9/s/{URL_HOSTILE}?sig='z'"
-        r = self.spawn_ok("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", "--name", HOSTILE,
+        self.remember_bucket("spawn-hostile")
+        r = self.spawn_ok("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", "--no-agent", "--name", HOSTILE,
                           "--tag", "note=" + HOSTILE,
                           "--on-interruption", "checkpoint", "--checkpoint-script", script_url,
                           "--notify", webhook, "--notify", long_webhook, "--user-data", "@" + user_path,
@@ -136,18 +155,18 @@ class SecurityTest(SporedTestCase):
         # Run it: only the intended commands, only the intended files, the values as given.
         box = Sandbox()
         self.addCleanup(box.close)
-        dump = (f"printf '%s\\036' \"$SPAWN_NAME\" \"$SPAWN_CHECKPOINT_SCRIPT\" > {shlex.quote(box.dir)}/env.out\n")
-        ran = box.run(script, append=dump)
+        ran = box.run(script)
         self.assertEqual(ran.returncode, 0, ran.stderr)
         box.assert_calls(self, embedded=False)
-        self.assertEqual(box.files(), {"root", "root/etc", "root/etc/spawn", "root/etc/spawn/spot-config.json", "cwd",
-                                       "env.out"})
-        with open(os.path.join(box.dir, "env.out"), encoding="utf-8") as f:
-            self.assertEqual(f.read().split("\x1e")[:-1], [HOSTILE, script_url])
+        self.assertEqual(box.files(), {"root", "root/etc", "root/etc/spawn", "root/etc/spawn/spot-config.json", "cwd"})
         with open(os.path.join(box.root, "etc/spawn/spot-config.json"), encoding="utf-8") as f:
             config = json.load(f)
-        self.assertEqual(config["notify"], [webhook, long_webhook])
-        self.assertEqual(config["checkpoint_script"], script_url)
+        self.assertEqual(config["notify"], [], "the webhooks are secrets: in the spec only")
+        self.assertEqual(config["checkpoint_script"], "", "so is an https:// script URL")
+        # The spec holds them exactly as given.
+        spec = self.spec_of("spawn-hostile", run["params"])
+        self.assertEqual(spec["notify"], [webhook, long_webhook])
+        self.assertEqual(spec["checkpoint_script"], script_url)
         self.assert_no_canary(box.dir, folder)
 
     def upload_unless_sanitized(self, creds):
@@ -163,20 +182,20 @@ class SecurityTest(SporedTestCase):
                  "AWS_SESSION_TOKEN": SESSION_TOKEN}
         webhook = f"https://127.0.0.1:9/services/{WEBHOOK_TOKEN}?token={QUERY_TOKEN}"
         script_url = f"https://127.0.0.1:9/save.sh?sig={SCRIPT_SIG}"
-        self.aws.client("s3").create_bucket(Bucket="spawn-secrets")
+        self.remember_bucket("spawn-secrets")
         spot = ["launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", "--notify", webhook,
                 "--on-interruption", "checkpoint", "--checkpoint-script", script_url, "--debug"]
-        # Launches after the upload presign the agent's URL for an https:// S3 endpoint (only
-        # presigned, never asked: the upload itself goes to the local AWS over http).
-        launch = dict(creds, AWS_ENDPOINT_URL_S3=self.aws.endpoint.replace("http://", "https://"))
+        # S3 over the local AWS's https:// front: spawn gives instances spored from https:// only.
+        https, ca = self.aws.https()
+        launch = dict(creds, AWS_ENDPOINT_URL_S3=https, AWS_CA_BUNDLE=ca)
         runs = [
             self.spawn_ok(*spot, "--name", "sec", env=launch),
             self.spawn_ok(*spot, "--count", "2", "--output", "json", env=launch),
             self.spawn_ok("list", "--debug", env=creds),
             self.spawn_ok("list", "--output", "json", env=creds),
             self.spawn_ok("price", "--instance-type", "m7i.large", "--debug", env=creds),
-            *self.upload_unless_sanitized(creds),
-            # Now with the agent: a presigned URL for it in the user-data, an instance profile made.
+            *self.upload_unless_sanitized(launch),
+            # With the upload: an instance profile made, the secrets in the launch's spec.
             self.spawn_ok(*spot, "--name", "sec2", env=launch),
             self.spawn_ok("terminate", "--name", "sec", "--yes", "--debug", env=creds),
             # Bad usage that names the webhook's flag.

@@ -4,7 +4,7 @@
 
 #include "spawn/aws/iam/client.hpp"
 #include "spawn/aws/s3/client.hpp"
-#include "spawn/util/time.hpp"
+#include "spawn/launcher/launch_spec.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -17,14 +17,27 @@ std::string needs_spored(const model::LaunchOptions& o) {
   return {};
 }
 
+expected<void, model::UsageError> no_secrets_without_bucket(const model::LaunchOptions& o) {
+  const auto secrets = launcher::secret_settings(o.spot);
+  if (secrets.empty()) return {};
+  return unexpected(model::UsageError{
+      fmt::format("{} would travel in the instance's user-data, which anyone allowed ec2:DescribeInstanceAttribute "
+                  "and every process on the instance can read",
+                  fmt::join(secrets, ", ")),
+      "run 'spawn agent upload --bucket BUCKET' once: spawn then keeps such values in that bucket, readable by the "
+      "launch's own instances only"});
+}
+
 }  // namespace
 
 expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o, const AgentFlags& flags,
                                                   const std::optional<std::string>& config_path) {
   AgentPlan plan;
-  if (!o.spot.enabled) {
+  const bool wanted = o.spot.enabled || o.ttl.has_value();
+  if (!wanted) {
     const char* flag = flags.url ? "--agent-url" : flags.sha256 ? "--agent-sha256" : flags.none ? "--no-agent" : nullptr;
-    if (flag) return unexpected(model::UsageError{std::string(flag) + " needs --spot"});
+    if (flag) return unexpected(model::UsageError{std::string(flag) + " needs --spot or --ttl (spored runs on spot "
+                                                                       "instances and enforces --ttl)"});
     return plan;
   }
   if (flags.none && (flags.url || flags.sha256))
@@ -33,23 +46,40 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
     return unexpected(model::UsageError{flags.url ? "--agent-url needs --agent-sha256 (the instance refuses a binary it "
                                                     "cannot check)"
                                                   : "--agent-sha256 needs --agent-url"});
-  if (flags.none) return plan;
+  std::optional<AgentLocation> remembered;
+  if (config_path) {
+    auto config = load_spawn_config(*config_path);
+    if (!config) return unexpected(model::UsageError{config.error(), "fix the file or remove it"});
+    remembered = config->agent;
+  }
+  // spawn's bucket holds the launch's secrets whatever installs spored.
+  plan.remembered = remembered;
+  if (!remembered) {
+    if (auto ok = no_secrets_without_bucket(o); !ok) return unexpected(ok.error());
+  }
+  if (flags.none) {
+    if (!o.spot.enabled)
+      return unexpected(model::UsageError{"--ttl on demand needs spored to enforce it; --no-agent leaves nothing to",
+                                          "drop --no-agent (the AMI's own spored is fine: spawn installs one anyway), "
+                                          "or launch with --spot"});
+    return plan;
+  }
   if (flags.url) {
-    auto source = launcher::check_agent_source({*flags.url, *flags.sha256, ""});
+    auto source = launcher::check_agent_source({*flags.url, *flags.sha256, "", "", "", {}});
     if (!source) return unexpected(source.error());
     plan.install = true;
     plan.source = *source;
     return plan;
   }
-  if (config_path) {
-    auto config = load_spawn_config(*config_path);
-    if (!config) return unexpected(model::UsageError{config.error(), "fix the file or remove it"});
-    if (config->agent) {
-      plan.install = true;
-      plan.remembered = config->agent;
-      return plan;
-    }
+  if (remembered) {
+    plan.install = true;
+    return plan;
   }
+  if (!o.spot.enabled)
+    return unexpected(model::UsageError{"--ttl needs spored on the instance to enforce the deadline, and spawn knows no "
+                                        "upload of it",
+                                        "run 'spawn agent upload --bucket BUCKET' once, or pass --agent-url URL "
+                                        "--agent-sha256 HEX"});
   // Nothing known: the launch goes ahead and spot-config.json is still written (an AMI may start
   // spored itself), but the user hears what will not happen.
   const std::string what = needs_spored(o);
@@ -61,39 +91,43 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
   return plan;
 }
 
-aws::Result<launcher::AgentSource> presigned_agent_source(const AgentLocation& where, const std::string& bucket_endpoint,
-                                                          const aws::auth::Credentials& credentials,
-                                                          std::chrono::system_clock::time_point now) {
+aws::Result<launcher::AgentSource> bucket_agent_source(const std::vector<AgentLocation>& uploads,
+                                                       const std::string& bucket_endpoint) {
+  if (uploads.empty()) return unexpected(aws::local_error("InvalidConfig", "no upload of spored is known"));
   if (!bucket_endpoint.starts_with("https://"))
     return unexpected(aws::local_error(
         "InsecureEndpoint",
         fmt::format("the S3 endpoint for s3://{} is {}: the instance would run spored fetched without TLS; configure "
                     "an https:// S3 endpoint or pass --agent-url https://... --agent-sha256 HEX",
-                    where.bucket, bucket_endpoint.substr(0, bucket_endpoint.find('/', 8)))));
+                    uploads.front().bucket, bucket_endpoint.substr(0, bucket_endpoint.find('/', 8)))));
   launcher::AgentSource source;
-  source.url = aws::s3::presigned_get_url(bucket_endpoint, where.key, where.region, credentials, now,
-                                          launcher::k_agent_url_expiry);
-  source.sha256 = where.sha256;
-  source.architecture = where.architecture;
-  return source;
+  source.bucket = uploads.front().bucket;
+  source.region = uploads.front().region;
+  for (const auto& u : uploads) {
+    std::string endpoint = bucket_endpoint;
+    while (endpoint.ends_with('/')) endpoint.pop_back();
+    source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
+                               endpoint + aws::s3::object_path(u.key), u.key, u.sha256});
+  }
+  auto checked = launcher::check_agent_source(source);
+  if (!checked) return unexpected(aws::local_error("InvalidConfig", checked.error().message));
+  return *checked;
 }
 
-std::string credentials_expiry_warning(const aws::auth::Credentials& credentials,
-                                       std::chrono::system_clock::time_point now) {
-  if (!credentials.expiration || *credentials.expiration >= now + launcher::k_agent_url_expiry) return {};
-  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(*credentials.expiration - now).count();
-  return fmt::format("your credentials expire at {} (in {} min): the URL the instances download spored from stops "
-                     "working then, so instances that boot later start without it",
-                     util::format_rfc3339(*credentials.expiration), minutes < 0 ? 0 : minutes);
-}
-
-launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::string& region) {
+launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::string& region,
+                                     const std::string& launch_id, const std::vector<AgentLocation>& uploads) {
   launcher::SporedGrants g;
   g.partition = aws::iam::partition(region);
+  g.launch_id = launch_id;
   for (const auto& target : o.spot.notify)
     if (target.starts_with("arn:")) g.sns_topics.push_back(target);
   if (o.spot.checkpoint_script && o.spot.checkpoint_script->kind == model::CheckpointScript::Kind::s3)
     g.s3_objects.push_back(o.spot.checkpoint_script->source.substr(5));  // s3://bucket/key -> bucket/key
+  if (!uploads.empty()) {
+    g.bucket = uploads.front().bucket;
+    for (const auto& u : uploads) g.agent_keys.push_back(u.key);
+  }
+  g.cancel_own_spot_request = o.spot.enabled && o.spot.interruption() == model::OnInterruption::hibernate;
   return g;
 }
 

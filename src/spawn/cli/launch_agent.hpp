@@ -1,14 +1,14 @@
 #pragma once
-// What `spawn launch --spot` does about spored (docs/spored.md, "Getting spored onto the
-// instance"): where the instance gets it (the upload spawn remembers, presigned at launch; or
-// --agent-url with --agent-sha256; or nowhere with --no-agent), and the instance profile it
-// runs with. launch_command.cpp calls these in order; each says what went wrong as a value.
-#include <chrono>
+// What `spawn launch` does about spored (docs/spored.md, "Getting spored onto the instance"):
+// where the instance gets it (the upload spawn remembers, fetched by the instance with its own
+// role; or --agent-url with --agent-sha256; or nowhere with --no-agent), what stays out of the
+// user-data (the secrets, which go into the launch's spec in spawn's bucket), and what the
+// launch's instance role may do. launch_command.cpp calls these in order; each says what went
+// wrong as a value.
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "spawn/aws/auth/credentials.hpp"
 #include "spawn/cli/spawn_config.hpp"
 #include "spawn/launcher/agent_install.hpp"
 #include "spawn/launcher/spored_role.hpp"
@@ -26,40 +26,38 @@ struct AgentFlags {
 // Decided before any request.
 struct AgentPlan {
   bool install = false;                         // the user-data installs spored
-  std::optional<launcher::AgentSource> source;  // final (--agent-url), or nullopt: presign `remembered`
-  std::optional<AgentLocation> remembered;      // from `spawn agent upload`
-  std::string warning;                          // spot without spored: one line, said once instances exist
+  std::optional<launcher::AgentSource> source;  // final (--agent-url), or nullopt: the remembered upload
+  std::optional<AgentLocation> remembered;      // from `spawn agent upload`: spawn's bucket
+  std::string warning;                          // spored not installed: one line, said once instances exist
 };
 
 // The rules:
-//   - --agent-url, --agent-sha256 and --no-agent need --spot; --agent-url and --agent-sha256 go
-//     together; --no-agent excludes them;
+//   - spored is for spot launches, and for on-demand ones with --ttl (it enforces the deadline);
+//     --agent-url, --agent-sha256 and --no-agent need one of those; --agent-url and
+//     --agent-sha256 go together; --no-agent excludes them;
 //   - --agent-url + --agent-sha256: that source (https only, 64 hex digits);
 //   - else the upload remembered in the config file (config_path: nullopt when none is known);
-//   - else install nothing, with a warning naming what will not happen (--on-interruption
-//     checkpoint, --notify, --ttl do nothing without spored; otherwise EC2 still reclaims the
-//     instance, only spored's tags, notifications and logs are missing). The launch goes ahead
+//   - else install nothing, with a warning naming what will not happen. The launch goes ahead
 //     and /etc/spawn/spot-config.json is still written: an AMI may start spored itself
-//     (docs/spored.md says why this is a warning and not an error).
+//     (docs/spored.md says why this is a warning and not an error) - except with --ttl on
+//     demand: nothing would enforce it, so that is a usage error naming the remedy;
+//   - secrets (https:// webhooks, an https:// checkpoint URL) never go into user-data: without
+//     spawn's bucket to hold them they are a usage error naming the remedy.
 // A config file that cannot be read is a usage error naming it.
 expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& options, const AgentFlags& flags,
                                                   const std::optional<std::string>& config_path);
 
-// The source for a remembered upload: a GET URL of the object presigned with credentials for
-// launcher::k_agent_url_expiry from now, on bucket_endpoint (Session::s3_bucket_endpoint of the
-// bucket and its region). An error when the URL would not be https:// (a plain-http S3 endpoint
-// is configured): code the instance runs as root travels over TLS only.
-aws::Result<launcher::AgentSource> presigned_agent_source(const AgentLocation& where, const std::string& bucket_endpoint,
-                                                          const aws::auth::Credentials& credentials,
-                                                          std::chrono::system_clock::time_point now);
-
-// A warning line when the credentials expire before the presigned URL would (it stops working
-// then); "" otherwise.
-std::string credentials_expiry_warning(const aws::auth::Credentials& credentials,
-                                       std::chrono::system_clock::time_point now);
+// The source for a remembered upload: the binaries' objects, fetched by the instance with its own
+// role (nothing expires: a replacement launched days later still gets it). bucket_endpoint:
+// Session::s3_bucket_endpoint of the bucket and its region; an error when it is not https://
+// (code the instance runs as root travels over TLS only).
+aws::Result<launcher::AgentSource> bucket_agent_source(const std::vector<AgentLocation>& uploads,
+                                                       const std::string& bucket_endpoint);
 
 // What the instances of this launch need their role to allow: the SNS topics of --notify, the
-// s3:// --checkpoint-script object.
-launcher::SporedGrants spored_grants(const model::LaunchOptions& options, const std::string& region);
+// s3:// --checkpoint-script object, the launch's spec and spored's objects in spawn's bucket,
+// cancelling their own persistent spot request (hibernation).
+launcher::SporedGrants spored_grants(const model::LaunchOptions& options, const std::string& region,
+                                     const std::string& launch_id, const std::vector<AgentLocation>& uploads);
 
 }  // namespace spawn::cli

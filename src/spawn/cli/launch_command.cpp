@@ -13,6 +13,8 @@
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
+#include "spawn/launcher/launch_resources.hpp"
+#include "spawn/launcher/launch_spec.hpp"
 #include "spawn/launcher/launcher.hpp"
 #include "spawn/launcher/spored_role.hpp"
 #include "spawn/util/time.hpp"
@@ -128,11 +130,22 @@ class LaunchCommand final : public Command {
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
     auto agent = plan_agent(m_options, m_agent, spawn_config_path(aws::config::process_environment()));
     if (!agent) return usage(agent.error());
+    const std::vector<AgentLocation> uploads =
+        agent->remembered ? std::vector<AgentLocation>{*agent->remembered} : std::vector<AgentLocation>{};
     // Everything decided before the first request: a user-data over 16 KB is bad usage too.
-    // (Checked again below once the presigned agent URL is known.)
+    // (Built again below once the bucket's endpoint and regions are known.)
     const launcher::LaunchIds ids = launcher::new_launch_ids();
-    const std::string known_snippet = agent->source ? launcher::agent_install_snippet(*agent->source) : std::string();
-    auto prepared = launcher::prepare_launch(m_options, known_snippet, ids);
+    std::optional<std::string> ttl_deadline;
+    if (m_options.ttl) ttl_deadline = util::format_rfc3339(std::chrono::system_clock::now() + *m_options.ttl);
+    launcher::AgentSetup setup;
+    if (agent->install && agent->source) {
+      setup.install = launcher::agent_install_snippet(*agent->source);
+      setup.architectures = agent->source->architectures();
+    } else if (agent->install) {
+      setup.install = launcher::agent_install_snippet(placeholder_source(uploads));
+    }
+    if (agent->remembered) setup.spec = launcher::spec_location(agent->remembered->bucket, agent->remembered->region, ids.launch_id);
+    auto prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
     if (!prepared) return usage(prepared.error());
 
     auto session = Session::open(m_global);
@@ -141,42 +154,83 @@ class LaunchCommand final : public Command {
     auto say = [quiet](const std::string& line) {
       if (!quiet) fmt::print(stderr, "{}\n", line);
     };
-    if (agent->remembered) {
-      // The URL is made now, valid for an hour: long enough for the instances to boot.
-      auto credentials = session->settings().credentials()->get();
-      if (!credentials) {
-        print_error(credentials.error());
-        return k_exit_failure;
-      }
-      const auto now = std::chrono::system_clock::now();
-      auto source = presigned_agent_source(*agent->remembered,
-                                           session->s3_bucket_endpoint(agent->remembered->bucket, agent->remembered->region),
-                                           *credentials, now);
+    if (agent->install && agent->remembered) {
+      auto source = bucket_agent_source(uploads, session->s3_bucket_endpoint(agent->remembered->bucket,
+                                                                             agent->remembered->region));
       if (!source) {
         print_error(source.error());
         return k_exit_failure;
       }
-      if (auto warning = credentials_expiry_warning(*credentials, now); !warning.empty())
-        fmt::print(stderr, "spawn: warning: {}\n", warning);
-      prepared = launcher::prepare_launch(m_options, launcher::agent_install_snippet(*source), ids);
-      if (!prepared) return usage(prepared.error());
+      setup.install = launcher::agent_install_snippet(*source);
+      setup.architectures = source->architectures();
     }
-    bool new_profile = false;
-    if (agent->install && !m_options.iam_instance_profile) {
-      auto profile = launcher::ensure_spored_profile(session->iam(), spored_grants(m_options, session->region()),
-                                                     m_options.dry_run ? launcher::Apply::no : launcher::Apply::yes);
-      if (!profile) {
-        print_error(profile.error());
-        fmt::print(stderr, "spawn: hint: spawn creates the instance profile {} for spored once; without IAM rights, pass "
-                           "--iam-instance-profile NAME (a profile with the policy in docs/spored.md) or --no-agent\n",
-                   launcher::k_spored_profile);
+    if (auto region = checkpoint_script_region(*session)) setup.checkpoint_script_region = *region;
+    prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
+    if (!prepared) return usage(prepared.error());
+
+    // What the launch keeps in the account beside its instances: its spec and its role. A launch
+    // that fails removes them again; `spawn terminate` removes them with the last instance.
+    std::optional<aws::s3::Client> bucket;
+    if (agent->remembered) bucket = session->s3(agent->remembered->bucket, agent->remembered->region);
+    const launcher::ResourceClients resources{session->ec2(), session->iam(), bucket ? &*bucket : nullptr};
+    const bool makes_role = agent->install && !m_options.iam_instance_profile;
+    if (makes_role && !m_options.dry_run) {
+      auto swept = launcher::sweep_finished_launches(resources, std::chrono::system_clock::now());
+      for (const auto& e : swept.errors) fmt::print(stderr, "spawn: warning: {}\n", e);
+      if (!swept.removed.empty())
+        say(fmt::format("Removed the roles and settings of {} finished launch(es)", swept.removed.size()));
+      if (swept.remaining >= launcher::k_max_launch_roles) {
+        print_failure(fmt::format("{} launches of spawn still have their IAM role (the bound is {}): terminate finished "
+                                  "ones with 'spawn terminate', which removes their roles",
+                                  swept.remaining, launcher::k_max_launch_roles));
         return k_exit_failure;
       }
-      for (const auto& change : profile->changes)
-        say(m_options.dry_run ? "Dry run: would " + change : "IAM: " + change);
+    }
+    bool created = false;
+    auto undo = [&] {
+      if (!created) return;
+      if (auto gone = launcher::delete_launch_resources(resources, ids.launch_id); !gone)
+        fmt::print(stderr, "spawn: warning: the launch's role {} or its settings in s3://{} could not be removed ({}); "
+                           "the next launch or 'spawn terminate' removes them\n",
+                   launcher::launch_role_name(ids.launch_id), bucket ? agent->remembered->bucket : "-",
+                   gone.error().describe());
+    };
+    if (setup.spec) {
+      const std::string document = launcher::spec_document(spec_input(ids.launch_id, ttl_deadline, setup));
+      if (m_options.dry_run) {
+        say("Dry run: would write the launch's settings to " + setup.spec->url());
+      } else {
+        created = true;
+        if (auto put = bucket->put_object(setup.spec->key, document, "application/json"); !put) {
+          print_error(put.error());
+          undo();
+          return k_exit_failure;
+        }
+      }
+    }
+    bool new_profile = false;
+    if (makes_role) {
+      auto profile = launcher::ensure_spored_profile(
+          session->iam(), spored_grants(m_options, session->region(), ids.launch_id, uploads),
+          m_options.dry_run ? launcher::Apply::no : launcher::Apply::yes);
+      created = created || !m_options.dry_run;
+      if (!profile) {
+        print_error(profile.error());
+        fmt::print(stderr, "spawn: hint: spawn makes an instance profile for each launch's spored; without IAM rights, "
+                           "pass --iam-instance-profile NAME (a profile with the policy in docs/spored.md) or --no-agent\n");
+        undo();
+        return k_exit_failure;
+      }
+      if (m_options.dry_run) {
+        for (const auto& change : profile->changes) say("Dry run: would " + change);
+      } else {
+        say(fmt::format("IAM: made the role and instance profile {} for this launch's spored (removed with its "
+                        "last instance)",
+                        profile->name));
+      }
       if (m_options.dry_run)
         say(fmt::format("Dry run: the policy '{}' of the IAM role {} would be:\n{}", launcher::k_spored_policy,
-                        launcher::k_spored_role, profile->policy.dump(2)));
+                        profile->name, profile->policy.dump(2)));
       // A dry run cannot name a profile that does not exist yet.
       if (profile->exists) m_options.iam_instance_profile = profile->name;
       new_profile = profile->profile_created && !m_options.dry_run;
@@ -201,6 +255,7 @@ class LaunchCommand final : public Command {
                               : launch();
     if (!result) {
       print_error(result.error());
+      undo();
       return k_exit_failure;
     }
     // Said once it matters (instances exist, or would), not before a launch that fails anyway.
@@ -280,6 +335,43 @@ class LaunchCommand final : public Command {
       if (std::find(spot.notify.begin(), spot.notify.end(), *target) == spot.notify.end()) spot.notify.push_back(*target);
     }
     return {};
+  }
+
+  // A source of the same shape as the real one, for the size check before the bucket's endpoint
+  // is known (the URLs are as long as AWS's own endpoint would make them).
+  static launcher::AgentSource placeholder_source(const std::vector<AgentLocation>& uploads) {
+    launcher::AgentSource source;
+    for (const auto& u : uploads) {
+      source.bucket = u.bucket;
+      source.region = u.region;
+      source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
+                                 "https://" + u.bucket + ".s3." + u.region + ".amazonaws.com/" + u.key, u.key, u.sha256});
+    }
+    return source;
+  }
+
+  // The region of an s3:// --checkpoint-script's bucket, so that spored signs for it; nullopt
+  // when there is none or it cannot be read (spored then follows S3's redirect).
+  std::optional<std::string> checkpoint_script_region(const Session& session) const {
+    const auto& script = m_options.spot.checkpoint_script;
+    if (!script || script->kind != model::CheckpointScript::Kind::s3) return std::nullopt;
+    auto where = aws::s3::parse_s3_url(script->source);
+    if (!where) return std::nullopt;
+    auto region = session.s3(where->bucket).bucket_region();
+    if (!region) return std::nullopt;
+    return *region;
+  }
+
+  launcher::SpecInput spec_input(const std::string& launch_id, const std::optional<std::string>& ttl_deadline,
+                                 const launcher::AgentSetup& setup) const {
+    launcher::SpecInput in;
+    in.launch_id = launch_id;
+    in.on_interruption = m_options.spot.interruption();
+    in.checkpoint_script = m_options.spot.checkpoint_script;
+    in.checkpoint_script_region = setup.checkpoint_script_region;
+    in.notify = m_options.spot.notify;
+    in.ttl_deadline = ttl_deadline;
+    return in;
   }
 
   // The total is said for a job array, or over --ttl.

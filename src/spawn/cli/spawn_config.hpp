@@ -23,7 +23,7 @@ struct AgentLocation {
   std::string bucket;
   std::string key;         // the binary
   std::string sha256_key;  // its "<hex>  spored" line, for people and sha256sum -c
-  std::string region;      // the bucket's region (the URL is presigned for it)
+  std::string region;      // the bucket's region (the instance signs its GET for it)
   std::string sha256;      // 64 lowercase hex
   uint64_t size = 0;
   std::string architecture;  // uname -m of the machines it runs on: x86_64, aarch64

@@ -8,6 +8,9 @@
 
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
+#include "spawn/cli/spawn_config.hpp"
+#include "spawn/launcher/launch_resources.hpp"
+#include "spawn/launcher/spored_role.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::cli {
@@ -96,6 +99,7 @@ class TerminateCommand final : public Command {
     } else {
       for (const auto& c : *changes) fmt::print("{}  {} -> {}\n", c.instance_id, c.previous_state, c.current_state);
     }
+    remove_finished_launches(*session, *found);
     if (uncancelled) {
       print_error(uncancelled->first);
       fmt::print(stderr, "spawn: hint: the instances are terminated, but EC2 may launch new ones for these spot requests "
@@ -104,6 +108,40 @@ class TerminateCommand final : public Command {
       return k_exit_failure;
     }
     return k_exit_ok;
+  }
+
+  // The roles and settings of the launches these instances belonged to, once a launch has no
+  // instance left (a part of an array terminated keeps them). Only launches that run with a
+  // profile spawn made for them: a launch without spored, or with the user's own profile, has
+  // nothing to remove and costs no request. Never fails the command: what is left is said, and
+  // the next launch's sweep removes it.
+  void remove_finished_launches(const Session& session, const std::vector<aws::ec2::Instance>& instances) const {
+    std::vector<std::string> launches;
+    for (const auto& i : instances) {
+      auto it = i.tags.find(tag::k_launch_id);
+      if (it == i.tags.end() || !i.iam_instance_profile_arn.ends_with("/" + launcher::launch_role_name(it->second)))
+        continue;
+      if (std::find(launches.begin(), launches.end(), it->second) == launches.end()) launches.push_back(it->second);
+    }
+    if (launches.empty()) return;
+    auto ec2 = session.ec2();
+    auto finished = launcher::launches_without_instances(ec2, launches);
+    if (!finished) {
+      fmt::print(stderr, "spawn: warning: could not check whether the launches' roles can go ({})\n",
+                 finished.error().describe());
+      return;
+    }
+    std::optional<aws::s3::Client> bucket;
+    if (auto path = spawn_config_path(aws::config::process_environment())) {
+      if (auto config = load_spawn_config(*path); config && config->agent)
+        bucket = session.s3(config->agent->bucket, config->agent->region);
+    }
+    auto iam = session.iam();
+    const launcher::ResourceClients clients{ec2, iam, bucket ? &*bucket : nullptr};
+    for (const auto& id : *finished)
+      if (auto gone = launcher::delete_launch_resources(clients, id); !gone)
+        fmt::print(stderr, "spawn: warning: could not remove the role and settings of launch {} ({}); the next launch "
+                           "removes them\n", id, gone.error().describe());
   }
 
   // Cancels the spot requests of these instances that EC2 could fulfil again (persistent and not

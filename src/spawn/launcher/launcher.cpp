@@ -21,6 +21,12 @@ aws::ec2::Tags base_tags() {
   return {{tag::k_managed, "true"}, {tag::k_created_by, "spawn"}, {tag::k_version, SPAWN_VERSION}};
 }
 
+std::string uname_machine(std::string_view ec2_architecture) {
+  if (ec2_architecture == "arm64") return "aarch64";
+  if (ec2_architecture == "x86_64_mac") return "x86_64";
+  return std::string(ec2_architecture);
+}
+
 std::string instance_arn(const std::string& region, const std::string& account, const std::string& instance_id) {
   return fmt::format("arn:{}:ec2:{}:{}:instance/{}", aws::iam::partition(region), region, account, instance_id);
 }
@@ -64,7 +70,9 @@ aws::Result<std::string> Launcher::default_ami(const std::string& instance_type)
 }
 
 aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o) {
-  auto prepared = prepare_launch(o, {}, new_launch_ids());
+  std::optional<std::string> ttl_deadline;
+  if (o.ttl) ttl_deadline = util::format_rfc3339(std::chrono::system_clock::now() + *o.ttl);
+  auto prepared = prepare_launch(o, {}, new_launch_ids(), ttl_deadline);
   if (!prepared) return unexpected(aws::local_error("InvalidParameterValue", prepared.error().message));
   return launch(o, *prepared);
 }
@@ -82,13 +90,25 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   // spot, do several share an architecture, can the type hibernate).
   std::vector<aws::ec2::InstanceTypeInfo> infos;
   std::string arch;
-  if (!o.ami || o.spot.enabled || plan.instance_types.size() > 1) {
+  if (!o.ami || o.spot.enabled || plan.instance_types.size() > 1 || !p.agent_architectures.empty()) {
     auto described = m_ec2.describe_instance_types(plan.instance_types);
     if (!described) return unexpected(described.error());
     infos = std::move(*described);
     auto common = common_architecture(infos, plan.instance_types, plan.spot());
     if (!common) return unexpected(common.error());
     arch = *common;
+  }
+  // The instances install spored for their own architecture: refuse a launch none fits before
+  // anything is launched (the install step would refuse it at boot, silently for the user).
+  if (!arch.empty() && !p.agent_architectures.empty()) {
+    const std::string machine = uname_machine(arch);
+    if (std::find(p.agent_architectures.begin(), p.agent_architectures.end(), machine) == p.agent_architectures.end())
+      return unexpected(aws::local_error(
+          "AgentArchitectureMissing",
+          fmt::format("{} {} {} ({}), and spored was uploaded for {} only: upload a {} build with 'spawn agent upload' "
+                      "(it uploads every architecture it has), or pass --no-agent",
+                      fmt::join(plan.instance_types, ", "), plan.instance_types.size() == 1 ? "is" : "are", arch, machine,
+                      fmt::join(p.agent_architectures, ", "), machine)));
   }
   if (hibernate) {
     if (auto ok = check_hibernation_type(infos.front()); !ok) return unexpected(ok.error());
@@ -126,8 +146,7 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     tags[tag::k_name] = *o.name;
   }
   // An absolute time, so that the deadline survives restarts of spored and of the instance.
-  std::optional<std::string> ttl_deadline;
-  if (o.ttl) ttl_deadline = util::format_rfc3339(std::chrono::system_clock::now() + *o.ttl);
+  const std::optional<std::string>& ttl_deadline = p.ttl_deadline;
   if (ttl_deadline) tags[tag::k_ttl_deadline] = *ttl_deadline;
   // A power-off from inside the instance (spored's TTL fallback, a user's `poweroff`) ends it:
   // EC2's default would stop it and bill its volumes. Hibernation is the one launch meant to stop.

@@ -69,6 +69,9 @@ class Launcher {
 // The tags every spawn instance carries: spawn:managed, spawn:created-by, spawn:version.
 aws::ec2::Tags base_tags();
 
+// The `uname -m` name of an EC2 architecture: arm64 -> aarch64, x86_64 -> x86_64.
+std::string uname_machine(std::string_view ec2_architecture);
+
 // arn:<partition>:ec2:<region>:<account>:instance/<id>, as EC2 names the instance that signs a
 // request with its role (ec2:SourceInstanceARN).
 std::string instance_arn(const std::string& region, const std::string& account, const std::string& instance_id);

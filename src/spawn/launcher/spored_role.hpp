@@ -1,6 +1,11 @@
 #pragma once
 // The instance profile spored runs with when the user names none: one IAM role and instance
-// profile, both "spawn-spored", that spawn creates once per account and keeps right.
+// profile per launch (a job array, or a single instance), both "spawn-spored-<launch id>" under
+// the path /spawn/, made before the launch and deleted when the launch's instances are gone
+// (launcher/launch_resources). One per launch because IAM gives a policy no way to tell the
+// calling instance's launch from another's (there is no condition key for the caller's tags): a
+// role shared by every launch would let any instance publish to every launch's topics, read
+// every launch's scripts and secrets, and launch from every array's template.
 //
 // Least privilege: the role may
 //   - ec2:CreateTags, only the three keys spored writes (spawn:interruption-notice,
@@ -9,14 +14,12 @@
 //     (ec2:SourceInstanceARN, the instance whose role credentials signed the call, must be the
 //     target: arn:...:instance/${ec2:InstanceID}, ec2:InstanceID being the ID of the instance
 //     acted on; the IAM simulator rows of tests/iam/spored_calls.json prove it);
+//   - with hibernation (a persistent spot request): ec2:CancelSpotInstanceRequests on the one
+//     request tagged spawn:instance-arn = its own ARN, and ec2:DescribeInstances (to read it);
 //   - sns:Publish on the topics of --notify;
-//   - s3:GetObject on the --checkpoint-script object.
-// spored's own binary needs nothing: the instance downloads it with a URL presigned by the
-// launching user (launcher/agent_install), so the role gets no read access to it.
-//
-// The role is shared by every launch, so a launch only ever adds topics and objects: instances
-// of earlier launches keep what they were given. A policy that lacks a statement or differs in
-// one (edited by hand, from an older spawn) is rewritten with what is there plus what is wanted.
+//   - s3:GetObject on the --checkpoint-script object, on its launch's spec
+//     (spawn/launches/<launch id>/*) and on the uploaded spored binaries (the instance downloads
+//     spored with its role, so that nothing in the launch expires).
 #include <chrono>
 #include <functional>
 #include <string>
@@ -29,49 +32,70 @@
 
 namespace spawn::launcher {
 
-inline constexpr const char* k_spored_role = "spawn-spored";
-inline constexpr const char* k_spored_profile = "spawn-spored";
+inline constexpr const char* k_role_path = "/spawn/";
+inline constexpr const char* k_role_prefix = "spawn-spored-";
 inline constexpr const char* k_spored_policy = "spored";
 // IAM's limit on a role's inline policies together, white space not counted.
 inline constexpr size_t k_inline_policy_limit = 10240;
+// At most this many launch roles at once: a bound on what spawn leaves in the account (IAM's own
+// default quota is 1,000 roles), reached only when launches are not terminated through spawn and
+// nothing has swept them (launch_resources sweeps the ones whose instances are gone).
+inline constexpr size_t k_max_launch_roles = 200;
 
-// What the instances of a launch need their role to allow.
+// The role and instance profile name of a launch.
+std::string launch_role_name(std::string_view launch_id);
+// The launch id of a role spawn made ("" for another role).
+std::string launch_of_role(std::string_view role_name);
+
+// What the instances of one launch need their role to allow.
 struct SporedGrants {
   std::string partition = "aws";        // aws::iam::partition(region)
+  std::string launch_id;                // the launch; its objects are spawn/launches/<id>/* in bucket
+  std::string bucket;                   // spawn's bucket ("" when there is none: no spec, no agent object)
+  std::vector<std::string> agent_keys;  // spored's binaries in bucket
   std::vector<std::string> sns_topics;  // topic ARNs
-  std::vector<std::string> s3_objects;  // "bucket/key"
+  std::vector<std::string> s3_objects;  // checkpoint scripts, "bucket/key"
+  bool cancel_own_spot_request = false; // hibernation: a persistent request to cancel before terminating
 };
 // Grants as JSON, by member name (a member absent keeps its default): the IAM simulator tests
 // describe their cases this way (tests/tools/spored_policy_tool.cpp). A new member goes here too.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, sns_topics, s3_objects)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, launch_id, bucket, agent_keys, sns_topics,
+                                                s3_objects, cancel_own_spot_request)
 
 // The trust policy: EC2 may hand the role to instances.
 nlohmann::json spored_trust_policy();
 // The permissions policy for these grants (pure, deterministic; statements without resources
 // left out, as IAM refuses empty ones).
 nlohmann::json spored_policy(const SporedGrants& grants);
-// wanted plus the topics and objects the existing policy document (JSON text, may be
-// malformed: then nothing is kept) already grants; existing ones first, each once.
-SporedGrants merge_grants(const SporedGrants& wanted, std::string_view existing_document);
 
 // Named, so that call sites read.
 enum class Apply { yes, no };
 
 struct SporedProfile {
-  std::string name;                  // k_spored_profile
-  bool exists = true;                // false only in a dry run (Apply::no) when the profile is still to be made
+  std::string name;                  // launch_role_name(launch id)
+  bool exists = true;                // false only in a dry run (Apply::no): nothing was made
   bool profile_created = false;      // new: EC2 may refuse it for some seconds (IAM is eventually consistent)
   std::vector<std::string> changes;  // what was (Apply::yes) or would be (Apply::no) done, one line each
-  nlohmann::json policy;             // the role's permissions policy after this, done or to be done (--dry-run prints it)
+  nlohmann::json policy;             // the role's permissions policy (--dry-run prints it)
 };
 
-// Makes the role, its trust and permissions policies and the instance profile what grants need
-// (creating what is missing, rewriting a policy that differs, adding the role to the profile),
-// idempotently: nothing is sent but reads when all is right already; another spawn creating the
-// same thing at the same moment (EntityAlreadyExists) is fine. Apply::no only reads and says
-// what it would do (--dry-run). IAM's errors as they come (AccessDenied ...); "PolicyTooLarge"
-// when the merged policy would pass IAM's limit; "ProfileInUse" when the profile holds another role.
+// Makes the launch's role (trust, permissions policy) and instance profile, idempotently: a
+// resend after a lost reply (EntityAlreadyExists) is fine. Apply::no only says what it would do
+// (--dry-run) and sends nothing. IAM's errors as they come (AccessDenied ...); "PolicyTooLarge"
+// when the policy would pass IAM's limit; "TooManyLaunchRoles" (checked by the caller with
+// count_launch_roles) is not this function's.
 aws::Result<SporedProfile> ensure_spored_profile(const aws::iam::Client& iam, const SporedGrants& grants, Apply apply);
+
+// Deletes a launch's profile and role (each step tolerates "already gone"). What could not be
+// deleted is the error.
+aws::Result<void> delete_spored_profile(const aws::iam::Client& iam, std::string_view launch_id);
+
+// The launches that have a role of spawn's (ListRoles under /spawn/), with each role's creation time.
+struct LaunchRole {
+  std::string launch_id;
+  std::string create_date;
+};
+aws::Result<std::vector<LaunchRole>> list_launch_roles(const aws::iam::Client& iam);
 
 // EC2 refusing an instance profile it does not know (yet): InvalidParameterValue naming the
 // iamInstanceProfile (RunInstances), or a fleet failure made of such errors.
@@ -95,8 +119,7 @@ aws::Result<T> retry_while_profile_propagates(const std::function<aws::Result<T>
   aws::Result<T> result = launch();
   for (auto delay : k_profile_propagation_waits) {
     if (result || !is_unknown_profile_error(result.error())) return result;
-    say("The new instance profile " + std::string(k_spored_profile) + " is not visible to EC2 yet; trying again in " +
-        std::to_string(delay.count()) + " s...");
+    say("The new instance profile is not visible to EC2 yet; trying again in " + std::to_string(delay.count()) + " s...");
     wait(delay);
     result = launch();
   }

@@ -25,27 +25,39 @@ LaunchPlan plan_launch(const model::LaunchOptions& o) {
 
 LaunchIds new_launch_ids() { return {util::random_uuid(), "ja-" + util::random_hex(8)}; }
 
-expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& o, std::string_view agent_install,
-                                                           LaunchIds ids) {
+expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& o, const AgentSetup& agent,
+                                                           LaunchIds ids, std::optional<std::string> ttl_deadline) {
   PreparedLaunch p;
   p.plan = plan_launch(o);
   p.ids = std::move(ids);
+  p.ttl_deadline = std::move(ttl_deadline);
+  p.agent_architectures = agent.architectures;
+  p.agent_installed = !agent.install.empty();
   if (o.job_array()) {
     p.job_array_id = p.ids.job_array_id;
     p.job_array_name = o.job_array_name.value_or(o.name.value_or(p.job_array_id));
   }
-  if (!o.spot.enabled) {
-    p.user_data = o.user_data;
-    return p;
-  }
   SpotSetup setup;
   setup.on_interruption = o.spot.interruption();
   setup.checkpoint_script = o.spot.checkpoint_script;
+  setup.checkpoint_script_region = agent.checkpoint_script_region;
   setup.notify = o.spot.notify;
-  setup.name = o.name.value_or("");
-  setup.job_array_id = p.job_array_id;
-  setup.job_array_name = p.job_array_name;
-  setup.agent_install = std::string(agent_install);
+  setup.ttl_deadline = p.ttl_deadline;
+  setup.spec = agent.spec;
+  setup.agent_install = agent.install;
+  if (!o.spot.enabled) {
+    // On demand: spawn's part only when spored is installed (it enforces --ttl), else the
+    // user's user-data exactly as given.
+    if (agent.install.empty()) {
+      p.user_data = o.user_data;
+      return p;
+    }
+    setup.market = SpotMarket::on_demand;
+    auto built = build_user_data(setup, o.user_data);
+    if (!built) return unexpected(built.error());
+    p.user_data = *built;
+    return p;
+  }
 
   auto build = [&](SpotMarket market) -> expected<std::string, model::UsageError> {
     setup.market = market;

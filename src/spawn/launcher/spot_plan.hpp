@@ -10,6 +10,7 @@
 
 #include "spawn/aws/ec2/fleet.hpp"
 #include "spawn/aws/ec2/types.hpp"
+#include "spawn/launcher/launch_spec.hpp"
 #include "spawn/launcher/user_data.hpp"
 #include "spawn/model/launch_options.hpp"
 
@@ -42,6 +43,14 @@ struct LaunchIds {
 };
 LaunchIds new_launch_ids();
 
+// What the launch installs of spored, and where its settings are.
+struct AgentSetup {
+  std::string install;                                  // the install snippet; "": spored not installed
+  std::vector<std::string> architectures;               // uname -m names it has a binary for; empty: unchecked
+  std::optional<SpecLocation> spec;                     // the launch's spec; nullopt: none (no bucket)
+  std::optional<std::string> checkpoint_script_region;  // an s3:// script's bucket region, when known
+};
+
 // Everything the launch needs that can be decided without AWS.
 struct PreparedLaunch {
   LaunchPlan plan;
@@ -53,11 +62,15 @@ struct PreparedLaunch {
   std::optional<std::string> spot_user_data;       // spot RunInstances, and a fleet of spot only
   std::optional<std::string> on_demand_user_data;  // the on-demand RunInstances of a fallback
   std::optional<std::string> fleet_user_data;      // a fleet that may hold both markets
+  std::optional<std::string> ttl_deadline;         // RFC 3339: launch time + --ttl
+  std::vector<std::string> agent_architectures;    // as AgentSetup::architectures
+  bool agent_installed = false;
 };
 
-// An error (exit 2) when a generated user-data is over EC2's 16 KB limit.
-expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& options,
-                                                           std::string_view agent_install, LaunchIds ids);
+// An error (exit 2) when a generated user-data is over EC2's 16 KB limit. spawn's part of the
+// user-data is written for spot launches, and for on-demand ones that install spored (--ttl).
+expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& options, const AgentSetup& agent,
+                                                           LaunchIds ids, std::optional<std::string> ttl_deadline);
 
 // Tags of every instance of a spot launch, known at launch: spawn:spot-max-price,
 // spawn:on-interruption, spawn:checkpoint-script (when given). Empty for an on-demand launch.

@@ -63,21 +63,29 @@ std::string spot_config_json(const SpotSetup& s) {
   }
   doc["on_interruption"] = std::string(model::to_string(s.on_interruption));
   std::string script;
-  if (s.checkpoint_script)
+  if (s.checkpoint_script && !(s.spec && is_secret_checkpoint_script(*s.checkpoint_script)))
     script = s.checkpoint_script->kind == model::CheckpointScript::Kind::local_file ? k_checkpoint_path
                                                                                    : s.checkpoint_script->source;
   doc["checkpoint_script"] = script;
-  doc["notify"] = s.notify;
+  if (s.checkpoint_script_region && !script.empty()) doc["checkpoint_script_region"] = *s.checkpoint_script_region;
+  std::vector<std::string> notify;
+  for (const auto& target : s.notify)
+    if (!(s.spec && is_secret_notify_target(target))) notify.push_back(target);
+  doc["notify"] = notify;
+  if (s.ttl_deadline) doc["ttl_deadline"] = *s.ttl_deadline;
+  if (s.spec) {
+    doc["spec"] = s.spec->url();
+    doc["spec_region"] = s.spec->region;
+  }
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Written for bash under `set -euo pipefail`: any failing step stops the script, and
 // cloud-init reports it. Values are quoted where they are used, never spliced unquoted.
 std::string spot_script(const SpotSetup& s) {
-  const bool embedded =
-      s.checkpoint_script && s.checkpoint_script->kind == model::CheckpointScript::Kind::local_file;
-  std::string spot = s.market == SpotMarket::spot ? "true" : s.market == SpotMarket::on_demand ? "false" : "";
-  std::string checkpoint = !s.checkpoint_script ? "" : embedded ? k_checkpoint_path : s.checkpoint_script->source;
+  // With a spec, an embedded script travels in it, not here.
+  const bool embedded = !s.spec && s.checkpoint_script &&
+                        s.checkpoint_script->kind == model::CheckpointScript::Kind::local_file;
 
   std::string out;
   out += "#!/bin/bash\n";
@@ -85,12 +93,6 @@ std::string spot_script(const SpotSetup& s) {
   out += "set -euo pipefail\n";
   out += "spawn_root=" + shell_quote(s.root) + "\n";
   out += "umask 077\n";
-  out += "export SPAWN_SPOT=" + shell_quote(spot) + "\n";
-  out += "export SPAWN_ON_INTERRUPTION=" + shell_quote(model::to_string(s.on_interruption)) + "\n";
-  out += "export SPAWN_CHECKPOINT_SCRIPT=" + shell_quote(checkpoint) + "\n";
-  out += "export SPAWN_NAME=" + shell_quote(s.name) + "\n";
-  out += "export SPAWN_JOB_ARRAY_ID=" + shell_quote(s.job_array_id) + "\n";
-  out += "export SPAWN_JOB_ARRAY_NAME=" + shell_quote(s.job_array_name) + "\n";
   out += R"(
 # spawn_write MODE FILE: standard input to FILE with MODE, atomically (a temporary file in
 # the same folder, then a rename), so that a reader never sees half a file.

@@ -2,12 +2,13 @@
 // The user-data of a spot launch, generated (pure: same inputs, same bytes).
 //
 // spawn's part is a bash script that
-//   1. exports SPAWN_SPOT, SPAWN_ON_INTERRUPTION, SPAWN_CHECKPOINT_SCRIPT (and SPAWN_NAME,
-//      SPAWN_JOB_ARRAY_ID, SPAWN_JOB_ARRAY_NAME) for what it starts,
-//   2. writes /etc/spawn/spot-config.json (0600, atomically: temporary file, then rename),
-//   3. writes an embedded local checkpoint script to /etc/spawn/checkpoint.sh (0700), the
-//      config's checkpoint_script then pointing there,
-//   4. runs the agent-install snippet (launcher/agent_install provides it).
+//   1. writes /etc/spawn/spot-config.json (0600, atomically: temporary file, then rename),
+//   2. without a spec, writes an embedded local checkpoint script to /etc/spawn/checkpoint.sh
+//      (0700), the config's checkpoint_script then pointing there,
+//   3. runs the agent-install snippet (launcher/agent_install provides it).
+// With a spec (launcher/launch_spec), the config file holds no secret: webhooks, https:// script
+// URLs and embedded scripts are in the spec only, and the file says where the spec is. It exports
+// nothing: cloud-init's later parts and the user's job never saw those variables anyway.
 // Every value in it is shell-quoted (util::shell_quote); the checkpoint script travels as
 // base64, byte for byte. The user's own --user-data is not touched: it becomes its own part of
 // a cloud-init MIME multipart, typed so that cloud-init treats it exactly as if it came alone.
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "spawn/launcher/launch_spec.hpp"
 #include "spawn/model/spot_options.hpp"
 #include "spawn/model/usage_error.hpp"
 #include "spawn/util/expected.hpp"
@@ -42,17 +44,20 @@ struct SpotSetup {
   SpotMarket market = SpotMarket::spot;
   model::OnInterruption on_interruption = model::OnInterruption::terminate;
   std::optional<model::CheckpointScript> checkpoint_script;
+  std::optional<std::string> checkpoint_script_region;  // an s3:// script's bucket region, when known
   std::vector<std::string> notify;  // --notify: SNS topic ARNs or https:// URLs
-  std::string name;                 // --name, "" when none
-  std::string job_array_id;         // "" when not a job array
-  std::string job_array_name;
+  std::optional<std::string> ttl_deadline;  // RFC 3339
+  std::optional<SpecLocation> spec;         // where the launch's spec is; nullopt: none (no bucket)
   std::string agent_install;        // trusted shell that installs and starts spored; may be empty
   std::string root;                 // "" on an instance; a sandbox folder in tests
 };
 
 // The spot-config.json document, one line:
-// {"spot": true|false|null, "on_interruption": "...", "checkpoint_script": "...", "notify": [...]}
-// where checkpoint_script is the URL, /etc/spawn/checkpoint.sh for an embedded script, or "".
+// {"spot": true|false|null, "on_interruption": "...", "checkpoint_script": "...", "notify": [...],
+//  "ttl_deadline": "...", "checkpoint_script_region": "...", "spec": "s3://...", "spec_region": "..."}
+// where checkpoint_script is the URL, /etc/spawn/checkpoint.sh for an embedded script, or "";
+// with a spec, secrets are left out (checkpoint_script "" for an https:// or embedded script,
+// notify only the SNS topics).
 std::string spot_config_json(const SpotSetup& setup);
 // spawn's bash script (see above).
 std::string spot_script(const SpotSetup& setup);

@@ -35,9 +35,16 @@ std::string remembered_config(const test::TempDir& dir) {
 TEST(LaunchAgent, FlagRules) {
   model::LaunchOptions on_demand;
   on_demand.instance_type = "m7i.large";
-  EXPECT_EQ(problem(on_demand, {"https://x/spored", k_sha, false}), "--agent-url needs --spot");
-  EXPECT_EQ(problem(on_demand, {{}, {}, true}), "--no-agent needs --spot");
+  const std::string needs = " needs --spot or --ttl (spored runs on spot instances and enforces --ttl)";
+  EXPECT_EQ(problem(on_demand, {"https://x/spored", k_sha, false}), "--agent-url" + needs);
+  EXPECT_EQ(problem(on_demand, {{}, {}, true}), "--no-agent" + needs);
   EXPECT_EQ(problem(on_demand, {}), "");
+  auto ttl = on_demand;
+  ttl.ttl = std::chrono::hours(8);
+  EXPECT_NE(problem(ttl, {{}, {}, true}).find("--ttl on demand needs spored to enforce it"), std::string::npos);
+  EXPECT_NE(problem(ttl, {}).find("--ttl needs spored on the instance"), std::string::npos)
+      << "nothing would enforce the deadline: refused, not a warning";
+  EXPECT_EQ(problem(ttl, {"https://x/spored", k_sha, false}), "");
   EXPECT_EQ(problem(spot(), {"https://x/spored", {}, false}),
             "--agent-url needs --agent-sha256 (the instance refuses a binary it cannot check)");
   EXPECT_EQ(problem(spot(), {{}, k_sha, false}), "--agent-sha256 needs --agent-url");
@@ -53,7 +60,7 @@ TEST(LaunchAgent, SourcePrecedence) {
   EXPECT_TRUE(flags->install);
   ASSERT_TRUE(flags->source);
   EXPECT_EQ(flags->source->url, "https://x/spored");
-  EXPECT_FALSE(flags->remembered) << "--agent-url wins over the remembered upload";
+  EXPECT_TRUE(flags->remembered) << "--agent-url wins for the binary; the bucket still holds the launch's spec";
 
   auto remembered = plan_agent(spot(), {}, config);
   ASSERT_TRUE(remembered);
@@ -83,7 +90,7 @@ TEST(LaunchAgent, NothingKnownIsAWarningNamingWhatWillNotHappen) {
   EXPECT_FALSE(r->install);
   EXPECT_NE(r->warning.find("--on-interruption checkpoint will do nothing unless the AMI starts spored"), std::string::npos);
   auto notify = spot();
-  notify.spot.notify = {"https://hooks.example.com/x"};
+  notify.spot.notify = {"arn:aws:sns:us-east-1:123456789012:alerts"};
   EXPECT_NE(plan_agent(notify, {}, {})->warning.find("--notify will do nothing"), std::string::npos);
   auto ttl = spot();
   ttl.ttl = std::chrono::hours(8);
@@ -96,40 +103,47 @@ TEST(LaunchAgent, NothingKnownIsAWarningNamingWhatWillNotHappen) {
   EXPECT_NE(bad.error().message.find(broken), std::string::npos);
 }
 
-TEST(LaunchAgent, PresignedSourceIsHttpsOnly) {
-  AgentLocation where;
-  where.bucket = "b";
-  where.key = "spawn/agent/" + k_sha + "/spored";
-  where.region = "eu-west-1";
-  where.sha256 = k_sha;
-  where.architecture = "aarch64";
-  aws::auth::Credentials creds{"AKIDEXAMPLE", "secret", "session-token", {}, "test"};
-  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  auto source = presigned_agent_source(where, "https://b.s3.eu-west-1.amazonaws.com", creds, now);
-  ASSERT_TRUE(source) << source.error().describe();
-  EXPECT_TRUE(source->url.starts_with("https://b.s3.eu-west-1.amazonaws.com/spawn/agent/" + k_sha + "/spored?"));
-  EXPECT_NE(source->url.find("X-Amz-Expires=3600"), std::string::npos);
-  EXPECT_NE(source->url.find("X-Amz-Credential=AKIDEXAMPLE%2F20270115%2Feu-west-1%2Fs3%2Faws4_request"), std::string::npos);
-  EXPECT_NE(source->url.find("X-Amz-Security-Token=session-token"), std::string::npos);
-  EXPECT_NE(source->url.find("X-Amz-Signature="), std::string::npos);
-  EXPECT_EQ(source->url.find("secret"), std::string::npos) << "the secret key never leaves";
-  EXPECT_EQ(source->sha256, k_sha);
-  EXPECT_EQ(source->architecture, "aarch64");
-  EXPECT_TRUE(launcher::check_agent_source(*source)) << "the snippet accepts it";
-
-  auto http = presigned_agent_source(where, "http://127.0.0.1:5000/b", creds, now);
-  ASSERT_FALSE(http);
-  EXPECT_EQ(http.error().code, "InsecureEndpoint");
+TEST(LaunchAgent, SecretsNeedTheBucket) {
+  auto o = spot();
+  o.spot.notify = {"https://hooks.example.com/T0/B0/s3cr3t"};
+  auto r = plan_agent(o, {}, std::nullopt);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--notify https://hooks.example.com/..."), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("s3cr3t"), std::string::npos) << "the secret is not repeated";
+  EXPECT_NE(r.error().hint.find("spawn agent upload --bucket BUCKET"), std::string::npos);
+  o.spot.notify.clear();
+  o.spot.checkpoint_script = model::read_checkpoint_script("https://example.com/save.sh?sig=1").value();
+  EXPECT_FALSE(plan_agent(o, {}, std::nullopt));
+  test::TempDir dir;
+  EXPECT_TRUE(plan_agent(o, {}, remembered_config(dir))) << "with the bucket, the secret goes into the launch's spec";
+  EXPECT_FALSE(plan_agent(o, {"https://x/spored", k_sha, false}, std::nullopt)) << "--agent-url has no bucket for it";
 }
 
-TEST(LaunchAgent, CredentialsThatExpireFirstAreSaid) {
-  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  aws::auth::Credentials lasting{"A", "s", "", {}, "env"};
-  EXPECT_EQ(credentials_expiry_warning(lasting, now), "");
-  lasting.expiration = now + std::chrono::hours(2);
-  EXPECT_EQ(credentials_expiry_warning(lasting, now), "");
-  aws::auth::Credentials brief{"A", "s", "t", now + std::chrono::minutes(20), "sso"};
-  EXPECT_NE(credentials_expiry_warning(brief, now).find("in 20 min"), std::string::npos);
+TEST(LaunchAgent, BucketSourceIsHttpsOnlyAndHasNoCredential) {
+  auto location = [](const std::string& sha, const std::string& arch) {
+    AgentLocation l;
+    l.bucket = "b";
+    l.key = "spawn/agent/" + sha + "/spored";
+    l.region = "eu-west-1";
+    l.sha256 = sha;
+    l.architecture = arch;
+    return l;
+  };
+  const AgentLocation x86 = location(k_sha, "x86_64"), arm = location(std::string(64, 'd'), "aarch64");
+  auto source = bucket_agent_source({x86, arm}, "https://b.s3.eu-west-1.amazonaws.com");
+  ASSERT_TRUE(source) << source.error().describe();
+  EXPECT_EQ(source->bucket, "b");
+  EXPECT_EQ(source->region, "eu-west-1");
+  ASSERT_EQ(source->binaries.size(), 2u);
+  EXPECT_EQ(source->binaries[0].url, "https://b.s3.eu-west-1.amazonaws.com/spawn/agent/" + k_sha + "/spored");
+  EXPECT_EQ(source->architectures(), (std::vector<std::string>{"x86_64", "aarch64"}));
+  const std::string snippet = launcher::agent_install_snippet(*source);
+  EXPECT_EQ(snippet.find("X-Amz-"), std::string::npos) << "no presigned URL: nothing in user-data expires or grants";
+
+  auto http = bucket_agent_source({x86}, "http://127.0.0.1:5000/b");
+  ASSERT_FALSE(http);
+  EXPECT_EQ(http.error().code, "InsecureEndpoint");
+  EXPECT_FALSE(bucket_agent_source({}, "https://b.s3.amazonaws.com"));
 }
 
 TEST(LaunchAgent, GrantsFromNotifyAndScript) {
@@ -137,10 +151,21 @@ TEST(LaunchAgent, GrantsFromNotifyAndScript) {
   o.spot.notify = {"arn:aws:sns:us-east-1:123456789012:alerts", "https://hooks.example.com/x"};
   o.spot.on_interruption = model::OnInterruption::checkpoint;
   o.spot.checkpoint_script = model::read_checkpoint_script("s3://ckpt/jobs/save.sh").value();
-  auto g = spored_grants(o, "cn-north-1");
+  AgentLocation up;
+  up.bucket = "spawn-b";
+  up.key = "spawn/agent/" + k_sha + "/spored";
+  up.region = "cn-north-1";
+  up.sha256 = k_sha;
+  auto g = spored_grants(o, "cn-north-1", "sl-0123456789abcdef", {up});
   EXPECT_EQ(g.partition, "aws-cn");
+  EXPECT_EQ(g.launch_id, "sl-0123456789abcdef");
+  EXPECT_EQ(g.bucket, "spawn-b");
+  EXPECT_EQ(g.agent_keys, std::vector<std::string>{up.key});
+  EXPECT_FALSE(g.cancel_own_spot_request);
   EXPECT_EQ(g.sns_topics, std::vector<std::string>{"arn:aws:sns:us-east-1:123456789012:alerts"}) << "webhooks need no IAM";
   EXPECT_EQ(g.s3_objects, std::vector<std::string>{"ckpt/jobs/save.sh"});
   o.spot.checkpoint_script = model::read_checkpoint_script("https://example.com/save.sh").value();
-  EXPECT_TRUE(spored_grants(o, "us-east-1").s3_objects.empty());
+  EXPECT_TRUE(spored_grants(o, "us-east-1", "sl-1", {}).s3_objects.empty());
+  o.spot.on_interruption = model::OnInterruption::hibernate;
+  EXPECT_TRUE(spored_grants(o, "us-east-1", "sl-1", {}).cancel_own_spot_request) << "a persistent request to cancel";
 }

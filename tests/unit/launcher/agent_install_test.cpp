@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -26,7 +27,7 @@ std::string read_text(const std::string& path) {
 // the variables back, one per line: what the shell made of the quoted values.
 std::string assigned_values(const std::string& snippet) {
   spawn::test::TempDir dir;
-  const std::string head = snippet.substr(0, snippet.find("spawn_agent_refuse() {"));
+  const std::string head = snippet.substr(0, snippet.find("spawn_agent_fetch() {"));
   dir.write("s.sh", head + "printf '%s\\036' \"$spawn_agent_url\" \"$spawn_agent_sha256\" \"$spawn_agent_arch\"\n");
   const std::string cmd = "bash " + dir.file("s.sh") + " > " + dir.file("out") + " 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << read_text(dir.file("out"));
@@ -87,9 +88,9 @@ TEST(AgentInstall, SnippetSteps) {
   const auto placed = at("mv -f -- \"$spawn_agent_unit\" \"$spawn_root/etc/systemd/system/spored.service\"");
   const auto reload = at("systemctl daemon-reload\n");
   const auto start = at("systemctl enable --now --no-block spored.service\n");
-  EXPECT_LT(arch, attempts);
-  EXPECT_LT(attempts, download);
-  EXPECT_LT(download, check);
+  EXPECT_LT(arch, download);
+  EXPECT_LT(download, attempts);
+  EXPECT_LT(attempts, check);
   EXPECT_LT(check, install);
   EXPECT_LT(install, unit);
   EXPECT_LT(unit, placed);
@@ -108,11 +109,78 @@ TEST(AgentInstall, RunsAloneWithoutSpawnRoot) {
   // it is valid bash under set -u on its own.
   const std::string snippet = agent_install_snippet({"https://example.com/spored", k_sha, ""});
   spawn::test::TempDir dir;
-  dir.write("s.sh", "set -euo pipefail\n" + snippet.substr(0, snippet.find("spawn_agent_refuse() {")) +
+  dir.write("s.sh", "set -euo pipefail\n" + snippet.substr(0, snippet.find("spawn_agent_fetch() {")) +
                         "printf '[%s]' \"$spawn_root\"\n");
   const std::string cmd = "bash -n " + dir.file("s.sh") + " && bash " + dir.file("s.sh") + " > " + dir.file("out");
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(read_text(dir.file("out")), "[]");
   dir.write("all.sh", snippet);
   EXPECT_EQ(std::system(("bash -n " + dir.file("all.sh")).c_str()), 0) << "the whole snippet parses";
+}
+
+namespace {
+
+AgentSource two_binaries() {
+  AgentSource s;
+  s.bucket = "spawn-b";
+  s.region = "eu-west-1";
+  s.binaries = {{"x86_64", "https://spawn-b.s3.eu-west-1.amazonaws.com/spawn/agent/x/spored", "spawn/agent/x/spored", k_sha},
+                {"aarch64", "https://spawn-b.s3.eu-west-1.amazonaws.com/spawn/agent/a/spored", "spawn/agent/a/spored",
+                 std::string(64, 'a')}};
+  return s;
+}
+
+// Runs the bucket snippet's choice of binary with `uname -m` answering machine; what it chose
+// (url, sha256) or its refusal, and its exit status.
+std::pair<int, std::string> choice_on(const std::string& snippet, const std::string& machine) {
+  spawn::test::TempDir dir;
+  std::filesystem::create_directories(dir.file("bin"));
+  dir.write("bin/uname", "#!/bin/sh\necho " + machine + "\n", 0755);
+  dir.write("s.sh", "set -euo pipefail\n" + snippet.substr(0, snippet.find("spawn_imds_get() {")) +
+                        "printf '%s %s' \"$spawn_agent_url\" \"$spawn_agent_sha256\"\n");
+  const std::string cmd = "PATH=" + dir.file("bin") + ":$PATH bash " + dir.file("s.sh") + " > " + dir.file("out") + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  return {WEXITSTATUS(status), read_text(dir.file("out"))};
+}
+
+}  // namespace
+
+TEST(AgentInstall, BucketSnippetPicksTheBinaryOfTheMachine) {
+  auto source = check_agent_source(two_binaries());
+  ASSERT_TRUE(source) << source.error().message;
+  EXPECT_EQ(source->architectures(), (std::vector<std::string>{"x86_64", "aarch64"}));
+  const std::string snippet = agent_install_snippet(*source);
+  EXPECT_EQ(choice_on(snippet, "x86_64"),
+            std::make_pair(0, "https://spawn-b.s3.eu-west-1.amazonaws.com/spawn/agent/x/spored " + k_sha));
+  EXPECT_EQ(choice_on(snippet, "aarch64"),
+            std::make_pair(0, "https://spawn-b.s3.eu-west-1.amazonaws.com/spawn/agent/a/spored " + std::string(64, 'a')));
+  auto other = choice_on(snippet, "riscv64");
+  EXPECT_EQ(other.first, 1);
+  EXPECT_NE(other.second.find("spawn: spored not installed: no spored was uploaded for riscv64 (uploaded: x86_64, aarch64)"),
+            std::string::npos) << other.second;
+  spawn::test::TempDir dir;
+  dir.write("all.sh", snippet);
+  EXPECT_EQ(std::system(("bash -n " + dir.file("all.sh")).c_str()), 0) << "the whole snippet parses";
+}
+
+TEST(AgentInstall, BucketSnippetSignsWithTheRoleAndNeverPutsCredentialsOnACommandLine) {
+  const std::string snippet = agent_install_snippet(two_binaries());
+  EXPECT_NE(snippet.find("--aws-sigv4 \"aws:amz:$spawn_agent_region:s3\""), std::string::npos);
+  EXPECT_NE(snippet.find("curl --config - "), std::string::npos) << "user and token on standard input";
+  EXPECT_NE(snippet.find("X-aws-ec2-metadata-token-ttl-seconds"), std::string::npos) << "IMDSv2 only";
+  EXPECT_NE(snippet.find("--proto =https"), std::string::npos);
+  EXPECT_EQ(snippet.find("--location"), std::string::npos) << "no redirect away from the bucket";
+  EXPECT_EQ(snippet.find("X-Amz-Signature"), std::string::npos) << "nothing presigned, nothing that expires";
+}
+
+TEST(AgentInstall, BucketBinariesAreChecked) {
+  auto s = two_binaries();
+  s.binaries[1].url = "http://spawn-b.s3.eu-west-1.amazonaws.com/spawn/agent/a/spored";
+  EXPECT_FALSE(check_agent_source(s));
+  s = two_binaries();
+  s.binaries[0].sha256 = "xyz";
+  EXPECT_FALSE(check_agent_source(s));
+  s = two_binaries();
+  s.binaries[0].architecture = "x86_64) reboot;;";
+  EXPECT_FALSE(check_agent_source(s));
 }

@@ -19,15 +19,19 @@ namespace {
 const std::string k_topic = "arn:aws:sns:us-east-1:123456789012:alerts";
 const std::string k_topic2 = "arn:aws:sns:eu-west-1:123456789012:other";
 
-// A small IAM behind the transport: roles, inline policies and instance profiles, answering
-// as IAM does (percent-encoded documents, NoSuchEntity 404, EntityAlreadyExists 409). Every
-// action is counted.
+// A small IAM behind the transport: roles (with path and inline policies) and instance profiles,
+// answering as IAM does (percent-encoded documents, NoSuchEntity 404, EntityAlreadyExists 409,
+// LimitExceeded 409 for a second role in a profile). Every action is counted.
 class FakeIam {
  public:
-  std::optional<std::string> trust;                 // the role, when it exists
-  std::optional<std::string> policy;                // its inline policy "spored"
-  std::optional<std::vector<std::string>> profile;  // the profile's roles, when it exists
+  struct Role {
+    std::string path, trust;
+    std::map<std::string, std::string> policies;
+  };
+  std::map<std::string, Role> roles;
+  std::map<std::string, std::vector<std::string>> profiles;  // name -> its roles
   std::vector<std::string> actions;
+  std::string created_path;  // the Path of the last CreateRole / CreateInstanceProfile
 
   std::shared_ptr<test::ScriptedTransport> transport() {
     auto t = std::make_shared<test::ScriptedTransport>();
@@ -56,46 +60,70 @@ class FakeIam {
   static aws::http::Response error(int status, const std::string& code) {
     return {status, {}, "<ErrorResponse><Error><Code>" + code + "</Code><Message>" + code + "</Message></Error></ErrorResponse>"};
   }
-  std::string profile_xml() const {
-    std::string roles;
-    for (const auto& r : *profile) roles += "<member><RoleName>" + r + "</RoleName></member>";
-    return "<InstanceProfile><InstanceProfileName>spawn-spored</InstanceProfileName><Arn>arn:aws:iam::1:instance-profile/"
-           "spawn-spored</Arn><Roles>" + roles + "</Roles></InstanceProfile>";
+  std::string profile_xml(const std::string& name) const {
+    std::string xml;
+    for (const auto& r : profiles.at(name)) xml += "<member><RoleName>" + r + "</RoleName></member>";
+    return "<InstanceProfile><InstanceProfileName>" + name + "</InstanceProfileName><Arn>arn:aws:iam::1:instance-profile/" +
+           name + "</Arn><Roles>" + xml + "</Roles></InstanceProfile>";
   }
   aws::Result<aws::http::Response> answer(const aws::http::Request& r) {
     auto p = form(r.body);
     const std::string a = p["Action"];
     actions.push_back(a);
-    const std::string role_xml = trust ? "<Role><RoleName>spawn-spored</RoleName><Arn>arn:aws:iam::1:role/spawn-spored</Arn>"
-                                         "<AssumeRolePolicyDocument>" + util::percent_encode(*trust) +
-                                             "</AssumeRolePolicyDocument></Role>"
-                                       : "";
-    if (a == "GetRole") return trust ? ok(a, role_xml) : error(404, "NoSuchEntity");
+    const std::string role = p["RoleName"];
+    const std::string profile = p["InstanceProfileName"];
     if (a == "CreateRole") {
-      if (trust) return error(409, "EntityAlreadyExists");
-      trust = p["AssumeRolePolicyDocument"];
-      return ok(a, "<Role><RoleName>spawn-spored</RoleName><AssumeRolePolicyDocument>x</AssumeRolePolicyDocument></Role>");
+      if (roles.count(role)) return error(409, "EntityAlreadyExists");
+      roles[role] = {p["Path"], p["AssumeRolePolicyDocument"], {}};
+      created_path = p["Path"];
+      return ok(a, "<Role><RoleName>" + role + "</RoleName><Path>" + p["Path"] + "</Path></Role>");
     }
-    if (a == "UpdateAssumeRolePolicy") {
-      trust = p["PolicyDocument"];
-      return ok(a, "");
-    }
-    if (a == "GetRolePolicy")
-      return policy ? ok(a, "<PolicyDocument>" + util::percent_encode(*policy) + "</PolicyDocument>") : error(404, "NoSuchEntity");
     if (a == "PutRolePolicy") {
-      policy = p["PolicyDocument"];
+      if (!roles.count(role)) return error(404, "NoSuchEntity");
+      roles[role].policies[p["PolicyName"]] = p["PolicyDocument"];
       return ok(a, "");
     }
-    if (a == "GetInstanceProfile") return profile ? ok(a, profile_xml()) : error(404, "NoSuchEntity");
+    if (a == "GetInstanceProfile") return profiles.count(profile) ? ok(a, profile_xml(profile)) : error(404, "NoSuchEntity");
     if (a == "CreateInstanceProfile") {
-      if (profile) return error(409, "EntityAlreadyExists");
-      profile = std::vector<std::string>{};
-      return ok(a, profile_xml());
+      if (profiles.count(profile)) return error(409, "EntityAlreadyExists");
+      profiles[profile] = {};
+      created_path = p["Path"];
+      return ok(a, profile_xml(profile));
     }
     if (a == "AddRoleToInstanceProfile") {
-      if (!profile->empty()) return error(409, "LimitExceeded");
-      profile->push_back(p["RoleName"]);
+      if (!profiles.count(profile) || !roles.count(role)) return error(404, "NoSuchEntity");
+      if (!profiles[profile].empty()) return error(409, "LimitExceeded");
+      profiles[profile].push_back(role);
       return ok(a, "");
+    }
+    if (a == "RemoveRoleFromInstanceProfile") {
+      if (!profiles.count(profile) || profiles[profile].empty()) return error(404, "NoSuchEntity");
+      profiles[profile].clear();
+      return ok(a, "");
+    }
+    if (a == "DeleteInstanceProfile") {
+      if (!profiles.count(profile)) return error(404, "NoSuchEntity");
+      if (!profiles[profile].empty()) return error(409, "DeleteConflict");
+      profiles.erase(profile);
+      return ok(a, "");
+    }
+    if (a == "DeleteRolePolicy") {
+      if (!roles.count(role) || !roles[role].policies.erase(p["PolicyName"])) return error(404, "NoSuchEntity");
+      return ok(a, "");
+    }
+    if (a == "DeleteRole") {
+      if (!roles.count(role)) return error(404, "NoSuchEntity");
+      if (!roles[role].policies.empty()) return error(409, "DeleteConflict");
+      roles.erase(role);
+      return ok(a, "");
+    }
+    if (a == "ListRoles") {
+      std::string members;
+      for (const auto& [name, r] : roles)
+        if (r.path.starts_with(p["PathPrefix"]))
+          members += "<member><RoleName>" + name + "</RoleName><Path>" + r.path +
+                     "</Path><CreateDate>2026-12-01T10:00:00Z</CreateDate></member>";
+      return ok(a, "<Roles>" + members + "</Roles><IsTruncated>false</IsTruncated>");
     }
     return error(400, "InvalidAction");
   }
@@ -110,8 +138,11 @@ aws::iam::Client client(std::shared_ptr<aws::http::Transport> t) {
                                                                std::make_shared<Creds>(), std::move(t), nullptr));
 }
 
+const std::string k_launch = "sl-0123456789abcdef";
+
 SporedGrants grants(std::vector<std::string> topics, std::vector<std::string> objects) {
   SporedGrants g;
+  g.launch_id = k_launch;
   g.sns_topics = std::move(topics);
   g.s3_objects = std::move(objects);
   return g;
@@ -126,7 +157,10 @@ TEST(SporedRole, TrustPolicyIsEc2Only) {
 }
 
 TEST(SporedRole, PolicyDocumentIsLeastPrivilege) {
-  const json doc = spored_policy(grants({k_topic}, {"ckpt-bucket/jobs/save.sh"}));
+  SporedGrants g = grants({k_topic}, {"ckpt-bucket/jobs/save.sh"});
+  g.bucket = "spawn-bucket";
+  g.agent_keys = {"spawn/agent/abc/x86_64/spored"};
+  const json doc = spored_policy(g);
   const json self = {{"StringEquals", {{"aws:ResourceTag/spawn:managed", "true"}}},
                      {"ArnLike", {{"ec2:SourceInstanceARN", "arn:aws:ec2:*:*:instance/${ec2:InstanceID}"}}}};
   json tag_condition = self;
@@ -141,13 +175,29 @@ TEST(SporedRole, PolicyDocumentIsLeastPrivilege) {
          {"Resource", "arn:aws:ec2:*:*:instance/*"}, {"Condition", self}},
         {{"Sid", "NotifyTopics"}, {"Effect", "Allow"}, {"Action", "sns:Publish"}, {"Resource", {k_topic}}},
         {{"Sid", "ReadCheckpointScripts"}, {"Effect", "Allow"}, {"Action", "s3:GetObject"},
-         {"Resource", {"arn:aws:s3:::ckpt-bucket/jobs/save.sh"}}}}}};
+         {"Resource", {"arn:aws:s3:::ckpt-bucket/jobs/save.sh"}}},
+        {{"Sid", "ReadLaunchSpec"}, {"Effect", "Allow"}, {"Action", "s3:GetObject"},
+         {"Resource", "arn:aws:s3:::spawn-bucket/spawn/launches/" + k_launch + "/*"}},
+        {{"Sid", "ReadAgent"}, {"Effect", "Allow"}, {"Action", "s3:GetObject"},
+         {"Resource", {"arn:aws:s3:::spawn-bucket/spawn/agent/abc/x86_64/spored"}}}}}};
   EXPECT_EQ(doc, want) << doc.dump(2);
   // Nothing with a wildcard action, nothing on "*".
   for (const auto& s : doc["Statement"]) {
     EXPECT_EQ(s["Action"].get<std::string>().find('*'), std::string::npos);
     EXPECT_NE(s["Resource"], "*");
   }
+}
+
+TEST(SporedRole, HibernationMayCancelOnlyItsOwnRequest) {
+  SporedGrants g = grants({}, {});
+  g.cancel_own_spot_request = true;
+  const json doc = spored_policy(g);
+  ASSERT_EQ(doc["Statement"].size(), 4u);
+  const json cancel = doc["Statement"][2];
+  EXPECT_EQ(cancel["Action"], "ec2:CancelSpotInstanceRequests");
+  EXPECT_EQ(cancel["Resource"], "arn:aws:ec2:*:*:spot-instances-request/*");
+  EXPECT_EQ(cancel["Condition"], json::parse(R"({"StringEquals": {"aws:ResourceTag/spawn:instance-arn": "${ec2:SourceInstanceARN}"}})"));
+  EXPECT_EQ(doc["Statement"][3]["Action"], "ec2:DescribeInstances") << "it finds its request id";
 }
 
 TEST(SporedRole, NoTopicsNoScriptsNoEmptyStatements) {
@@ -158,70 +208,84 @@ TEST(SporedRole, NoTopicsNoScriptsNoEmptyStatements) {
   EXPECT_EQ(doc["Statement"][0]["Resource"], "arn:aws-cn:ec2:*:*:instance/*");
 }
 
-TEST(SporedRole, MergeKeepsWhatEarlierLaunchesWereGiven) {
-  const std::string existing = spored_policy(grants({k_topic}, {"b/old.sh"})).dump();
-  SporedGrants merged = merge_grants(grants({k_topic2, k_topic}, {"b/new.sh"}), existing);
-  EXPECT_EQ(merged.sns_topics, (std::vector<std::string>{k_topic, k_topic2}));
-  EXPECT_EQ(merged.s3_objects, (std::vector<std::string>{"b/old.sh", "b/new.sh"}));
-  EXPECT_EQ(merge_grants(grants({k_topic}, {}), "not json {").sns_topics, std::vector<std::string>{k_topic});
-  // A statement of another Sid (edited by hand) is not taken over.
-  const std::string foreign = R"({"Statement":[{"Sid":"Mine","Action":"sns:Publish","Resource":"arn:aws:sns:us-east-1:1:x"}]})";
-  EXPECT_TRUE(merge_grants(grants({}, {}), foreign).sns_topics.empty());
+TEST(SporedRole, NamesArePerLaunch) {
+  EXPECT_EQ(launch_role_name(k_launch), "spawn-spored-" + k_launch);
+  EXPECT_EQ(launch_of_role("spawn-spored-" + k_launch), k_launch);
+  EXPECT_EQ(launch_of_role("spawn-spored"), "") << "the old shared role is not a launch's";
+  EXPECT_EQ(launch_of_role("spawn-spored-"), "");
+  EXPECT_EQ(launch_of_role("my-role"), "");
 }
 
-TEST(SporedRole, FirstLaunchCreatesEverythingOnce) {
+TEST(SporedRole, EachLaunchGetsItsOwnRoleAndProfile) {
   FakeIam iam;
   auto out = ensure_spored_profile(client(iam.transport()), grants({k_topic}, {}), Apply::yes);
   ASSERT_TRUE(out) << out.error().describe();
-  EXPECT_TRUE(out->profile_created);
   EXPECT_TRUE(out->exists);
-  EXPECT_EQ(out->name, "spawn-spored");
-  EXPECT_EQ(iam.actions, (std::vector<std::string>{"GetRole", "CreateRole", "PutRolePolicy", "GetInstanceProfile",
-                                                   "CreateInstanceProfile", "AddRoleToInstanceProfile"}));
-  EXPECT_EQ(json::parse(*iam.trust), spored_trust_policy());
-  EXPECT_EQ(json::parse(*iam.policy), spored_policy(grants({k_topic}, {})));
-  EXPECT_EQ(*iam.profile, std::vector<std::string>{"spawn-spored"});
-  EXPECT_EQ(out->changes.size(), 4u);
+  EXPECT_EQ(out->name, "spawn-spored-" + k_launch);
+  EXPECT_EQ(iam.actions, (std::vector<std::string>{"CreateRole", "PutRolePolicy", "CreateInstanceProfile",
+                                                   "AddRoleToInstanceProfile"}));
+  EXPECT_EQ(iam.created_path, "/spawn/");
+  const auto& role = iam.roles.at(out->name);
+  EXPECT_EQ(role.path, "/spawn/");
+  EXPECT_EQ(json::parse(role.trust), spored_trust_policy());
+  EXPECT_EQ(json::parse(role.policies.at("spored")), spored_policy(grants({k_topic}, {})));
+  EXPECT_EQ(iam.profiles.at(out->name), std::vector<std::string>{out->name});
+  EXPECT_EQ(out->changes.size(), 3u);
+
+  SporedGrants other = grants({k_topic2}, {});
+  other.launch_id = "sl-fedcba9876543210";
+  ASSERT_TRUE(ensure_spored_profile(client(iam.transport()), other, Apply::yes));
+  EXPECT_EQ(iam.roles.size(), 2u) << "a second launch never widens the first one's role";
+  EXPECT_EQ(json::parse(iam.roles.at(out->name).policies.at("spored")), spored_policy(grants({k_topic}, {})));
 }
 
-TEST(SporedRole, SecondLaunchOnlyReads) {
+TEST(SporedRole, ResendAfterALostReplyCarriesOn) {
   FakeIam iam;
   ASSERT_TRUE(ensure_spored_profile(client(iam.transport()), grants({k_topic}, {}), Apply::yes));
   iam.actions.clear();
   auto again = ensure_spored_profile(client(iam.transport()), grants({k_topic}, {}), Apply::yes);
-  ASSERT_TRUE(again);
-  EXPECT_FALSE(again->profile_created);
-  EXPECT_TRUE(again->changes.empty());
-  EXPECT_EQ(iam.actions, (std::vector<std::string>{"GetRole", "GetRolePolicy", "GetInstanceProfile"}));
+  ASSERT_TRUE(again) << again.error().describe();
+  EXPECT_EQ(iam.actions, (std::vector<std::string>{"CreateRole", "PutRolePolicy", "CreateInstanceProfile",
+                                                   "GetInstanceProfile"}))
+      << "EntityAlreadyExists is fine; the role already in the profile is not added twice";
+  EXPECT_EQ(iam.profiles.at(again->name).size(), 1u);
 }
 
-TEST(SporedRole, WrongPoliciesAreRewrittenAndGrantsOnlyGrow) {
-  FakeIam iam;
-  iam.trust = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
-  iam.policy = R"({"Version":"2012-10-17","Statement":[{"Sid":"NotifyTopics","Effect":"Allow","Action":"sns:*","Resource":")" +
-               k_topic + R"("}]})";
-  iam.profile = std::vector<std::string>{"spawn-spored"};
-  auto out = ensure_spored_profile(client(iam.transport()), grants({k_topic2}, {"b/k"}), Apply::yes);
-  ASSERT_TRUE(out) << out.error().describe();
-  EXPECT_FALSE(out->profile_created);
-  EXPECT_EQ(iam.actions, (std::vector<std::string>{"GetRole", "UpdateAssumeRolePolicy", "GetRolePolicy", "PutRolePolicy",
-                                                   "GetInstanceProfile"}));
-  EXPECT_EQ(json::parse(*iam.trust), spored_trust_policy());
-  EXPECT_EQ(json::parse(*iam.policy), spored_policy(grants({k_topic, k_topic2}, {"b/k"})))
-      << "the old topic stays, the wildcard action does not";
-  EXPECT_EQ(out->policy, json::parse(*iam.policy)) << "the policy said is the one written";
-}
-
-TEST(SporedRole, DryRunOnlyReads) {
+TEST(SporedRole, DryRunSendsNothing) {
   FakeIam iam;
   auto out = ensure_spored_profile(client(iam.transport()), grants({}, {}), Apply::no);
   ASSERT_TRUE(out);
   EXPECT_FALSE(out->exists);
-  EXPECT_EQ(iam.actions, (std::vector<std::string>{"GetRole", "GetInstanceProfile"}));
-  ASSERT_EQ(out->changes.size(), 4u);
-  EXPECT_EQ(out->changes[0], "create the IAM role spawn-spored (EC2 may give it to instances)");
-  EXPECT_FALSE(iam.trust || iam.policy || iam.profile);
+  EXPECT_TRUE(iam.actions.empty());
+  ASSERT_EQ(out->changes.size(), 3u);
+  EXPECT_EQ(out->changes[0], "create the IAM role /spawn/spawn-spored-" + k_launch +
+                                 " (EC2 may give it to this launch's instances)");
   EXPECT_EQ(out->policy, spored_policy(grants({}, {}))) << "what --dry-run prints: the policy it would write";
+}
+
+TEST(SporedRole, DeleteRemovesEverythingAndToleratesWhatIsGone) {
+  FakeIam iam;
+  ASSERT_TRUE(ensure_spored_profile(client(iam.transport()), grants({k_topic}, {}), Apply::yes));
+  iam.actions.clear();
+  auto gone = delete_spored_profile(client(iam.transport()), k_launch);
+  ASSERT_TRUE(gone) << gone.error().describe();
+  EXPECT_EQ(iam.actions, (std::vector<std::string>{"RemoveRoleFromInstanceProfile", "DeleteInstanceProfile",
+                                                   "DeleteRolePolicy", "DeleteRole"}));
+  EXPECT_TRUE(iam.roles.empty());
+  EXPECT_TRUE(iam.profiles.empty());
+  EXPECT_TRUE(delete_spored_profile(client(iam.transport()), k_launch)) << "a second delete finds nothing and is fine";
+}
+
+TEST(SporedRole, ListsOnlyLaunchRolesUnderItsPath) {
+  FakeIam iam;
+  ASSERT_TRUE(ensure_spored_profile(client(iam.transport()), grants({}, {}), Apply::yes));
+  iam.roles["someone-elses"] = {"/spawn/", "{}", {}};
+  iam.roles["spawn-spored-sl-elsewhere"] = {"/", "{}", {}};
+  auto listed = list_launch_roles(client(iam.transport()));
+  ASSERT_TRUE(listed) << listed.error().describe();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].launch_id, k_launch);
+  EXPECT_EQ((*listed)[0].create_date, "2026-12-01T10:00:00Z");
 }
 
 TEST(SporedRole, GrantsReadFromJsonByMemberName) {
@@ -229,18 +293,18 @@ TEST(SporedRole, GrantsReadFromJsonByMemberName) {
   EXPECT_EQ(g.partition, "aws") << "a member absent keeps its default";
   EXPECT_EQ(g.sns_topics, std::vector<std::string>{k_topic});
   EXPECT_TRUE(g.s3_objects.empty());
+  EXPECT_FALSE(g.cancel_own_spot_request);
   const json back = grants({k_topic}, {"b/k"});
-  EXPECT_EQ(back, json::parse(R"({"partition": "aws", "sns_topics": [")" + std::string(k_topic) +
-                              R"("], "s3_objects": ["b/k"]})"));
+  EXPECT_EQ(back["launch_id"], k_launch);
+  EXPECT_EQ(back["s3_objects"], json::array({"b/k"}));
 }
 
 TEST(SporedRole, ProfileHoldingAnotherRoleIsAnError) {
   FakeIam iam;
-  iam.profile = std::vector<std::string>{"someone-elses"};
+  iam.profiles["spawn-spored-" + k_launch] = {"someone-elses"};
   auto out = ensure_spored_profile(client(iam.transport()), grants({}, {}), Apply::yes);
   ASSERT_FALSE(out);
-  EXPECT_EQ(out.error().code, "ProfileInUse");
-  EXPECT_NE(out.error().message.find("someone-elses"), std::string::npos);
+  EXPECT_EQ(out.error().code, "LimitExceeded");
 }
 
 TEST(SporedRole, PolicyTooLargeIsRefusedBeforeWriting) {
@@ -250,12 +314,12 @@ TEST(SporedRole, PolicyTooLargeIsRefusedBeforeWriting) {
   auto out = ensure_spored_profile(client(iam.transport()), grants(topics, {}), Apply::yes);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, "PolicyTooLarge");
-  EXPECT_FALSE(iam.policy);
+  EXPECT_TRUE(iam.roles.empty()) << "nothing made";
 }
 
 TEST(SporedRole, UnknownProfileErrors) {
   EXPECT_TRUE(is_unknown_profile_error(aws::Error{400, "InvalidParameterValue",
-      "Value (spawn-spored) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name", ""}));
+      "Value (spawn-spored-x) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name", ""}));
   EXPECT_FALSE(is_unknown_profile_error(aws::Error{400, "InvalidParameterValue", "Invalid value for MaxCount", ""}));
   EXPECT_FALSE(is_unknown_profile_error(aws::Error{500, "InsufficientInstanceCapacity", "instance profile", ""}));
 }
@@ -264,7 +328,7 @@ TEST(SporedRole, LaunchIsRetriedWhileTheNewProfilePropagates) {
   int calls = 0;
   std::vector<std::chrono::seconds> waited;
   std::vector<std::string> said;
-  const aws::Error refused{400, "InvalidParameterValue", "Value (spawn-spored) for parameter iamInstanceProfile.name is invalid", ""};
+  const aws::Error refused{400, "InvalidParameterValue", "Value (spawn-spored-x) for parameter iamInstanceProfile.name is invalid", ""};
   auto result = retry_while_profile_propagates<int>(
       [&]() -> aws::Result<int> {
         if (++calls < 3) return unexpected(refused);

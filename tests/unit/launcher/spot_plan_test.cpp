@@ -63,44 +63,64 @@ TEST(SpotPlan, OnDemandLaunchKeepsTheUsersUserData) {
   LaunchOptions od;
   od.instance_type = "m7i.large";
   od.user_data = "#!/bin/sh\necho hi\n";
-  auto p = prepare_launch(od, "", k_ids);
+  auto p = prepare_launch(od, {}, k_ids, std::nullopt);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->user_data, od.user_data);
   EXPECT_FALSE(p->spot_user_data);
   EXPECT_EQ(p->job_array_id, "");
 }
 
+TEST(SpotPlan, OnDemandWithTtlInstallsSpored) {
+  LaunchOptions od;
+  od.instance_type = "m7i.large";
+  od.ttl = std::chrono::hours(8);
+  od.user_data = "#!/bin/sh\necho hi\n";
+  AgentSetup agent;
+  agent.install = "echo install-spored";
+  agent.architectures = {"x86_64"};
+  auto p = prepare_launch(od, agent, k_ids, "2026-12-03T20:00:00Z");
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->user_data);
+  EXPECT_NE(p->user_data->find(R"({"spot":false,)"), std::string::npos) << "spored knows it is on demand";
+  EXPECT_NE(p->user_data->find("2026-12-03T20:00:00Z"), std::string::npos) << "the deadline it enforces";
+  EXPECT_NE(p->user_data->find("echo install-spored"), std::string::npos);
+  EXPECT_NE(p->user_data->find("echo hi"), std::string::npos) << "the user's part follows";
+  EXPECT_TRUE(p->agent_installed);
+  EXPECT_EQ(p->agent_architectures, std::vector<std::string>{"x86_64"});
+  EXPECT_EQ(p->ttl_deadline, "2026-12-03T20:00:00Z");
+}
+
 TEST(SpotPlan, UserDataVariantsPerRoute) {
   auto o = spot(4);
   o.job_array_name = "sim";
-  auto p = prepare_launch(o, "", k_ids);
+  auto p = prepare_launch(o, {}, k_ids, std::nullopt);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->job_array_id, "ja-0123456789abcdef");
   EXPECT_EQ(p->job_array_name, "sim");
   ASSERT_TRUE(p->spot_user_data);
-  EXPECT_NE(p->spot_user_data->find("export SPAWN_SPOT='true'"), std::string::npos);
-  EXPECT_NE(p->spot_user_data->find("export SPAWN_JOB_ARRAY_NAME='sim'"), std::string::npos);
+  EXPECT_NE(p->spot_user_data->find(R"({"spot":true,)"), std::string::npos);
+  EXPECT_EQ(p->spot_user_data->find("export SPAWN_"), std::string::npos) << "nothing exported: no later process saw it";
   EXPECT_FALSE(p->on_demand_user_data) << "no fallback, no on-demand variant";
 
   o.spot.fallback = true;
-  p = prepare_launch(o, "", k_ids);
+  p = prepare_launch(o, {}, k_ids, std::nullopt);
   ASSERT_TRUE(p->on_demand_user_data);
-  EXPECT_NE(p->on_demand_user_data->find("export SPAWN_SPOT='false'"), std::string::npos);
+  EXPECT_NE(p->on_demand_user_data->find(R"({"spot":false,)"), std::string::npos);
 
   o.instance_types = {"m6i.large"};
-  p = prepare_launch(o, "", k_ids);
+  p = prepare_launch(o, {}, k_ids, std::nullopt);
   ASSERT_TRUE(p->fleet_user_data);
-  EXPECT_NE(p->fleet_user_data->find("export SPAWN_SPOT=''"), std::string::npos)
+  EXPECT_NE(p->fleet_user_data->find(R"({"spot":null,)"), std::string::npos)
       << "with fallback a fleet may hold both markets";
   o.spot.fallback = false;
-  p = prepare_launch(o, "", k_ids);
-  EXPECT_NE(p->fleet_user_data->find("export SPAWN_SPOT='true'"), std::string::npos);
+  p = prepare_launch(o, {}, k_ids, std::nullopt);
+  EXPECT_NE(p->fleet_user_data->find(R"({"spot":true,)"), std::string::npos);
 }
 
 TEST(SpotPlan, OversizedUserDataIsAUsageError) {
   auto o = spot();
   o.user_data = "#!/bin/sh\n" + std::string(16300, '#') + "\n";
-  auto p = prepare_launch(o, "", k_ids);
+  auto p = prepare_launch(o, {}, k_ids, std::nullopt);
   ASSERT_FALSE(p);
   EXPECT_NE(p.error().message.find("16384"), std::string::npos);
 }

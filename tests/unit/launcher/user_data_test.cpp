@@ -98,7 +98,6 @@ TEST(UserData, SpotConfigJsonPerMarket) {
 
 TEST(UserData, ScriptShapeAndTestSeam) {
   SpotSetup s;
-  s.name = "web";
   std::string script = spot_script(s);
   std::istringstream lines(script);
   std::string line;
@@ -107,17 +106,14 @@ TEST(UserData, ScriptShapeAndTestSeam) {
   EXPECT_EQ(first[0], "#!/bin/bash");
   EXPECT_EQ(first[2], "set -euo pipefail");
   EXPECT_EQ(first[3], "spawn_root=''") << "the documented test seam";
-  EXPECT_NE(script.find("export SPAWN_SPOT='true'\n"), std::string::npos);
-  EXPECT_NE(script.find("export SPAWN_ON_INTERRUPTION='terminate'\n"), std::string::npos);
-  EXPECT_NE(script.find("export SPAWN_CHECKPOINT_SCRIPT=''\n"), std::string::npos);
-  EXPECT_NE(script.find("export SPAWN_NAME='web'\n"), std::string::npos);
+  EXPECT_EQ(script.find("export "), std::string::npos) << "nothing exported: no later process would see it";
   EXPECT_NE(script.find("spawn_write 0600 \"$spawn_root/etc/spawn/spot-config.json\""), std::string::npos);
   EXPECT_EQ(script.find("checkpoint.sh"), std::string::npos) << "no script embedded when none is given";
   EXPECT_NE(script.find("no agent install step"), std::string::npos);
   s.agent_install = "curl -fsS https://example.com/spored | sh";
   EXPECT_NE(spot_script(s).find("curl -fsS https://example.com/spored | sh\n"), std::string::npos);
   s.market = SpotMarket::per_instance;
-  EXPECT_NE(spot_script(s).find("export SPAWN_SPOT=''\n"), std::string::npos);
+  EXPECT_NE(spot_script(s).find(R"({"spot":null,)"), std::string::npos);
   EXPECT_EQ(spot_script(s), spot_script(s)) << "deterministic";
 }
 
@@ -130,13 +126,12 @@ TEST(UserData, HostileValuesRunOnlyAsData) {
     SpotSetup s;
     s.on_interruption = OnInterruption::checkpoint;
     s.checkpoint_script = embed ? embedded(binary_script) : remote("https://example.com/x?q=" + k_hostile);
-    s.name = k_hostile;
-    s.job_array_id = "ja-0123456789abcdef";
-    s.job_array_name = "array " + k_hostile;
+    s.notify = {"arn:aws:sns:us-east-1:123456789012:" + k_hostile};
+    s.ttl_deadline = k_hostile;
     s.root = box.root().string();
-    // Trusted test code in the agent step: dumps what the script exported.
-    s.agent_install = "printf '%s\\036' \"$SPAWN_SPOT\" \"$SPAWN_ON_INTERRUPTION\" \"$SPAWN_CHECKPOINT_SCRIPT\" "
-                      "\"$SPAWN_NAME\" \"$SPAWN_JOB_ARRAY_ID\" \"$SPAWN_JOB_ARRAY_NAME\" > env.out\n";
+    // Trusted test code in the agent step: dumps what the script exported (ctest's own
+    // SPAWN_SOURCE_DIR comes from outside).
+    s.agent_install = "env | grep '^SPAWN_' | grep -v '^SPAWN_SOURCE_DIR=' > env.out || true\n";
     ASSERT_EQ(box.run(spot_script(s)), 0) << read_file(box.dir() / "out.txt");
 
     const fs::path etc = box.root() / "etc/spawn";
@@ -155,15 +150,39 @@ TEST(UserData, HostileValuesRunOnlyAsData) {
     } else {
       EXPECT_EQ(files, (std::vector<std::string>{"spot-config.json"}));
     }
-    const std::string expected_env = "true\036checkpoint\036" +
-                                     (embed ? std::string("/etc/spawn/checkpoint.sh") : s.checkpoint_script->source) +
-                                     "\036" + k_hostile + "\036ja-0123456789abcdef\036array " + k_hostile + "\036";
-    EXPECT_EQ(read_file(box.dir() / "env.out"), expected_env);
+    EXPECT_EQ(read_file(box.dir() / "env.out"), "") << "nothing exported";
+    EXPECT_EQ(doc["notify"], nlohmann::json::array({s.notify[0]}));
+    EXPECT_EQ(doc["ttl_deadline"], k_hostile);
     for (const char* canary : {"canary-dollar", "canary-backtick", "canary-semi"}) {
       EXPECT_FALSE(fs::exists(box.dir() / canary)) << canary;
       EXPECT_FALSE(fs::exists(box.root() / canary)) << canary;
     }
   }
+}
+
+TEST(UserData, WithASpecNoSecretTravelsInUserData) {
+  SpotSetup s;
+  s.on_interruption = OnInterruption::checkpoint;
+  s.checkpoint_script = remote("https://scripts.example.com/save.sh?token=s3cr3t");
+  s.notify = {"arn:aws:sns:us-east-1:123456789012:alerts", "https://hooks.example.com/T0/B0/s3cr3t"};
+  s.ttl_deadline = "2026-12-03T20:00:00Z";
+  s.spec = spec_location("spawn-bucket", "eu-west-1", "sl-0123456789abcdef");
+  const std::string script = spot_script(s);
+  EXPECT_EQ(script.find("s3cr3t"), std::string::npos) << script;
+  auto doc = nlohmann::json::parse(spot_config_json(s));
+  EXPECT_EQ(doc["checkpoint_script"], "") << "the https:// URL is in the spec";
+  EXPECT_EQ(doc["notify"], nlohmann::json::array({"arn:aws:sns:us-east-1:123456789012:alerts"}));
+  EXPECT_EQ(doc["spec"], "s3://spawn-bucket/spawn/launches/sl-0123456789abcdef/spec.json");
+  EXPECT_EQ(doc["spec_region"], "eu-west-1");
+  EXPECT_EQ(doc["ttl_deadline"], "2026-12-03T20:00:00Z");
+
+  s.checkpoint_script = embedded("#!/bin/sh\necho my-secret-job-code\n");
+  EXPECT_EQ(spot_script(s).find("checkpoint.sh"), std::string::npos) << "an embedded script travels in the spec";
+  s.checkpoint_script = remote("s3://ckpt/save.sh");
+  s.checkpoint_script_region = "ap-south-1";
+  doc = nlohmann::json::parse(spot_config_json(s));
+  EXPECT_EQ(doc["checkpoint_script"], "s3://ckpt/save.sh") << "an s3:// location is no secret";
+  EXPECT_EQ(doc["checkpoint_script_region"], "ap-south-1");
 }
 
 TEST(UserData, WithoutUserDataTheScriptIsTheUserData) {

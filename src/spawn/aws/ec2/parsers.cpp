@@ -31,6 +31,7 @@ Instance parse_instance(const pugi::xml_node& n) {
     else if (name == "ipAddress") i.public_ip = c.child_value();
     else if (name == "spotInstanceRequestId") i.spot_request_id = c.child_value();
     else if (name == "amiLaunchIndex") i.ami_launch_index = std::atoi(c.child_value());
+    else if (name == "iamInstanceProfile") i.iam_instance_profile_arn = c.child_value("arn");
     else if (name == "tagSet")
       for (pugi::xml_node tag : c.children("item")) i.tags.insert_or_assign(tag.child_value("key"), tag.child_value("value"));
   }

@@ -28,6 +28,7 @@ struct Instance {
   std::string public_ip;
   std::string spot_request_id;
   int ami_launch_index = 0;
+  std::string iam_instance_profile_arn;  // "" when it runs without one
   Tags tags;
 
   bool spot() const { return lifecycle == "spot"; }
