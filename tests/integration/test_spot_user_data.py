@@ -98,6 +98,20 @@ class UserDataTest(SpotTestCase):
         box.assert_calls(self, embedded=False)
         self.assertEqual(self.tags(self.live()[0])["spawn:checkpoint-script"], url)
 
+    def test_an_s3_script_carries_its_buckets_region(self):
+        s3 = self.aws.client("s3", region="eu-west-1")
+        s3.create_bucket(Bucket="ckpt-in-ireland", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        self.aws.reset_log()
+        url = "s3://ckpt-in-ireland/jobs/save.sh"
+        self.spawn_json("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", "--on-interruption",
+                        "checkpoint", "--checkpoint-script", url)
+        config = self.spot_config_in(self.user_data_of(self.params("RunInstances")))
+        self.assertEqual(config["checkpoint_script"], url)
+        self.assertEqual(config["checkpoint_script_region"], "eu-west-1",
+                         "spored signs for the bucket's region, not the instance's (us-east-1)")
+        heads = [r for r in self.requests() if r["service"] == "s3"]
+        self.assertEqual([r["action"] for r in heads], ["HEAD /ckpt-in-ireland"], "one HeadBucket, nothing else")
+
     def test_hostile_values_run_only_the_intended_commands(self):
         content = ("#!/bin/bash\n" + HOSTILE + "\nSPAWN_CHECKPOINT_BASE64\n").encode() + b"\x00\xff binary\n"
         folder = os.path.join(self.tmp, "it's $(touch canary1) `x` \u2713")
