@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "../support/query_form.hpp"
 #include "../support/scripted_transport.hpp"
+#include "../support/static_credentials.hpp"
 #include "spawn/util/time.hpp"
 #include "spawn/util/url.hpp"
 
@@ -14,10 +16,6 @@ using namespace spawn::launcher;
 
 namespace {
 
-class TestCredentials final : public aws::auth::CredentialsProvider {
- public:
-  aws::Result<aws::auth::Credentials> get() override { return aws::auth::Credentials{"AKID", "secret", "", {}, "test"}; }
-};
 
 // A small account behind one transport: spawn's launch roles (name -> creation time) in IAM, the
 // launches that still have instances in EC2, objects in spawn's bucket. Every call is recorded as
@@ -37,25 +35,12 @@ class Account {
   }
 
  private:
-  static std::map<std::string, std::string> form(const std::string& body) {
-    std::map<std::string, std::string> out;
-    size_t start = 0;
-    while (start < body.size()) {
-      size_t amp = body.find('&', start);
-      std::string pair = body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-      auto eq = pair.find('=');
-      out[util::percent_decode(pair.substr(0, eq), true)] = util::percent_decode(pair.substr(eq + 1), true);
-      if (amp == std::string::npos) break;
-      start = amp + 1;
-    }
-    return out;
-  }
   aws::Result<aws::http::Response> answer(const aws::http::Request& r) {
     if (r.method == "DELETE") {
       calls.push_back("S3 DELETE " + r.url.substr(r.url.find('/', 8)));
       return aws::http::Response{204, {}, ""};
     }
-    auto p = form(r.body);
+    auto p = test::query_form(r.body);
     const std::string a = p["Action"];
     if (a == "DescribeInstances") {
       calls.push_back("EC2 DescribeInstances");
@@ -89,7 +74,7 @@ class Account {
 std::shared_ptr<aws::ServiceClient> service(aws::ServiceInfo info, const std::string& endpoint,
                                             std::shared_ptr<aws::http::Transport> t) {
   return std::make_shared<aws::ServiceClient>(
-      info, endpoint, "us-east-1", std::make_shared<TestCredentials>(), std::move(t),
+      info, endpoint, "us-east-1", std::make_shared<test::StaticCredentials>(), std::move(t),
       std::make_shared<aws::http::Retrier>(aws::http::RetryPolicy{1, {}, {}}, std::make_shared<aws::http::RetryQuota>(),
                                            [](std::chrono::milliseconds) {}));
 }

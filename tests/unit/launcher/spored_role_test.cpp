@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "../support/query_form.hpp"
 #include "../support/scripted_transport.hpp"
 #include "spawn/util/url.hpp"
 
@@ -41,19 +42,6 @@ class FakeIam {
   }
 
  private:
-  static std::map<std::string, std::string> form(const std::string& body) {
-    std::map<std::string, std::string> out;
-    size_t start = 0;
-    while (start <= body.size()) {
-      size_t amp = body.find('&', start);
-      std::string pair = body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-      auto eq = pair.find('=');
-      out[util::percent_decode(pair.substr(0, eq), true)] = util::percent_decode(pair.substr(eq + 1), true);
-      if (amp == std::string::npos) break;
-      start = amp + 1;
-    }
-    return out;
-  }
   static aws::http::Response ok(const std::string& action, const std::string& inner) {
     return {200, {}, "<" + action + "Response><" + action + "Result>" + inner + "</" + action + "Result></" + action + "Response>"};
   }
@@ -67,7 +55,7 @@ class FakeIam {
            name + "</Arn><Roles>" + xml + "</Roles></InstanceProfile>";
   }
   aws::Result<aws::http::Response> answer(const aws::http::Request& r) {
-    auto p = form(r.body);
+    auto p = test::query_form(r.body);
     const std::string a = p["Action"];
     actions.push_back(a);
     const std::string role = p["RoleName"];
