@@ -91,9 +91,18 @@ def _install_run_instances(state: ScenarioState) -> None:
         request_local.max_count = int(max_count) if max_count else None
         request_local.max_price = self._get_param("InstanceMarketOptions.SpotOptions.MaxPrice")
         try:
-            return original_response(self)
+            result = original_response(self)
         finally:
             request_local.max_count = request_local.max_price = None
+        # EC2 gives the instance profile to every instance of the call; moto only to the first.
+        reservation = getattr(result, "result", None)
+        name = self._get_param("IamInstanceProfile.Name")
+        arn = self._get_param("IamInstanceProfile.Arn")
+        for instance in (getattr(reservation, "instances", None) or [])[1:]:
+            if (name or arn) and not self.ec2_backend.iam_instance_profile_associations.get(instance.id):
+                self.ec2_backend.associate_iam_instance_profile(
+                    instance_id=instance.id, iam_instance_profile_name=name, iam_instance_profile_arn=arn)
+        return result
 
     def pinned_az(backend: Any, kwargs: dict[str, Any]) -> str | None:
         subnet_id = kwargs.get("subnet_id") or next(
@@ -316,11 +325,19 @@ def _install_fleets(state: ScenarioState) -> None:
             return {}
 
         def _apply_template(self, spec: Any, instances: list[Any]) -> None:
-            """What moto's fleet drops from the launch template: the shutdown behaviour."""
-            behaviour = self._template_data(spec).get("InstanceInitiatedShutdownBehavior")
-            if behaviour:
-                for instance in instances:
+            """What moto's fleet drops from the launch template: the shutdown behaviour and the
+            instance profile."""
+            data = self._template_data(spec)
+            behaviour = data.get("InstanceInitiatedShutdownBehavior")
+            profile = data.get("IamInstanceProfile") or {}
+            for instance in instances:
+                if behaviour:
                     instance.instance_initiated_shutdown_behavior = behaviour
+                if (profile.get("Name") or profile.get("Arn")) and \
+                        not self.ec2_backend.iam_instance_profile_associations.get(instance.id):
+                    self.ec2_backend.associate_iam_instance_profile(
+                        instance_id=instance.id, iam_instance_profile_name=profile.get("Name"),
+                        iam_instance_profile_arn=profile.get("Arn"))
 
         def _launch_spot(self, spec: Any, count: int, placement: str | None) -> None:
             before = len(self.spot_requests)

@@ -224,6 +224,15 @@ class LocalAwsTest(unittest.TestCase):
         iam.create_instance_profile(InstanceProfileName="spawn-test-profile")
         self.launch(IamInstanceProfile={"Name": "spawn-test-profile"})
 
+    def test_every_instance_of_a_call_gets_the_profile(self):
+        self.aws.client("iam").create_instance_profile(InstanceProfileName="spawn-test-every", Path="/spawn/")
+        ids = [i["InstanceId"] for i in self.launch(count=3, IamInstanceProfile={"Name": "spawn-test-every"})["Instances"]]
+        self.ec2.terminate_instances(InstanceIds=ids[:1])
+        described = {i["InstanceId"]: i.get("IamInstanceProfile", {}).get("Arn")
+                     for r in self.ec2.describe_instances(InstanceIds=ids[1:])["Reservations"] for i in r["Instances"]}
+        self.assertEqual(set(described.values()), {"arn:aws:iam::123456789012:instance-profile/spawn/spawn-test-every"},
+                         "as on EC2 (moto gives it to the first instance only), kept when a sibling ends")
+
     # --- CreateFleet ---
 
     def test_instant_fleet_partial_fulfilment_reports_errors(self):

@@ -539,6 +539,18 @@ class AgentInstallTest(SpotTestCase):
         self.assertEqual(self.s3.list_objects_v2(Bucket=BUCKET, Prefix=key).get("KeyCount"), 0)
         self.assertEqual(actions, ["RemoveRoleFromInstanceProfile", "DeleteInstanceProfile", "DeleteRolePolicy", "DeleteRole"])
 
+    def test_terminating_a_fleet_array_removes_its_role(self):
+        self.clean_iam()
+        self.upload()
+        r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--count", "3", "--ami", AMI, "--spot",
+                       "--job-array-name", "fleet-pair", env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        role = self.launch_role(self.params("CreateLaunchTemplate"))
+        self.assertEqual(self.launch_roles(), [role])
+        self.spawn_ok("terminate", "--job-array-name", "fleet-pair", "--yes", env=self.env())
+        self.assertEqual(self.launch_roles(), [])
+        self.assertEqual(self.s3.list_objects_v2(Bucket=BUCKET, Prefix=self.spec_key(role)).get("KeyCount"), 0)
+
     def test_terminating_a_launch_without_a_role_of_spawns_costs_no_iam_request(self):
         self.launch("--no-agent")
         self.aws.reset_log()
