@@ -524,7 +524,9 @@ class LocalAws:
                                     f"<Region>{bucket.region_name}</Region>")
         body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{_xml_escape(message)}"
                 f"</Message>{extra}<RequestId>{headers[1][1]}</RequestId></Error>").encode()
-        return Reply(status, headers, b"").with_body(body)
+        reply = Reply(status, headers, b"").with_body(body)
+        reply.error_code = code
+        return reply
 
     def _idempotent(self, call: Call, environ: dict[str, Any], replayed: list[bool]) -> Reply:
         """The first successful reply for this ClientToken again (replayed gets an entry), or a
