@@ -9,12 +9,18 @@ the instance role the fake serves, as on EC2), HOME in the temporary folder, and
   - `wall` on PATH: a script that appends its message to wall.log (no terminal is disturbed).
 Its stderr (JSON lines) goes to spored.log in the temporary folder; records() parses it.
 
+SPAWN_SPORED_ARCH=aarch64 (the ctest entries named *.aarch64) runs build/bin/spored-aarch64
+instead, the same tests: natively on an arm64 machine, through the kernel's binfmt_misc when a
+qemu-aarch64 handler is registered there, else as `qemu-aarch64-static spored-aarch64 ...`
+(Debian's qemu-user-static). spored_command() is what to start.
+
 The instance the fake describes is a real instance in the local AWS (run in setUp), so CreateTags
 and TerminateInstances act on something that exists and can be checked with DescribeInstances.
 """
 import http.server
 import json
 import os
+import platform
 import shlex
 import shutil
 import signal
@@ -29,7 +35,44 @@ from fakes.imds_fake_fixture import ImdsFake
 from fakes.local_aws_fixture import LocalAws
 
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
-SPORED = os.path.join(BIN, "spored")
+# The machine of the spored under test, as `uname -m` says it; x86_64 (build/bin/spored) unless set.
+ARCH = os.environ.get("SPAWN_SPORED_ARCH") or "x86_64"
+SPORED = os.path.join(BIN, "spored" if ARCH == "x86_64" else f"spored-{ARCH}")
+QEMU = f"qemu-{ARCH}-static"
+
+
+def binfmt_runs(arch):
+    """True when the kernel runs binaries of arch itself: the host's own machine, or an enabled
+    qemu-<arch> handler in binfmt_misc."""
+    if platform.machine() == arch:
+        return True
+    try:
+        with open(f"/proc/sys/fs/binfmt_misc/qemu-{arch}", encoding="utf-8") as f:
+            return f.readline().strip() == "enabled"
+    except OSError:
+        return False
+
+
+def emulator():
+    """[] when the host runs SPORED itself; ["<path of qemu-ARCH-static>"] when it needs the
+    emulator in front; None when it cannot run it (no qemu-user-static)."""
+    if binfmt_runs(ARCH):
+        return []
+    qemu = shutil.which(QEMU)
+    return [qemu] if qemu else None
+
+
+def spored_command():
+    """The argv prefix that runs the spored under test (see the module's docstring)."""
+    return emulator() + [SPORED]
+
+
+def skip_unless_runnable():
+    """Raises SkipTest when the spored under test is not built or this host cannot run it."""
+    if not os.access(SPORED, os.X_OK):
+        raise unittest.SkipTest(f"{SPORED} is not built (set SPAWN_BIN_DIR; the aarch64 one needs SPAWN_ARM64_AGENT)")
+    if emulator() is None:
+        raise unittest.SkipTest(f"{ARCH} binaries need {QEMU} here (Debian's qemu-user-static; scripts/bootstrap)")
 TOPIC_NAME = "spot-alerts"
 
 
@@ -103,8 +146,7 @@ class SporedTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.access(SPORED, os.X_OK):
-            raise unittest.SkipTest(f"{SPORED} is not built (set SPAWN_BIN_DIR)")
+        skip_unless_runnable()
         cls.imds = ImdsFake()
         cls.imds.start()
         cls.aws = LocalAws()
@@ -157,7 +199,7 @@ class SporedTestCase(unittest.TestCase):
         return env
 
     def spored_args(self, *args, shutdown=True, poll=None):
-        full = [SPORED, "--imds-endpoint", self.imds.endpoint, "--state-dir", self.state_dir,
+        full = [*spored_command(), "--imds-endpoint", self.imds.endpoint, "--state-dir", self.state_dir,
                 "--poll-interval", poll or self.poll_interval, "--config", self.config_path()]
         if shutdown:
             full += ["--shutdown-command", shlex.quote(self.shutdown_script)]
@@ -198,7 +240,7 @@ class SporedTestCase(unittest.TestCase):
 
     def run_spored(self, *args, env=None, timeout=20):
         """spored run to completion (status, bad usage): CompletedProcess with text output."""
-        return subprocess.run([SPORED, *args], env=env or self.env(), capture_output=True, text=True, timeout=timeout)
+        return subprocess.run([*spored_command(), *args], env=env or self.env(), capture_output=True, text=True, timeout=timeout)
 
     # --- what it did ----------------------------------------------------------------------
 

@@ -31,6 +31,14 @@ leaves time for the second. The same checks
 against real Debian/Ubuntu roots (debootstrap) are tools/nss-chroot-check, run by hand.
 
 chroot needs root (we are root here and in CI); without it those tests skip with the reason.
+
+With SPAWN_SPORED_ARCH=aarch64 (integration.test_spored_static.aarch64) the same checks hold for
+build/bin/spored-aarch64: the ELF is AArch64 (machine 183), has no loader and needs no library,
+and it handles a notice in the empty chroots. Without a binfmt_misc handler for it, the root also
+holds qemu-aarch64-static (itself a static binary) which runs it, and the shutdown command is
+`/qemu-aarch64-static /spored --version`: spored's fork and exec of a program are still real. The
+resolver chroots run resolve_probe, which is built for the build machine only: they are the
+x86-64 entry's.
 Sanitizer builds (make test-asan) link spored dynamically, so there these tests skip too.
 """
 import json
@@ -44,7 +52,7 @@ import time
 import unittest
 
 from dns_stub import DnsStub
-from spored_test_case import BIN, SPORED, SporedTestCase
+from spored_test_case import ARCH, BIN, SPORED, SporedTestCase, emulator, skip_unless_runnable
 
 PT_INTERP, PT_DYNAMIC, DT_NEEDED = 3, 2, 1
 PROBE = os.path.join(BIN, "resolve_probe")
@@ -53,6 +61,7 @@ TRIPPED = 97  # nss_tripwire's exit status
 # Fedora's and Amazon Linux 2023's hosts line (systemd-resolved): myhostname and resolve are modules.
 RESOLVED_HOSTS_LINE = "hosts:      files myhostname resolve [!UNAVAIL=return] dns\n"
 NSS_MODULES = ("libnss_myhostname.so.2", "libnss_resolve.so.2")
+ELF_MACHINES = {"x86_64": 62, "aarch64": 183}  # EM_X86_64, EM_AARCH64
 
 
 def elf_facts(path):
@@ -115,9 +124,15 @@ class StaticBinaryTest(unittest.TestCase):
         if not os.access(SPORED, os.X_OK):
             self.skipTest(f"{SPORED} is not built (set SPAWN_BIN_DIR)")
 
+    def test_it_runs(self):
+        skip_unless_runnable()
+        out = subprocess.run([*emulator(), SPORED, "--version"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stdout, r"^spored \d+\.\d+\.\d+")
+
     def test_the_elf_has_no_loader_and_needs_no_library(self):
         machine, interp, needed = elf_facts(SPORED)
-        self.assertEqual(machine, 62, "x86-64")
+        self.assertEqual(machine, ELF_MACHINES[ARCH], f"{SPORED} is not an ELF for {ARCH}")
         self.assertFalse(interp, "a PT_INTERP header: the binary needs a dynamic loader")
         self.assertEqual(needed, 0, "DT_NEEDED entries: the binary needs shared libraries")
 
@@ -126,6 +141,7 @@ class StaticBinaryTest(unittest.TestCase):
             self.skipTest("file(1) is not installed; the ELF headers are checked by the test above")
         out = subprocess.run(["file", "-L", SPORED], capture_output=True, text=True, check=True).stdout
         self.assertRegex(out, r"statically linked|static-pie linked", out)
+        self.assertIn({"x86_64": "x86-64", "aarch64": "ARM aarch64"}[ARCH], out)
 
 
 @unittest.skipIf(os.environ.get("SPAWN_SANITIZED") == "1", SANITIZED_SKIP)
@@ -141,6 +157,15 @@ class EmptyChrootTest(SporedTestCase):
         shutil.copy2(SPORED, os.path.join(self.root, "spored"))
         os.chmod(os.path.join(self.root, "spored"), 0o755)
         make_dev_null(self.root)
+        # Emulated: qemu-user (a static binary) in the root runs spored, and its shutdown command.
+        self.runner = []
+        self.base_files = {"spored", "dev", "dev/null"}
+        for qemu in emulator():
+            name = os.path.basename(qemu)
+            shutil.copy2(qemu, os.path.join(self.root, name))
+            self.runner = ["/" + name]
+            self.base_files.add(name)
+        self.shutdown_command = " ".join(self.runner + ["/spored", "--version"])
         self.imds.set_lifecycle("spot")
 
     def enter_root(self):
@@ -155,9 +180,9 @@ class EmptyChrootTest(SporedTestCase):
 
     def start_in_chroot(self, imds_endpoint=None, aws_endpoint=None):
         log_path = os.path.join(self.dir, "spored.log")
-        args = ["/spored", "--imds-endpoint", imds_endpoint or self.imds.endpoint,
+        args = [*self.runner, "/spored", "--imds-endpoint", imds_endpoint or self.imds.endpoint,
                 "--state-dir", "/state", "--poll-interval", self.poll_interval, "--log-format", "json",
-                "--shutdown-command", "/spored --version"]
+                "--shutdown-command", self.shutdown_command]
         with open(log_path, "ab") as log:
             proc = subprocess.Popen(args, env=self.chroot_env(aws_endpoint), stdout=log, stderr=log,
                                     stdin=subprocess.DEVNULL, preexec_fn=self.enter_root)
@@ -177,7 +202,7 @@ class EmptyChrootTest(SporedTestCase):
         notice = self.imds.set_notice("terminate", in_seconds=120)
         self.wait_for("interruption_notice", proc=proc, notice_time=notice["time"])
         self.wait_for("notification_sent", proc=proc)
-        self.wait_for("shutdown", proc=proc, command="/spored --version")
+        self.wait_for("shutdown", proc=proc, command=self.shutdown_command)
         time.sleep(0.5)  # the shutdown command's outcome is recorded after it ends
         self.assertEqual(self.records("shutdown_failed", proc), [], self.log_text(proc))
         tags = self.wait_until(lambda: [c for c in self.create_tags_requests()
@@ -188,7 +213,7 @@ class EmptyChrootTest(SporedTestCase):
         return notice
 
     def test_spored_handles_a_notice_in_an_empty_chroot(self):
-        self.assertEqual(self.files_in_root(), {"spored", "dev", "dev/null"}, "the binary, /dev/null, nothing else")
+        self.assertEqual(self.files_in_root(), self.base_files, "the binary, /dev/null, nothing else (but the emulator)")
         proc = self.start_in_chroot()
         notice = self.assert_notice_handled(proc)
         with open(os.path.join(self.root, "state", "events.json"), encoding="utf-8") as f:
@@ -196,13 +221,13 @@ class EmptyChrootTest(SporedTestCase):
         self.assertIn("interruption", json.dumps(events))
         self.assertEqual(self.stop(proc), 0, self.log_text(proc))
 
-        status = subprocess.run(["/spored", "status", "--state-dir", "/state", "--json"], env={},
+        status = subprocess.run([*self.runner, "/spored", "status", "--state-dir", "/state", "--json"], env={},
                                 capture_output=True, text=True, timeout=20, preexec_fn=self.enter_root)
         self.assertEqual(status.returncode, 0, status.stderr)
         self.assertIn(notice["time"], status.stdout)
         self.assertIn(self.instance_id, status.stdout)
         # All it wrote is its state dir: nothing else was needed, nothing else was touched.
-        self.assertEqual({f for f in self.files_in_root() if not f.startswith("state")}, {"spored", "dev", "dev/null"})
+        self.assertEqual({f for f in self.files_in_root() if not f.startswith("state")}, self.base_files)
 
     def test_names_resolve_from_etc_hosts_without_any_libnss_module(self):
         etc = os.path.join(self.root, "etc")
@@ -248,6 +273,9 @@ class ResolverChrootTest(unittest.TestCase):
     }
 
     def setUp(self):
+        if ARCH != "x86_64":
+            self.skipTest(f"resolve_probe is built for the build machine only; the {ARCH} spored's resolution is "
+                          "checked by EmptyChrootTest")
         if os.geteuid() != 0:
             self.skipTest("chroot and a nameserver on port 53 need root (run the suite as root, as CI does)")
         for path in (PROBE, TRIPWIRE):
