@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -22,15 +23,27 @@ constexpr const char* k_default_prefix = "spawn/agent";
 
 constexpr const char* k_upload_help = R"(
 Puts spored (the agent spot instances run) and its sha256 in your S3 bucket, under
-PREFIX/<sha256>/spored and PREFIX/<sha256>/spored.sha256, and remembers where in spawn's config
-($XDG_CONFIG_HOME/spawn/config.json or ~/.config/spawn/config.json). Each spot launch then gives
-its instances a URL to that object presigned for one hour, and the instance installs spored only
-if the download's sha256 is the one uploaded. Upload again after rebuilding spored.
+PREFIX/<sha256>/spored and PREFIX/<sha256>/spored.sha256, for each architecture: by default the
+spored next to this spawn (x86-64) and spored-aarch64 beside it (Graviton, arm64), both built by
+make. It remembers where in spawn's config ($XDG_CONFIG_HOME/spawn/config.json or
+~/.config/spawn/config.json); each launch's instances then fetch the binary of their own
+architecture with their role, and install it only if its sha256 is the one uploaded. A launch of
+an architecture with no upload is refused before anything is launched. Upload again after
+rebuilding spored; uploading one architecture keeps the other's earlier upload (in the same bucket).
 
 Examples:
   spawn agent upload --bucket my-bucket
+  spawn agent upload --bucket my-bucket --arch aarch64
   spawn agent upload --bucket my-bucket --prefix tools/spawn --region eu-west-1
   spawn agent upload --bucket my-bucket --binary build/bin/spored --output json)";
+
+// The architectures spawn knows a spored for, as `uname -m` names them; and spored's file for
+// each beside spawn.
+struct Build {
+  const char* arch;
+  const char* file;
+};
+constexpr Build k_builds[] = {{"x86_64", "spored"}, {"aarch64", "spored-aarch64"}};
 
 // The folder of the running spawn executable, "" when unknown.
 std::string own_folder() {
@@ -72,7 +85,11 @@ class AgentCommand final : public Command {
     m_upload->footer(k_upload_help);
     m_upload->add_option("--bucket", m_bucket, "S3 bucket to put spored in (it must exist, in --region)")->required();
     m_upload->add_option("--prefix", m_prefix, std::string("key prefix (default ") + k_default_prefix + ")");
-    m_upload->add_option("--binary", m_binary, "the spored to upload (default: the spored next to this spawn)");
+    m_upload->add_option("--binary", m_binaries,
+                         "a spored to upload, its architecture read from the file (repeatable; default: spored and "
+                         "spored-aarch64 next to this spawn)");
+    m_upload->add_option("--arch", m_archs, "upload only the spored of this architecture: x86_64 or aarch64 (repeatable)")
+        ->check(CLI::IsMember({"x86_64", "aarch64", "arm64", "amd64"}));
   }
 
   int run() override {
@@ -92,6 +109,51 @@ class AgentCommand final : public Command {
     return k_exit_usage;
   }
 
+  // One binary to upload, read and checked.
+  struct Binary {
+    std::string path;
+    std::string content;
+    std::string arch;
+  };
+
+  // "arm64" and "amd64" (as Debian and EC2 say it) are aarch64 and x86_64 (as uname -m does).
+  static std::string machine(const std::string& arch) {
+    if (arch == "arm64") return "aarch64";
+    if (arch == "amd64") return "x86_64";
+    return arch;
+  }
+
+  bool wanted(const std::string& arch) const {
+    if (m_archs.empty()) return true;
+    return std::any_of(m_archs.begin(), m_archs.end(), [&](const std::string& a) { return machine(a) == arch; });
+  }
+
+  // The binary at path, checked: an ELF, statically linked. nullopt with *status set (usage) when
+  // it is not; nullopt with *status 0 when it is absent and absent_ok.
+  std::optional<Binary> read_binary(const std::string& path, bool absent_ok, int* status) {
+    *status = 0;
+    auto bytes = util::read_file(path);
+    if (!bytes) {
+      *status = usage("--binary: " + bytes.error());
+      return std::nullopt;
+    }
+    if (!*bytes || (*bytes)->empty()) {
+      if (!absent_ok) *status = usage("--binary: no such file, or an empty one: '" + path + "'");
+      return std::nullopt;
+    }
+    auto elf = util::inspect_elf(**bytes);
+    if (!elf) {
+      *status = usage(path + " is not spored: " + elf.error());
+      return std::nullopt;
+    }
+    if (!elf->statically_linked()) {
+      *status = usage(path + " is dynamically linked: it would not start on AMIs with another C library",
+                      "build spored statically (cmake -DSPAWN_STATIC_AGENT=ON, the default, without SPAWN_SANITIZE)");
+      return std::nullopt;
+    }
+    return Binary{path, std::move(**bytes), elf->architecture};
+  }
+
   int upload() {
     // Everything that can be wrong locally is found before the first request.
     if (!model::valid_bucket_name(m_bucket))
@@ -99,21 +161,47 @@ class AgentCommand final : public Command {
     auto prefix = normalize_prefix(m_prefix.value_or(k_default_prefix));
     if (!prefix) return usage(prefix.error());
 
-    const bool default_binary = !m_binary;
-    const std::string binary = m_binary ? *m_binary : own_folder() + "/spored";
-    auto bytes = util::read_file(binary);
-    if (!bytes) return usage("--binary: " + bytes.error());
-    if (!*bytes || (*bytes)->empty()) {
-      if (default_binary)
-        return usage("no spored next to this spawn (" + binary + ")", "build it (make) or pass --binary PATH");
-      return usage("--binary: no such file, or an empty one: '" + binary + "'");
+    std::vector<Binary> binaries;
+    std::vector<std::pair<std::string, std::string>> absent;  // (architecture, file) not built next to spawn
+    int status = 0;
+    if (!m_binaries.empty()) {
+      for (const auto& path : m_binaries) {
+        auto b = read_binary(path, false, &status);
+        if (!b) return status;
+        binaries.push_back(std::move(*b));
+      }
+    } else {
+      const std::string folder = own_folder();
+      for (const auto& build : k_builds) {
+        const std::string path = folder + "/" + build.file;
+        auto b = read_binary(path, true, &status);
+        if (status) return status;
+        if (b && b->arch != build.arch)
+          return usage(path + " is built for " + b->arch + ", not " + build.arch, "rebuild it (make)");
+        if (b) {
+          binaries.push_back(std::move(*b));
+        } else if (wanted(build.arch)) {
+          absent.emplace_back(build.arch, path);
+        }
+      }
+      if (binaries.empty())
+        return usage("no spored next to this spawn (" + absent.front().second + ")", "build it (make) or pass --binary PATH");
     }
-    const std::string& content = **bytes;
-    auto elf = util::inspect_elf(content);
-    if (!elf) return usage(binary + " is not spored: " + elf.error());
-    if (!elf->statically_linked())
-      return usage(binary + " is dynamically linked: it would not start on AMIs with another C library",
-                   "build spored statically (cmake -DSPAWN_STATIC_AGENT=ON, the default, without SPAWN_SANITIZE)");
+    for (size_t i = 0; i < binaries.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (binaries[i].arch == binaries[j].arch)
+          return usage("--binary: " + binaries[j].path + " and " + binaries[i].path + " are both for " + binaries[i].arch +
+                       ": one spored per architecture");
+    std::erase_if(binaries, [&](const Binary& b) { return !wanted(b.arch); });
+    for (const auto& a : m_archs) {
+      const std::string arch = machine(a);
+      if (std::none_of(binaries.begin(), binaries.end(), [&](const Binary& b) { return b.arch == arch; })) {
+        if (!m_binaries.empty()) return usage("--arch " + a + ": no --binary is a spored for " + arch);
+        return usage("--arch " + a + ": no spored for " + arch + " next to this spawn (" + own_folder() + "/" +
+                         (arch == "x86_64" ? "spored" : "spored-" + arch) + ")",
+                     "build it (make; the aarch64 one needs SPAWN_ARM64_AGENT=ON, the default) or pass --binary PATH");
+      }
+    }
 
     auto config_path = spawn_config_path(aws::config::process_environment());
     if (!config_path) return usage("neither XDG_CONFIG_HOME nor HOME is set: spawn has nowhere to remember the upload");
@@ -122,43 +210,78 @@ class AgentCommand final : public Command {
 
     auto session = Session::open(m_global);
     if (!session) return report_open_failure(session.error());
-    const std::string sha256 = util::sha256_hex(content);
-    AgentLocation where;
-    where.bucket = m_bucket;
-    where.key = (prefix->empty() ? "" : *prefix + "/") + sha256 + "/spored";
-    where.sha256_key = where.key + ".sha256";
-    where.region = session->region();
-    where.sha256 = sha256;
-    where.size = content.size();
-    where.architecture = elf->architecture;
-    where.spawn_version = SPAWN_VERSION;
-    where.uploaded_at = util::format_rfc3339(std::chrono::system_clock::now());
-
     auto s3 = session->s3(m_bucket);
-    if (auto put = s3.put_object(where.key, content, "application/octet-stream"); !put) return s3_failure(put.error());
-    // The sha256sum format, so that `sha256sum -c` checks a copy fetched by hand.
-    if (auto put = s3.put_object(where.sha256_key, sha256 + "  spored\n", "text/plain; charset=utf-8"); !put)
-      return s3_failure(put.error());
+    std::vector<AgentLocation> uploaded;
+    for (const auto& b : binaries) {
+      const std::string sha256 = util::sha256_hex(b.content);
+      AgentLocation where;
+      where.bucket = m_bucket;
+      where.key = (prefix->empty() ? "" : *prefix + "/") + sha256 + "/spored";
+      where.sha256_key = where.key + ".sha256";
+      where.region = session->region();
+      where.sha256 = sha256;
+      where.size = b.content.size();
+      where.architecture = b.arch;
+      where.spawn_version = SPAWN_VERSION;
+      where.uploaded_at = util::format_rfc3339(std::chrono::system_clock::now());
+      if (auto put = s3.put_object(where.key, b.content, "application/octet-stream"); !put) return s3_failure(put.error());
+      // The sha256sum format, so that `sha256sum -c` checks a copy fetched by hand.
+      if (auto put = s3.put_object(where.sha256_key, sha256 + "  spored\n", "text/plain; charset=utf-8"); !put)
+        return s3_failure(put.error());
+      uploaded.push_back(where);
+    }
 
-    config->agent = where;
+    // One bucket holds spawn's uploads (a launch's role may read that bucket only, and the
+    // launch's spec goes there): an earlier upload of another architecture elsewhere is forgotten.
+    std::vector<AgentLocation> forgotten;
+    std::erase_if(config->agents, [&](const AgentLocation& a) {
+      const bool elsewhere = a.bucket != m_bucket || a.region != session->region();
+      if (elsewhere) forgotten.push_back(a);
+      return elsewhere;
+    });
+    for (const auto& where : uploaded) config->set_agent(where);
     if (auto saved = save_spawn_config(*config_path, *config); !saved) {
-      print_failure("spored is uploaded to s3://" + m_bucket + "/" + where.key + " but spawn cannot remember it: " +
-                    saved.error());
+      print_failure("spored is uploaded to s3://" + m_bucket + "/" + uploaded.front().key +
+                    " but spawn cannot remember it: " + saved.error());
       return k_exit_failure;
+    }
+    std::vector<std::string> kept, known;
+    for (const auto& a : config->agents) {
+      known.push_back(a.architecture);
+      if (std::none_of(uploaded.begin(), uploaded.end(), [&](const AgentLocation& u) { return u.architecture == a.architecture; }))
+        kept.push_back(a.architecture);
     }
 
     if (m_global.output == OutputFormat::json) {
-      nlohmann::json out{{"bucket", where.bucket},     {"key", where.key},
-                         {"sha256_key", where.sha256_key}, {"region", where.region},
-                         {"sha256", where.sha256},     {"size", where.size},
-                         {"architecture", where.architecture}, {"config", *config_path}};
+      nlohmann::json out{{"uploads", nlohmann::json::array()}, {"architectures", known}, {"config", *config_path}};
+      for (const auto& where : uploaded)
+        out["uploads"].push_back({{"bucket", where.bucket},       {"key", where.key},
+                                  {"sha256_key", where.sha256_key}, {"region", where.region},
+                                  {"sha256", where.sha256},       {"size", where.size},
+                                  {"architecture", where.architecture}});
       fmt::print("{}\n", out.dump(2));
       return k_exit_ok;
     }
-    fmt::print("Uploaded spored {} ({}, {}) to s3://{}/{}\n", SPAWN_VERSION, where.architecture, human_size(where.size),
-               where.bucket, where.key);
-    fmt::print("sha256 {} (also in s3://{}/{})\n", sha256, where.bucket, where.sha256_key);
-    fmt::print("Spot launches install it from there (remembered in {}).\n", *config_path);
+    for (const auto& where : uploaded) {
+      fmt::print("Uploaded spored {} ({}, {}) to s3://{}/{}\n", SPAWN_VERSION, where.architecture, human_size(where.size),
+                 where.bucket, where.key);
+      fmt::print("sha256 {} (also in s3://{}/{})\n", where.sha256, where.bucket, where.sha256_key);
+    }
+    for (const auto& arch : kept) {
+      const AgentLocation* a = config->agent_for(arch);
+      fmt::print("Kept the {} spored uploaded before (spored {}, {}, s3://{}/{})\n", arch, a->spawn_version,
+                 a->uploaded_at, a->bucket, a->key);
+    }
+    for (const auto& a : forgotten)
+      fmt::print("Forgot the {} spored in s3://{} ({}): spawn's uploads live in one bucket; upload it again here\n",
+                 a.architecture, a.bucket, a.region);
+    for (const auto& [arch, path] : absent)
+      if (!config->agent_for(arch))
+        fmt::print("No {} next to this spawn: launches of that architecture are refused until one is uploaded (make "
+                   "builds it)\n",
+                   path);
+    fmt::print("Launches install the spored of their instance type's architecture ({}) from there (remembered in {}).\n",
+               fmt::join(known, ", "), *config_path);
     return k_exit_ok;
   }
 
@@ -175,7 +298,8 @@ class AgentCommand final : public Command {
 
   CLI::App* m_upload = nullptr;
   std::string m_bucket;
-  std::optional<std::string> m_prefix, m_binary;
+  std::optional<std::string> m_prefix;
+  std::vector<std::string> m_binaries, m_archs;
 };
 
 }  // namespace

@@ -46,14 +46,13 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
     return unexpected(model::UsageError{flags.url ? "--agent-url needs --agent-sha256 (the instance refuses a binary it "
                                                     "cannot check)"
                                                   : "--agent-sha256 needs --agent-url"});
-  std::optional<AgentLocation> remembered;
   if (config_path) {
     auto config = load_spawn_config(*config_path);
     if (!config) return unexpected(model::UsageError{config.error(), "fix the file or remove it"});
-    remembered = config->agent;
+    plan.uploads = config->agents;
   }
   // spawn's bucket holds the launch's secrets whatever installs spored.
-  plan.remembered = remembered;
+  const bool remembered = !plan.uploads.empty();
   if (!remembered) {
     if (auto ok = no_secrets_without_bucket(o); !ok) return unexpected(ok.error());
   }

@@ -27,7 +27,8 @@ struct AgentFlags {
 struct AgentPlan {
   bool install = false;                         // the user-data installs spored
   std::optional<launcher::AgentSource> source;  // final (--agent-url), or nullopt: the remembered upload
-  std::optional<AgentLocation> remembered;      // from `spawn agent upload`: spawn's bucket
+  std::vector<AgentLocation> uploads;           // from `spawn agent upload`, one per architecture, in
+                                                // one bucket (spawn's bucket); empty: none known
   std::string warning;                          // spored not installed: one line, said once instances exist
 };
 
@@ -36,7 +37,9 @@ struct AgentPlan {
 //     --agent-url, --agent-sha256 and --no-agent need one of those; --agent-url and
 //     --agent-sha256 go together; --no-agent excludes them;
 //   - --agent-url + --agent-sha256: that source (https only, 64 hex digits);
-//   - else the upload remembered in the config file (config_path: nullopt when none is known);
+//   - else the uploads remembered in the config file (config_path: nullopt when none is known):
+//     the instance installs the one of its architecture (the launcher refuses a launch of an
+//     architecture with no upload before any request: AgentArchitectureMissing);
 //   - else install nothing, with a warning naming what will not happen. The launch goes ahead
 //     and /etc/spawn/spot-config.json is still written: an AMI may start spored itself
 //     (docs/spored.md says why this is a warning and not an error) - except with --ttl on

@@ -130,8 +130,9 @@ class LaunchCommand final : public Command {
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
     auto agent = plan_agent(m_options, m_agent, spawn_config_path(aws::config::process_environment()));
     if (!agent) return usage(agent.error());
-    const std::vector<AgentLocation> uploads =
-        agent->remembered ? std::vector<AgentLocation>{*agent->remembered} : std::vector<AgentLocation>{};
+    const std::vector<AgentLocation>& uploads = agent->uploads;
+    // All of spawn's uploads are in one bucket (spawn agent upload keeps them so).
+    const AgentLocation* remembered = uploads.empty() ? nullptr : &uploads.front();
     // Everything decided before the first request: a user-data over 16 KB is bad usage too.
     // (Built again below once the bucket's endpoint and regions are known.)
     const launcher::LaunchIds ids = launcher::new_launch_ids();
@@ -144,7 +145,7 @@ class LaunchCommand final : public Command {
     } else if (agent->install) {
       setup.install = launcher::agent_install_snippet(placeholder_source(uploads));
     }
-    if (agent->remembered) setup.spec = launcher::spec_location(agent->remembered->bucket, agent->remembered->region, ids.launch_id);
+    if (remembered) setup.spec = launcher::spec_location(remembered->bucket, remembered->region, ids.launch_id);
     auto prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
     if (!prepared) return usage(prepared.error());
 
@@ -154,9 +155,8 @@ class LaunchCommand final : public Command {
     auto say = [quiet](const std::string& line) {
       if (!quiet) fmt::print(stderr, "{}\n", line);
     };
-    if (agent->install && agent->remembered) {
-      auto source = bucket_agent_source(uploads, session->s3_bucket_endpoint(agent->remembered->bucket,
-                                                                             agent->remembered->region));
+    if (agent->install && remembered) {
+      auto source = bucket_agent_source(uploads, session->s3_bucket_endpoint(remembered->bucket, remembered->region));
       if (!source) {
         print_error(source.error());
         return k_exit_failure;
@@ -171,7 +171,7 @@ class LaunchCommand final : public Command {
     // What the launch keeps in the account beside its instances: its spec and its role. A launch
     // that fails removes them again; `spawn terminate` removes them with the last instance.
     std::optional<aws::s3::Client> bucket;
-    if (agent->remembered) bucket = session->s3(agent->remembered->bucket, agent->remembered->region);
+    if (remembered) bucket = session->s3(remembered->bucket, remembered->region);
     const launcher::ResourceClients resources{session->ec2(), session->iam(), bucket ? &*bucket : nullptr};
     const bool makes_role = agent->install && !m_options.iam_instance_profile;
     if (makes_role && !m_options.dry_run) {
@@ -192,7 +192,7 @@ class LaunchCommand final : public Command {
       if (auto gone = launcher::delete_launch_resources(resources, ids.launch_id); !gone)
         fmt::print(stderr, "spawn: warning: the launch's role {} or its settings in s3://{} could not be removed ({}); "
                            "the next launch or 'spawn terminate' removes them\n",
-                   launcher::launch_role_name(ids.launch_id), bucket ? agent->remembered->bucket : "-",
+                   launcher::launch_role_name(ids.launch_id), bucket ? remembered->bucket : "-",
                    gone.error().describe());
     };
     if (setup.spec) {
@@ -255,6 +255,12 @@ class LaunchCommand final : public Command {
                               : launch();
     if (!result) {
       print_error(result.error());
+      if (result.error().code == "AgentArchitectureMissing" && remembered)
+        fmt::print(stderr,
+                   "spawn: hint: 'spawn agent upload --bucket {0}' uploads every spored built beside spawn (make builds "
+                   "spored and spored-aarch64); for one built elsewhere: 'spawn agent upload --bucket {0} --binary "
+                   "PATH'\n",
+                   remembered->bucket);
       undo();
       return k_exit_failure;
     }

@@ -1,5 +1,7 @@
 #include "spawn/cli/spawn_config.hpp"
 
+#include <algorithm>
+
 #include "spawn/util/files.hpp"
 
 namespace spawn::cli {
@@ -14,8 +16,8 @@ bool is_sha256_hex(const std::string& s) {
   return true;
 }
 
-expected<AgentLocation, std::string> agent_from_json(const nlohmann::json& j) {
-  if (!j.is_object()) return unexpected(std::string("\"agent\" is not an object"));
+expected<AgentLocation, std::string> agent_from_json(const std::string& name, const nlohmann::json& j) {
+  if (!j.is_object()) return unexpected("\"" + name + "\" is not an object");
   auto text = [&](const char* key) -> std::string {
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -30,9 +32,10 @@ expected<AgentLocation, std::string> agent_from_json(const nlohmann::json& j) {
   a.spawn_version = text("spawn_version");
   a.uploaded_at = text("uploaded_at");
   if (auto it = j.find("size"); it != j.end() && it->is_number_unsigned()) a.size = it->get<uint64_t>();
+  if (a.architecture.empty()) a.architecture = "x86_64";
   if (a.bucket.empty() || a.key.empty() || a.region.empty())
-    return unexpected(std::string("\"agent\" lacks its bucket, key or region"));
-  if (!is_sha256_hex(a.sha256)) return unexpected(std::string("\"agent\".sha256 is not 64 lowercase hex digits"));
+    return unexpected("\"" + name + "\" lacks its bucket, key or region");
+  if (!is_sha256_hex(a.sha256)) return unexpected("\"" + name + "\".sha256 is not 64 lowercase hex digits");
   return a;
 }
 
@@ -42,7 +45,28 @@ nlohmann::json agent_to_json(const AgentLocation& a) {
           {"architecture", a.architecture}, {"spawn_version", a.spawn_version}, {"uploaded_at", a.uploaded_at}};
 }
 
+bool is_agent_key(const std::string& key) { return key == "agent" || key.starts_with("agent_"); }
+
 }  // namespace
+
+std::string agent_config_key(const std::string& arch) { return arch == "x86_64" ? "agent" : "agent_" + arch; }
+
+const AgentLocation* SpawnConfig::agent_for(const std::string& arch) const {
+  for (const auto& a : agents)
+    if (a.architecture == arch) return &a;
+  return nullptr;
+}
+
+void SpawnConfig::set_agent(const AgentLocation& upload) {
+  for (auto& a : agents)
+    if (a.architecture == upload.architecture) {
+      a = upload;
+      return;
+    }
+  agents.push_back(upload);
+  // x86_64 first: the order of the install snippet's cases and of what spawn says.
+  std::stable_partition(agents.begin(), agents.end(), [](const AgentLocation& a) { return a.architecture == "x86_64"; });
+}
 
 std::optional<std::string> spawn_config_path(const aws::config::Environment& env) {
   if (auto xdg = env("XDG_CONFIG_HOME"); xdg && !xdg->empty() && xdg->front() == '/')
@@ -59,10 +83,13 @@ expected<SpawnConfig, std::string> load_spawn_config(const std::string& path) {
   auto doc = nlohmann::json::parse(**text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return unexpected(path + ": not a JSON object");
   config.document = doc;
-  if (auto it = doc.find("agent"); it != doc.end() && !it->is_null()) {
-    auto agent = agent_from_json(*it);
+  for (const auto& [key, value] : doc.items()) {
+    if (!is_agent_key(key) || value.is_null()) continue;
+    auto agent = agent_from_json(key, value);
     if (!agent) return unexpected(path + ": " + agent.error());
-    config.agent = *agent;
+    if (config.agent_for(agent->architecture))
+      return unexpected(path + ": two entries for " + agent->architecture + " (\"" + key + "\" and another)");
+    config.set_agent(*agent);
   }
   return config;
 }
@@ -77,10 +104,13 @@ expected<void, std::string> save_spawn_config(const std::string& path, const Spa
   }
   nlohmann::json doc = config.document.is_object() ? config.document : nlohmann::json::object();
   doc["version"] = k_format_version;
-  if (config.agent)
-    doc["agent"] = agent_to_json(*config.agent);
-  else
-    doc.erase("agent");
+  for (auto it = doc.begin(); it != doc.end();) {
+    if (is_agent_key(it.key()))
+      it = doc.erase(it);
+    else
+      ++it;
+  }
+  for (const auto& a : config.agents) doc[agent_config_key(a.architecture)] = agent_to_json(a);
   return util::write_file_atomically(path, doc.dump(2) + "\n", 0600);
 }
 

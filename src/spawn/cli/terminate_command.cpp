@@ -133,8 +133,8 @@ class TerminateCommand final : public Command {
     }
     std::optional<aws::s3::Client> bucket;
     if (auto path = spawn_config_path(aws::config::process_environment())) {
-      if (auto config = load_spawn_config(*path); config && config->agent)
-        bucket = session.s3(config->agent->bucket, config->agent->region);
+      if (auto config = load_spawn_config(*path); config && !config->agents.empty())
+        bucket = session.s3(config->agents.front().bucket, config->agents.front().region);
     }
     auto iam = session.iam();
     const launcher::ResourceClients clients{ec2, iam, bucket ? &*bucket : nullptr};

@@ -60,18 +60,46 @@ TEST(LaunchAgent, SourcePrecedence) {
   EXPECT_TRUE(flags->install);
   ASSERT_TRUE(flags->source);
   EXPECT_EQ(flags->source->url, "https://x/spored");
-  EXPECT_TRUE(flags->remembered) << "--agent-url wins for the binary; the bucket still holds the launch's spec";
+  EXPECT_FALSE(flags->uploads.empty()) << "--agent-url wins for the binary; the bucket still holds the launch's spec";
 
   auto remembered = plan_agent(spot(), {}, config);
   ASSERT_TRUE(remembered);
   EXPECT_TRUE(remembered->install);
-  ASSERT_TRUE(remembered->remembered);
-  EXPECT_EQ(remembered->remembered->bucket, "b");
+  ASSERT_EQ(remembered->uploads.size(), 1u);
+  EXPECT_EQ(remembered->uploads.front().bucket, "b");
 
   auto none = plan_agent(spot(), {{}, {}, true}, config);
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->install);
   EXPECT_TRUE(none->warning.empty()) << "--no-agent is a choice, not a problem";
+}
+
+TEST(LaunchAgent, EveryArchitectureUploadedReachesTheInstallStep) {
+  test::TempDir dir;
+  const std::string arm_sha(64, 'e');
+  const std::string config = dir.write(
+      "both.json",
+      R"({"version": 1, "agent": {"bucket": "b", "key": "spawn/agent/)" + k_sha + R"(/spored", "region": "eu-west-1", "sha256": ")" +
+          k_sha + R"(", "architecture": "x86_64"}, "agent_aarch64": {"bucket": "b", "key": "spawn/agent/)" + arm_sha +
+          R"(/spored", "region": "eu-west-1", "sha256": ")" + arm_sha + R"(", "architecture": "aarch64"}})",
+      0600);
+  auto plan = plan_agent(spot(), {}, config);
+  ASSERT_TRUE(plan) << plan.error().message;
+  ASSERT_EQ(plan->uploads.size(), 2u);
+  auto source = bucket_agent_source(plan->uploads, "https://b.s3.eu-west-1.amazonaws.com");
+  ASSERT_TRUE(source) << source.error().describe();
+  EXPECT_EQ(source->architectures(), (std::vector<std::string>{"x86_64", "aarch64"}));
+  const std::string snippet = launcher::agent_install_snippet(*source);
+  EXPECT_NE(snippet.find("  'aarch64')\n    spawn_agent_url='https://b.s3.eu-west-1.amazonaws.com/spawn/agent/" + arm_sha +
+                         "/spored'\n    spawn_agent_sha256='" + arm_sha + "' ;;\n"),
+            std::string::npos)
+      << snippet;
+  EXPECT_NE(snippet.find("  'x86_64')\n    spawn_agent_url='https://b.s3.eu-west-1.amazonaws.com/spawn/agent/" + k_sha),
+            std::string::npos);
+  const auto grants = spored_grants(spot(), "eu-west-1", "sl-1", plan->uploads);
+  EXPECT_EQ(grants.agent_keys, (std::vector<std::string>{"spawn/agent/" + k_sha + "/spored",
+                                                         "spawn/agent/" + arm_sha + "/spored"}))
+      << "the role reads both binaries";
 }
 
 TEST(LaunchAgent, NothingKnownIsAWarningNamingWhatWillNotHappen) {
