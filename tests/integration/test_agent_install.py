@@ -4,7 +4,10 @@ binary of the machine's architecture, fetched from spawn's bucket with the insta
 credentials), the generated snippet run under bash in a sandbox (a matching download installed
 and started, a tampered one refused) and once with the real curl against the metadata fake and
 the local AWS (its SigV4 signature checked with botocore), the instance profile of each launch
-(least privilege, removed with the launch), and the launch's spec in the bucket.
+(least privilege, removed with the launch), and the launch's spec in the bucket. Both
+architectures: one upload puts spored and spored-aarch64, a Graviton (arm64) launch's instance
+installs the aarch64 one and an x86-64 launch's the other, and a launch of an architecture with
+no upload is refused before anything is launched, saying what to do.
 
 spawn refuses a plain-http S3 endpoint for what an instance runs, so S3 is the local AWS behind
 its https:// front here (tls_relay; the certificate is trusted through AWS_CA_BUNDLE).
@@ -27,6 +30,7 @@ from spot_sandbox import Sandbox
 from spot_test_case import AMI, SpotTestCase
 
 SPORED = os.path.join(BIN, "spored")
+SPORED_ARM = os.path.join(BIN, "spored-aarch64")  # built by make unless SPAWN_ARM64_AGENT=OFF
 SOURCE = os.environ.get("SPAWN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BUCKET = "spawn-agent-test"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:spot-alerts"
@@ -104,6 +108,9 @@ class AgentInstallTest(SpotTestCase):
         cls.iam = cls.aws.client("iam")
         cls.binary = read_bytes(SPORED)
         cls.sha = hashlib.sha256(cls.binary).hexdigest()
+        # The aarch64 build, when make built it (None otherwise: only the x86-64 one is uploaded).
+        cls.arm = read_bytes(SPORED_ARM) if os.access(SPORED_ARM, os.R_OK) else None
+        cls.arm_sha = hashlib.sha256(cls.arm).hexdigest() if cls.arm else None
         cls.https_s3, cls.ca = cls.aws.https()
 
     def setUp(self):
@@ -164,12 +171,16 @@ class AgentInstallTest(SpotTestCase):
     # --- spawn agent upload -----------------------------------------------------------------
 
     def test_upload_puts_the_binary_and_its_sha256_and_remembers_where(self):
-        r = self.upload()  # the spored next to spawn
+        r = self.upload()  # the spored next to spawn (and spored-aarch64 beside it)
         key = f"spawn/agent/{self.sha}/spored"
         self.assertIn(f"s3://{BUCKET}/{key}", r.stdout)
         self.assertIn(self.sha, r.stdout)
         puts = [q for q in self.requests() if q["service"] == "s3"]
-        self.assertEqual([q["action"] for q in puts], [f"PUT /{BUCKET}/{key}", f"PUT /{BUCKET}/{key}.sha256"])
+        expected = [f"PUT /{BUCKET}/{key}", f"PUT /{BUCKET}/{key}.sha256"]
+        if self.arm:
+            arm_key = f"spawn/agent/{self.arm_sha}/spored"
+            expected += [f"PUT /{BUCKET}/{arm_key}", f"PUT /{BUCKET}/{arm_key}.sha256"]
+        self.assertEqual([q["action"] for q in puts], expected)
         self.assertTrue(all(q["authorization_present"] and q["status"] == 200 for q in puts))
         self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read(), self.binary, "byte for byte")
         self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key=key + ".sha256")["Body"].read().decode(),
@@ -183,14 +194,21 @@ class AgentInstallTest(SpotTestCase):
                          {"bucket": BUCKET, "key": key, "sha256_key": key + ".sha256", "region": "us-east-1",
                           "sha256": self.sha, "size": len(self.binary), "architecture": "x86_64"})
         self.assertNotIn("testing", json.dumps(self.config()), "no credential in spawn's config")
+        if self.arm:
+            self.assertEqual(self.config()["agent_aarch64"]["architecture"], "aarch64")
+            self.assertEqual(self.config()["agent_aarch64"]["sha256"], self.arm_sha)
 
     def test_upload_with_prefix_binary_and_json(self):
         copy = self.file("spored-copy", self.binary)
         out = json.loads(self.upload("--prefix", "/tools/spawn/", "--binary", copy, "--output", "json").stdout)
-        self.assertEqual(out["key"], f"tools/spawn/{self.sha}/spored")
-        self.assertEqual(out["sha256"], self.sha)
+        self.assertEqual(len(out["uploads"]), 1, "--binary: that one only")
+        upload = out["uploads"][0]
+        self.assertEqual(upload["key"], f"tools/spawn/{self.sha}/spored")
+        self.assertEqual(upload["sha256"], self.sha)
+        self.assertEqual(upload["architecture"], "x86_64")
+        self.assertEqual(out["architectures"], ["x86_64"])
         self.assertEqual(out["config"], os.path.join(self.config_home, "spawn", "config.json"))
-        self.assertEqual(self.config()["agent"]["key"], out["key"])
+        self.assertEqual(self.config()["agent"]["key"], upload["key"])
 
     def test_upload_refuses_bad_input_before_any_request(self):
         dynamic = shutil.which("ls")
@@ -353,19 +371,115 @@ class AgentInstallTest(SpotTestCase):
         box = self.sandbox()
         r = box.run_with(self.user_data_of(self.params("RunInstances")), AGENT_FILE=SPORED, UNAME_M="riscv64")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("no spored was uploaded for riscv64 (uploaded: x86_64)", r.stderr.decode())
+        uploaded = "x86_64, aarch64" if self.arm else "x86_64"
+        self.assertIn(f"no spored was uploaded for riscv64 (uploaded: {uploaded})", r.stderr.decode())
         self.assertNotIn("curl", box.names())
 
     def test_a_graviton_type_without_an_arm64_upload_is_refused_before_launching(self):
         self.clean_iam()
-        self.upload()
+        r = self.upload("--arch", "x86_64")
+        self.assertNotIn("aarch64", r.stdout, "--arch x86_64: that one only")
+        self.assertEqual(sorted(self.config()), ["agent", "version"], "the x86_64 entry only")
         self.aws.reset_log()
         r = self.spawn("launch", "--instance-type", "m7g.large", "--ami", AMI, "--spot", env=self.env())
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("AgentArchitectureMissing", r.stderr)
-        self.assertIn("arm64", r.stderr)
+        self.assertIn("m7g.large is arm64 (aarch64), and spored was uploaded for x86_64 only", r.stderr)
+        self.assertIn(f"spawn: hint: 'spawn agent upload --bucket {BUCKET}' uploads every spored built beside spawn",
+                      r.stderr)
         self.assertEqual(self.requests("RunInstances"), [], "no instance that would run without spored")
         self.assertEqual(self.launch_roles(), [], "nothing of the launch left behind")
+
+    def arm_or_skip(self):
+        if not self.arm:
+            self.skipTest(f"{SPORED_ARM} is not built (SPAWN_ARM64_AGENT=OFF)")
+
+    def test_one_upload_serves_both_architectures_and_each_launch_installs_its_own(self):
+        self.arm_or_skip()
+        self.clean_iam()
+        r = self.upload()
+        self.assertRegex(r.stdout, r"Uploaded spored \S+ \(x86_64, [0-9.]+ MiB\) to s3://")
+        self.assertRegex(r.stdout, r"Uploaded spored \S+ \(aarch64, [0-9.]+ MiB\) to s3://")
+        self.assertIn("instance type's architecture (x86_64, aarch64)", r.stdout)
+        arm_url = f"{self.https_s3}/{BUCKET}/spawn/agent/{self.arm_sha}/spored"
+        for instance_type, machine, binary in (("m7g.large", "aarch64", self.arm), ("m7i.large", "x86_64", self.binary)):
+            with self.subTest(instance_type=instance_type):
+                self.aws.reset_log()
+                r = self.spawn("launch", "--instance-type", instance_type, "--ami", AMI, "--spot", env=self.env())
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(self.params("RunInstances")["InstanceType"], instance_type)
+                script = self.user_data_of(self.params("RunInstances"))
+                self.assertIn(f"  'aarch64')\n    spawn_agent_url='{arm_url}'\n    spawn_agent_sha256='{self.arm_sha}' ;;\n",
+                              script)
+                self.assertIn(f"  'x86_64')\n    spawn_agent_url='{self.agent_url()}'\n", script)
+                # The instance (uname -m as the type's machine says) fetches and installs its own
+                # build: the download served is the object at the URL it asked for.
+                box = self.sandbox()
+                served = {self.agent_url(): self.binary, arm_url: self.arm}
+                r = box.run_with(script, AGENT_FILE=self.file("served-" + machine, binary), UNAME_M=machine)
+                self.assertEqual(r.returncode, 0, r.stderr.decode())
+                download = [c for c in box.calls() if c[0] == "curl" and c[-1] in served]
+                self.assertEqual([c[-1] for c in download], [arm_url if machine == "aarch64" else self.agent_url()])
+                self.assertEqual(read_bytes(os.path.join(box.root, "usr/local/bin/spored")), binary)
+                # The other machine's build at that URL is refused (its sha256 is not this one's).
+                box = self.sandbox()
+                other = self.binary if machine == "aarch64" else self.arm
+                r = box.run_with(script, AGENT_FILE=self.file("wrong-" + machine, other), UNAME_M=machine)
+                self.assertEqual(r.returncode, 1)
+                self.assertIn("the download's sha256 is", r.stderr.decode())
+                self.assertFalse(os.path.exists(os.path.join(box.root, "usr/local/bin/spored")))
+
+    def test_uploading_one_architecture_keeps_the_other_and_a_missing_one_says_what_to_do(self):
+        self.arm_or_skip()
+        self.clean_iam()
+        r = self.upload("--arch", "aarch64")
+        self.assertIn("(aarch64, ", r.stdout)
+        self.assertNotIn("(x86_64, ", r.stdout)
+        self.assertEqual(sorted(self.config()), ["agent_aarch64", "version"], "the aarch64 entry only")
+        self.aws.reset_log()
+        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", env=self.env())
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("m7i.large is x86_64 (x86_64), and spored was uploaded for aarch64 only", r.stderr)
+        self.assertIn(f"'spawn agent upload --bucket {BUCKET}'", r.stderr)
+        self.assertEqual(self.requests("RunInstances"), [])
+        self.assertEqual(self.launch_roles(), [])
+
+        r = self.upload("--arch", "x86_64")
+        self.assertRegex(r.stdout, r"Kept the aarch64 spored uploaded before \(spored \S+, \S+, "
+                                   rf"s3://{BUCKET}/spawn/agent/{self.arm_sha}/spored\)")
+        self.assertEqual(self.config()["agent_aarch64"]["sha256"], self.arm_sha)
+        self.assertEqual(self.config()["agent"]["sha256"], self.sha)
+        self.aws.reset_log()
+        self.launch()  # x86-64 now has its upload
+        self.assertIn(f"spawn_agent_sha256='{self.arm_sha}'", self.user_data_of(self.params("RunInstances")))
+
+    def test_an_upload_to_another_bucket_forgets_the_one_before(self):
+        self.arm_or_skip()
+        self.upload("--arch", "aarch64")
+        self.s3.create_bucket(Bucket="spawn-agent-other")
+        self.skip_when_sanitized()
+        r = self.spawn_ok("agent", "upload", "--bucket", "spawn-agent-other", "--arch", "x86_64", env=self.env())
+        self.assertIn(f"Forgot the aarch64 spored in s3://{BUCKET} (us-east-1): spawn's uploads live in one bucket",
+                      r.stdout)
+        self.assertNotIn("agent_aarch64", self.config())
+        self.assertEqual(self.config()["agent"]["bucket"], "spawn-agent-other")
+
+    def test_upload_arch_refusals_before_any_request(self):
+        self.skip_when_sanitized()
+        copy = self.file("spored-copy", self.binary)
+        cases = [
+            (["--arch", "sparc"], "--arch: sparc not in"),
+            (["--binary", copy, "--arch", "aarch64"], "--arch aarch64: no --binary is a spored for aarch64"),
+            (["--binary", copy, "--binary", SPORED], "are both for x86_64: one spored per architecture"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                self.aws.reset_log()
+                r = self.spawn("agent", "upload", "--bucket", BUCKET, *args, env=self.env())
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(message, r.stderr)
+                self.assertEqual(self.requests(), [])
+        self.assertFalse(os.path.exists(self.config_home), "nothing remembered")
 
     def test_the_real_curl_fetches_with_the_role_and_signs_as_aws_does(self):
         """The snippet's download, run with the real curl: credentials from the metadata fake, the
@@ -461,7 +575,8 @@ class AgentInstallTest(SpotTestCase):
         self.assertEqual(by_sid["NotifyTopics"]["Resource"], [TOPIC], "the topic only; webhooks need no IAM")
         self.assertEqual(by_sid["ReadCheckpointScripts"]["Resource"], ["arn:aws:s3:::ckpt-bucket/jobs/save.sh"])
         self.assertEqual(by_sid["ReadLaunchSpec"]["Resource"], f"arn:aws:s3:::{BUCKET}/spawn/launches/{launch_id}/*")
-        self.assertEqual(by_sid["ReadAgent"]["Resource"], [f"arn:aws:s3:::{BUCKET}/spawn/agent/{self.sha}/spored"])
+        self.assertEqual(by_sid["ReadAgent"]["Resource"],
+                         [f"arn:aws:s3:::{BUCKET}/spawn/agent/{sha}/spored" for sha in (self.sha, self.arm_sha) if sha])
         profile = self.iam.get_instance_profile(InstanceProfileName=role_name)["InstanceProfile"]
         self.assertEqual([r["RoleName"] for r in profile["Roles"]], [role_name])
         self.assertNotIn("secret", json.dumps(policy))
