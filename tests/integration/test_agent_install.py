@@ -4,10 +4,9 @@ binary of the machine's architecture, fetched from spawn's bucket with the insta
 credentials), the generated snippet run under bash in a sandbox (a matching download installed
 and started, a tampered one refused) and once with the real curl against the metadata fake and
 the local AWS (its SigV4 signature checked with botocore), the instance profile of each launch
-(least privilege, removed with the launch), and the launch's spec in the bucket. Both
-architectures: one upload puts spored and spored-aarch64, a Graviton (arm64) launch's instance
-installs the aarch64 one and an x86-64 launch's the other, and a launch of an architecture with
-no upload is refused before anything is launched, saying what to do.
+(least privilege, removed with the launch), and the launch's spec in the bucket. A launch of an
+architecture with no upload is refused before anything is launched, saying what to do; both
+architectures in one upload and each launch installing its own: test_agent_install_arm64.py.
 
 spawn refuses a plain-http S3 endpoint for what an instance runs, so S3 is the local AWS behind
 its https:// front here (tls_relay; the certificate is trusted through AWS_CA_BUNDLE).
@@ -20,154 +19,14 @@ import shlex
 import shutil
 import stat
 import sys
-import tempfile
 import unittest
-import urllib.parse
-import urllib.request
 
-from spawn_test_case import BIN
+from agent_install_case import BUCKET, SOURCE, SPORED, TOPIC, AgentInstallCase, read_bytes
 from spot_sandbox import Sandbox
-from spot_test_case import AMI, SpotTestCase
-
-SPORED = os.path.join(BIN, "spored")
-SPORED_ARM = os.path.join(BIN, "spored-aarch64")  # built by make unless SPAWN_ARM64_AGENT=OFF
-SOURCE = os.environ.get("SPAWN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-BUCKET = "spawn-agent-test"
-TOPIC = "arn:aws:sns:us-east-1:123456789012:spot-alerts"
+from spot_test_case import AMI
 
 
-def read_bytes(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-class InstallSandbox(Sandbox):
-    """spot_sandbox.Sandbox plus the commands the install snippet runs. curl is a stub that copies
-    $AGENT_FILE to its --output (or fails with 22 when AGENT_FILE is unset, as curl --fail does on a
-    404); systemctl and sleep only record; uname prints $UNAME_M. Everything else logs and runs the
-    real program."""
-
-    def __init__(self):
-        super().__init__()
-        for name in ("rm", "sha256sum", "sed"):
-            real = shutil.which(name, path="/usr/bin:/bin")
-            self._write(os.path.join(self.bin, name), self._recording(name) + f"exec {real} \"$@\"\n", 0o755)
-        # curl: the metadata service's answers (IMDSv2 token, role, credentials), else the
-        # download: $AGENT_FILE copied to --output, or exit 22 as curl --fail on a 403. A config
-        # read from standard input (--config -) is kept in calls.log.curl-config.
-        self._write(os.path.join(self.bin, "curl"), self._recording("curl") + (
-            "out=''\nprev=''\nstdin=''\nfor a in \"$@\"; do\n"
-            "  if [ \"$prev\" = --output ]; then out=$a; fi\n"
-            "  if [ \"$prev\" = --config ] && [ \"$a\" = - ]; then stdin=1; fi\n  prev=$a\ndone\n"
-            "url=${!#}\n"
-            "case $url in\n"
-            "  */latest/api/token) printf 'IMDS-TOKEN'; exit 0 ;;\n"
-            "  */iam/security-credentials/) printf 'spawn-spored-role\\n'; exit 0 ;;\n"
-            "  */iam/security-credentials/*) printf '{\"Code\": \"Success\", \"AccessKeyId\": \"ASIAINSTANCEROLE0001\", "
-            "\"SecretAccessKey\": \"instance-role-secret\", \"Token\": \"instance-role-token\"}\\n'; exit 0 ;;\n"
-            "esac\n"
-            "if [ -n \"$stdin\" ]; then /usr/bin/cat >> \"$SANDBOX_LOG.curl-config\"; fi\n"
-            "[ -n \"${AGENT_FILE:-}\" ] || { echo 'curl: (22) The requested URL returned error: 403' >&2; exit 22; }\n"
-            "/usr/bin/cat \"$AGENT_FILE\" > \"$out\"\n"), 0o755)
-        for name in ("systemctl", "sleep"):
-            self._write(os.path.join(self.bin, name), self._recording(name), 0o755)
-        self._write(os.path.join(self.bin, "uname"), self._recording("uname") + "printf '%s\\n' \"${UNAME_M:-x86_64}\"\n",
-                    0o755)
-
-    @staticmethod
-    def _recording(name):
-        return ("#!/usr/bin/bash\n"
-                f"{{ printf '%s\\037' {name} \"$@\"; printf '\\036'; }} >> \"$SANDBOX_LOG\"\n")
-
-    def run_with(self, script, **env):
-        """Runs script with extra environment variables for the stubs (Sandbox.run sets a fixed
-        environment, so they are exported by a line put after the script's `set -euo pipefail`)."""
-        extra = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
-        return self.run(script.replace("set -euo pipefail\n", "set -euo pipefail\n" + extra, 1))
-
-    def names(self):
-        return [c[0] for c in self.calls()]
-
-    def curl_config(self):
-        """What curl read on its standard input (--config -), all calls."""
-        try:
-            with open(self.log + ".curl-config", encoding="utf-8") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
-
-
-class AgentInstallTest(SpotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not os.access(SPORED, os.X_OK):
-            raise unittest.SkipTest(f"{SPORED} is not built (set SPAWN_BIN_DIR)")
-        cls.s3 = cls.aws.client("s3")
-        cls.s3.create_bucket(Bucket=BUCKET)
-        cls.iam = cls.aws.client("iam")
-        cls.binary = read_bytes(SPORED)
-        cls.sha = hashlib.sha256(cls.binary).hexdigest()
-        # The aarch64 build, when make built it (None otherwise: only the x86-64 one is uploaded).
-        cls.arm = read_bytes(SPORED_ARM) if os.access(SPORED_ARM, os.R_OK) else None
-        cls.arm_sha = hashlib.sha256(cls.arm).hexdigest() if cls.arm else None
-        cls.https_s3, cls.ca = cls.aws.https()
-
-    def setUp(self):
-        super().setUp()
-        self.tmp = tempfile.mkdtemp(prefix="agent-install-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.config_home = os.path.join(self.tmp, "xdg")
-
-    def env(self, **extra):
-        env = {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
-        env.update(extra)
-        return env
-
-    def skip_when_sanitized(self):
-        if os.environ.get("SPAWN_SANITIZED") == "1":
-            # spawn refuses to upload a dynamically linked spored, which is what sanitizer builds
-            # make; the release suite runs these.
-            self.skipTest("sanitizer builds (SPAWN_SANITIZE) link spored dynamically")
-
-    def upload(self, *args):
-        self.skip_when_sanitized()
-        return self.spawn_ok("agent", "upload", "--bucket", BUCKET, *args, env=self.env())
-
-    def launch(self, *args, expect=0):
-        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", *args, env=self.env())
-        self.assertEqual(r.returncode, expect, r.stderr)
-        return r
-
-    def config(self):
-        with open(os.path.join(self.config_home, "spawn", "config.json"), encoding="utf-8") as f:
-            return json.load(f)
-
-    def sandbox(self):
-        box = InstallSandbox()
-        self.addCleanup(box.close)
-        return box
-
-    def file(self, name, content):
-        path = os.path.join(self.tmp, name)
-        with open(path, "wb") as f:
-            f.write(content)
-        return path
-
-    def clean_iam(self):
-        for profile in self.iam.list_instance_profiles()["InstanceProfiles"]:
-            for role in profile["Roles"]:
-                self.iam.remove_role_from_instance_profile(InstanceProfileName=profile["InstanceProfileName"],
-                                                           RoleName=role["RoleName"])
-            self.iam.delete_instance_profile(InstanceProfileName=profile["InstanceProfileName"])
-        for role in self.iam.list_roles()["Roles"]:
-            for name in self.iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
-                self.iam.delete_role_policy(RoleName=role["RoleName"], PolicyName=name)
-            self.iam.delete_role(RoleName=role["RoleName"])
-
-    def iam_actions(self):
-        return [r["action"] for r in self.requests() if r["service"] == "iam"]
-
+class AgentInstallTest(AgentInstallCase):
     # --- spawn agent upload -----------------------------------------------------------------
 
     def test_upload_puts_the_binary_and_its_sha256_and_remembers_where(self):
@@ -243,25 +102,6 @@ class AgentInstallTest(SpotTestCase):
         self.assertFalse(os.path.exists(self.config_home))
 
     # --- the launch ---------------------------------------------------------------------------
-
-    def snippet_url(self, user_data):
-        line = next(l for l in user_data.splitlines() if l.strip().startswith("spawn_agent_url="))
-        return line.strip()[len("spawn_agent_url='"):-1]
-
-    def agent_url(self):
-        return f"{self.https_s3}/{BUCKET}/spawn/agent/{self.sha}/spored"
-
-    def launch_role(self, params):
-        """The profile a launch gave its instances: spawn-spored-<launch id>."""
-        name = params.get("IamInstanceProfile.Name") or params.get("LaunchTemplateData.IamInstanceProfile.Name")
-        self.assertRegex(name or "", r"^spawn-spored-[0-9a-f-]{36}$")
-        return name
-
-    def spec_key(self, role):
-        return f"spawn/launches/{role.removeprefix('spawn-spored-')}/spec.json"
-
-    def launch_roles(self):
-        return sorted(r["RoleName"] for r in self.iam.list_roles(PathPrefix="/spawn/")["Roles"])
 
     def test_launch_user_data_installs_the_uploaded_agent_with_the_instance_role(self):
         self.clean_iam()
@@ -389,98 +229,6 @@ class AgentInstallTest(SpotTestCase):
                       r.stderr)
         self.assertEqual(self.requests("RunInstances"), [], "no instance that would run without spored")
         self.assertEqual(self.launch_roles(), [], "nothing of the launch left behind")
-
-    def arm_or_skip(self):
-        if not self.arm:
-            self.skipTest(f"{SPORED_ARM} is not built (SPAWN_ARM64_AGENT=OFF)")
-
-    def test_one_upload_serves_both_architectures_and_each_launch_installs_its_own(self):
-        self.arm_or_skip()
-        self.clean_iam()
-        r = self.upload()
-        self.assertRegex(r.stdout, r"Uploaded spored \S+ \(x86_64, [0-9.]+ MiB\) to s3://")
-        self.assertRegex(r.stdout, r"Uploaded spored \S+ \(aarch64, [0-9.]+ MiB\) to s3://")
-        self.assertIn("instance type's architecture (x86_64, aarch64)", r.stdout)
-        arm_url = f"{self.https_s3}/{BUCKET}/spawn/agent/{self.arm_sha}/spored"
-        for instance_type, machine, binary in (("m7g.large", "aarch64", self.arm), ("m7i.large", "x86_64", self.binary)):
-            with self.subTest(instance_type=instance_type):
-                self.aws.reset_log()
-                r = self.spawn("launch", "--instance-type", instance_type, "--ami", AMI, "--spot", env=self.env())
-                self.assertEqual(r.returncode, 0, r.stderr)
-                self.assertEqual(self.params("RunInstances")["InstanceType"], instance_type)
-                script = self.user_data_of(self.params("RunInstances"))
-                self.assertIn(f"  'aarch64')\n    spawn_agent_url='{arm_url}'\n    spawn_agent_sha256='{self.arm_sha}' ;;\n",
-                              script)
-                self.assertIn(f"  'x86_64')\n    spawn_agent_url='{self.agent_url()}'\n", script)
-                # The instance (uname -m as the type's machine says) fetches and installs its own
-                # build: the download served is the object at the URL it asked for.
-                box = self.sandbox()
-                served = {self.agent_url(): self.binary, arm_url: self.arm}
-                r = box.run_with(script, AGENT_FILE=self.file("served-" + machine, binary), UNAME_M=machine)
-                self.assertEqual(r.returncode, 0, r.stderr.decode())
-                download = [c for c in box.calls() if c[0] == "curl" and c[-1] in served]
-                self.assertEqual([c[-1] for c in download], [arm_url if machine == "aarch64" else self.agent_url()])
-                self.assertEqual(read_bytes(os.path.join(box.root, "usr/local/bin/spored")), binary)
-                # The other machine's build at that URL is refused (its sha256 is not this one's).
-                box = self.sandbox()
-                other = self.binary if machine == "aarch64" else self.arm
-                r = box.run_with(script, AGENT_FILE=self.file("wrong-" + machine, other), UNAME_M=machine)
-                self.assertEqual(r.returncode, 1)
-                self.assertIn("the download's sha256 is", r.stderr.decode())
-                self.assertFalse(os.path.exists(os.path.join(box.root, "usr/local/bin/spored")))
-
-    def test_uploading_one_architecture_keeps_the_other_and_a_missing_one_says_what_to_do(self):
-        self.arm_or_skip()
-        self.clean_iam()
-        r = self.upload("--arch", "aarch64")
-        self.assertIn("(aarch64, ", r.stdout)
-        self.assertNotIn("(x86_64, ", r.stdout)
-        self.assertEqual(sorted(self.config()), ["agent_aarch64", "version"], "the aarch64 entry only")
-        self.aws.reset_log()
-        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", env=self.env())
-        self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("m7i.large is x86_64 (x86_64), and spored was uploaded for aarch64 only", r.stderr)
-        self.assertIn(f"'spawn agent upload --bucket {BUCKET}'", r.stderr)
-        self.assertEqual(self.requests("RunInstances"), [])
-        self.assertEqual(self.launch_roles(), [])
-
-        r = self.upload("--arch", "x86_64")
-        self.assertRegex(r.stdout, r"Kept the aarch64 spored uploaded before \(spored \S+, \S+, "
-                                   rf"s3://{BUCKET}/spawn/agent/{self.arm_sha}/spored\)")
-        self.assertEqual(self.config()["agent_aarch64"]["sha256"], self.arm_sha)
-        self.assertEqual(self.config()["agent"]["sha256"], self.sha)
-        self.aws.reset_log()
-        self.launch()  # x86-64 now has its upload
-        self.assertIn(f"spawn_agent_sha256='{self.arm_sha}'", self.user_data_of(self.params("RunInstances")))
-
-    def test_an_upload_to_another_bucket_forgets_the_one_before(self):
-        self.arm_or_skip()
-        self.upload("--arch", "aarch64")
-        self.s3.create_bucket(Bucket="spawn-agent-other")
-        self.skip_when_sanitized()
-        r = self.spawn_ok("agent", "upload", "--bucket", "spawn-agent-other", "--arch", "x86_64", env=self.env())
-        self.assertIn(f"Forgot the aarch64 spored in s3://{BUCKET} (us-east-1): spawn's uploads live in one bucket",
-                      r.stdout)
-        self.assertNotIn("agent_aarch64", self.config())
-        self.assertEqual(self.config()["agent"]["bucket"], "spawn-agent-other")
-
-    def test_upload_arch_refusals_before_any_request(self):
-        self.skip_when_sanitized()
-        copy = self.file("spored-copy", self.binary)
-        cases = [
-            (["--arch", "sparc"], "--arch: sparc not in"),
-            (["--binary", copy, "--arch", "aarch64"], "--arch aarch64: no --binary is a spored for aarch64"),
-            (["--binary", copy, "--binary", SPORED], "are both for x86_64: one spored per architecture"),
-        ]
-        for args, message in cases:
-            with self.subTest(args=args):
-                self.aws.reset_log()
-                r = self.spawn("agent", "upload", "--bucket", BUCKET, *args, env=self.env())
-                self.assertEqual(r.returncode, 2, r.stderr)
-                self.assertIn(message, r.stderr)
-                self.assertEqual(self.requests(), [])
-        self.assertFalse(os.path.exists(self.config_home), "nothing remembered")
-
     def test_the_real_curl_fetches_with_the_role_and_signs_as_aws_does(self):
         """The snippet's download, run with the real curl: credentials from the metadata fake, the
         object from the local AWS over https; the request's SigV4 signature recomputed by botocore

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "spawn/cli/choices.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/cli/spawn_config.hpp"
@@ -88,8 +89,12 @@ class AgentCommand final : public Command {
     m_upload->add_option("--binary", m_binaries,
                          "a spored to upload, its architecture read from the file (repeatable; default: spored and "
                          "spored-aarch64 next to this spawn)");
-    m_upload->add_option("--arch", m_archs, "upload only the spored of this architecture: x86_64 or aarch64 (repeatable)")
-        ->check(CLI::IsMember({"x86_64", "aarch64", "arm64", "amd64"}));
+    // arm64 and amd64 (as EC2 and Debian name them) are accepted too, not offered.
+    offer_choices(m_upload->add_option("--arch", m_archs,
+                                       "upload only the spored of this architecture (repeatable; default: every one "
+                                       "built next to this spawn)"),
+                  {"x86_64", "aarch64"})
+        ->check(CLI::IsMember({"x86_64", "aarch64", "arm64", "amd64"}).description(""));
   }
 
   int run() override {

@@ -9,7 +9,7 @@
 
 namespace spawn::cli {
 
-// Marks option as taking one of values (lower-case words of a-z, 0-9 and '-'): its type in the
+// Marks option as taking one of values (lower-case words of a-z, 0-9, '-' and '_'): its type in the
 // help becomes "a|b|c", and the completion scripts offer the words. Checks nothing: the value
 // is still validated where it was (the model's parser, or a CLI11 check), with its own message.
 // A validator's own description would follow the type in the help ("a|b|c:{a,b,c}"): give
