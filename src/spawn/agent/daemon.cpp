@@ -179,7 +179,8 @@ void Daemon::maybe_read_spec() {
   if (m_parts.clocks.steady().time_since_epoch().count() < m_next_spec_read.load()) return;
   m_spec_reading = true;
   start_worker("spec_read", [this, url = m_config.spec, region = m_config.spec_region,
-                             folder = m_config.state_dir + "/checkpoint", instance_id = m_instance->instance_id] {
+                             folder = m_config.state_dir + "/checkpoint", instance_id = m_instance->instance_id,
+                             refresh = m_config.spec_refresh] {
     const bool applied = m_spec_applied.load();
     auto again_in = [&](std::chrono::seconds wait) {
       m_next_spec_read = (m_parts.clocks.steady() + wait).time_since_epoch().count();
@@ -204,13 +205,13 @@ void Daemon::maybe_read_spec() {
       failed(object.error().describe(), true);
     } else if (object->not_modified) {
       m_spec_backoff = std::chrono::seconds(0);
-      again_in(m_parts.spec_refresh);
+      again_in(refresh);
     } else if (auto spec = read_launch_spec(object->body, folder, instance_id); !spec) {
       failed(spec.error(), false);
     } else {
       m_spec_backoff = std::chrono::seconds(0);
       m_spec_etag = object->etag;
-      again_in(m_parts.spec_refresh);
+      again_in(refresh);
       std::lock_guard lock(m_spec_mutex);
       m_spec_ready = std::move(*spec);
     }

@@ -55,8 +55,6 @@ struct DaemonParts {
   std::chrono::seconds rearm_after{120};            // a latched notice absent this long is re-armed
   std::chrono::seconds ttl_retry{30};               // after a failed TTL termination
   std::chrono::seconds spec_retry{5};               // after a failed read of the spec; doubled up to 5 min
-  std::chrono::seconds spec_refresh{60};            // once read, asked again this often (If-None-Match):
-                                                    // `spawn extend` moves the TTL there
   std::chrono::seconds tag_refresh{300};            // the job array's tags are read again this often,
   std::chrono::seconds tag_refresh_incomplete{10};  // and this often while the array's index is missing
 };
