@@ -455,6 +455,8 @@ class LocalAws:
             reply = error_reply(call, refusal.status, refusal.code, refusal.message)
         elif self.state.denied(call.service, call.action):
             reply = denied_reply(call)
+        elif (wrong := self._s3_wrong_region(call, environ)) is not None:
+            reply = wrong
         elif self.state.should_throttle(call.service, call.action):
             reply = throttle_reply(call)
             throttled_by = "scenario:throttle"
@@ -486,6 +488,45 @@ class LocalAws:
             raise ReplyLost(f"reply to {call.action} lost on purpose")
         start_response(f"{reply.status} {_reason(reply.status)}", reply.headers)
         return [reply.body]
+
+    def _s3_wrong_region(self, call: Call, environ: dict[str, Any]) -> Reply | None:
+        """Scenario `s3_wrong_region`: what S3 answers a request signed for another region than its
+        bucket's (moto serves every bucket in every region). 301 PermanentRedirect or 400
+        AuthorizationHeaderMalformed, both with x-amz-bucket-region as S3 sends it; a HeadBucket
+        always gets a 301 with the header and no body."""
+        status = self.state.get("s3_wrong_region")
+        if status is None or call.service != "s3" or call.protocol != "rest":
+            return None
+        bucket_name = environ.get("PATH_INFO", "/").lstrip("/").split("/", 1)[0]
+        if not bucket_name:
+            return None
+        try:
+            from moto.core import DEFAULT_ACCOUNT_ID
+            from moto.s3.models import s3_backends
+            bucket = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets.get(bucket_name)
+        except (ImportError, KeyError):
+            return None
+        if bucket is None or bucket.region_name == call.region:
+            return None
+        headers = [("x-amz-bucket-region", bucket.region_name), ("x-amz-request-id", uuid.uuid4().hex[:16].upper()),
+                   ("Content-Type", "application/xml")]
+        is_head_bucket = environ.get("REQUEST_METHOD") == "HEAD" and environ.get("PATH_INFO", "/").strip("/") == bucket_name
+        if is_head_bucket:
+            return Reply(301, headers, b"").with_body(b"")
+        if status == 301:
+            code, message, extra = ("PermanentRedirect", "The bucket you are attempting to access must be addressed "
+                                    "using the specified endpoint. Please send all future requests to this endpoint.",
+                                    f"<Bucket>{_xml_escape(bucket_name)}</Bucket>"
+                                    f"<Endpoint>s3.{bucket.region_name}.amazonaws.com</Endpoint>")
+        else:
+            code, message, extra = ("AuthorizationHeaderMalformed", "The authorization header is malformed; the region "
+                                    f"'{call.region}' is wrong; expecting '{bucket.region_name}'",
+                                    f"<Region>{bucket.region_name}</Region>")
+        body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{_xml_escape(message)}"
+                f"</Message>{extra}<RequestId>{headers[1][1]}</RequestId></Error>").encode()
+        reply = Reply(status, headers, b"").with_body(body)
+        reply.error_code = code
+        return reply
 
     def _idempotent(self, call: Call, environ: dict[str, Any], replayed: list[bool]) -> Reply:
         """The first successful reply for this ClientToken again (replayed gets an entry), or a

@@ -22,7 +22,7 @@ DEFAULT_SCENARIO_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 MARKETS = ("spot", "on-demand")
 KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "rate_limits",
-              "deny", "new_instance_invisible_seconds", "description")
+              "deny", "new_instance_invisible_seconds", "s3_wrong_region", "description")
 
 
 class ScenarioError(ValueError):
@@ -109,6 +109,9 @@ def validate(doc: Any) -> None:
     if invisible is not None:
         _require(isinstance(invisible, (int, float)) and not isinstance(invisible, bool) and invisible >= 0,
                  "new_instance_invisible_seconds", "a number of seconds >= 0")
+
+    wrong_region = doc.get("s3_wrong_region")
+    _require(wrong_region in (None, 301, 400), "s3_wrong_region", "301 (PermanentRedirect) or 400 (AuthorizationHeaderMalformed)")
 
     validate_rate_limits(doc.get("rate_limits"), _require)
 

@@ -155,6 +155,26 @@ class LocalAwsTest(unittest.TestCase):
             self.aws.set_scenario({"capacty": []})
         self.assertEqual(self.aws.health()["status"], "ok")
 
+    def test_s3_wrong_region_answers_as_s3_does(self):
+        s3_eu = self.aws.client("s3", region="eu-west-1")
+        s3_eu.create_bucket(Bucket="wrong-region-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3_eu.put_object(Bucket="wrong-region-bucket", Key="k", Body=b"x")
+        s3_us = self.aws.client("s3", region="us-east-1")
+        self.assertEqual(s3_us.get_object(Bucket="wrong-region-bucket", Key="k")["Body"].read(), b"x", "off by default")
+        for status, code in ((301, "PermanentRedirect"), (400, "AuthorizationHeaderMalformed")):
+            self.aws.set_scenario({"s3_wrong_region": status})
+            self.aws.reset_log()
+            # botocore's own S3 region redirector understands the answer and follows it, as on AWS
+            # (a new client each time: it remembers a bucket's region).
+            s3_us = self.aws.client("s3", region="us-east-1")
+            self.assertEqual(s3_us.get_object(Bucket="wrong-region-bucket", Key="k")["Body"].read(), b"x")
+            gets = [(r["region"], r["status"], r["error_code"]) for r in self.aws.requests(service="s3")
+                    if r["action"] == "GET /wrong-region-bucket/k"]
+            self.assertEqual(gets[0], ("us-east-1", status, code))
+            self.assertEqual(gets[-1], ("eu-west-1", 200, None))
+        with self.assertRaisesRegex(Exception, "s3_wrong_region"):
+            self.aws.set_scenario({"s3_wrong_region": 302})
+
     # --- capacity ---
 
     def test_run_instances_capacity_counts_down_and_honours_max_count(self):

@@ -1,6 +1,6 @@
-"""The TTL (spawn:ttl-deadline, an instance tag read through the metadata service): a warning five
-minutes before (log and wall), TerminateInstances on itself at the deadline, and both survive a
-restart of the agent."""
+"""The TTL (ttl_deadline in the config file the launch writes; the tag spawn:ttl-deadline only
+records it and configures nothing): a warning five minutes before (log and wall),
+TerminateInstances on itself at the deadline, and both survive a restart of the agent."""
 import datetime
 import time
 import unittest
@@ -18,7 +18,16 @@ def now():
 
 class TtlTest(SporedTestCase):
     def set_deadline(self, deadline):
-        self.imds.set_tags({"Name": "job", "spawn:managed": "true", "spawn:ttl-deadline": iso(deadline)})
+        self.config_path({"spot": True, "ttl_deadline": iso(deadline)})
+
+    def test_the_tag_alone_ends_nothing(self):
+        # Anyone allowed ec2:CreateTags could otherwise end every spawn instance.
+        self.imds.set_tags({"Name": "job", "spawn:managed": "true",
+                            "spawn:ttl-deadline": iso(now() - datetime.timedelta(minutes=1))})
+        proc = self.start()
+        self.assertNotIn("ttl", self.records("watching", proc=proc)[0]["monitors"])
+        time.sleep(1)
+        self.assertEqual(self.aws.requests("TerminateInstances"), [])
 
     def state(self):
         r = self.ec2.describe_instances(InstanceIds=[self.instance_id])["Reservations"][0]["Instances"][0]

@@ -9,6 +9,7 @@
 #include "spawn/agent/command_line.hpp"
 #include "spawn/agent/config.hpp"
 #include "spawn/agent/daemon.hpp"
+#include "spawn/agent/s3_fetch.hpp"
 #include "spawn/agent/status.hpp"
 #include "spawn/aws/auth/caching_provider.hpp"
 #include "spawn/aws/auth/instance_role_provider.hpp"
@@ -59,7 +60,16 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   parts.make_actions = [context_for](const InstanceFacts& instance) {
     return make_aws_actions(context_for(instance), instance.instance_id);
   };
-  parts.make_fetch = [context_for](const InstanceFacts& instance) { return make_remote_fetch(context_for(instance)); };
+  parts.make_fetch = [context_for](const InstanceFacts& instance, const std::string& s3_region) {
+    return make_remote_fetch(context_for(instance), s3_region);
+  };
+  parts.make_spec_fetch = [context_for](const InstanceFacts& instance) -> SpecFetch {
+    return [aws = context_for(instance)](const std::string& url, const std::string& region) -> aws::Result<std::string> {
+      auto object = get_s3_object(*aws, url, region);
+      if (!object) return unexpected(object.error());
+      return std::move(object->body);
+    };
+  };
   parts.shutdown = make_shutdown_command(config.shutdown_command);
 
   Daemon daemon(std::move(parts));

@@ -18,7 +18,7 @@ struct FlagHelp {
   bool repeated;
 };
 
-// One line per flag; the layering of each (environment, file, tag, default) is in config.hpp.
+// One line per flag; the layering of each (environment, spec, file, default) is in config.hpp.
 // clang-format off
 const FlagHelp k_flags[] = {
   {"config",            "PATH",       "spot settings file (default /etc/spawn/spot-config.json; env SPORED_CONFIG)", false},
@@ -28,8 +28,11 @@ const FlagHelp k_flags[] = {
   {"shutdown-command",  "COMMAND",    "run after a terminate/stop notice, split like a shell line but never run by one; '' for none (default: systemctl poweroff)", false},
   {"log-format",        "json|text",  "log lines on stderr (default json)", false},
   {"spot",              "true|false", "true: watch for spot notices even when instance-life-cycle does not say spot", false},
+  {"spec",              "S3URL",      "the launch's spec, s3://bucket/key, read with the instance role (secrets live there)", false},
+  {"spec-region",       "REGION",     "the region of the spec's bucket (default: the instance's)", false},
   {"on-interruption",   "ACTION",     "checkpoint | hibernate | terminate (default terminate)", false},
   {"checkpoint-script", "PATH|URL",   "absolute path, s3://bucket/key or https://...", false},
+  {"checkpoint-script-region", "REGION", "the region of an s3:// checkpoint script's bucket (default: the instance's)", false},
   {"notify",            "TARGET",     "SNS topic ARN or https:// webhook; repeatable", true},
   {"ttl-deadline",      "TIME",       "RFC 3339 time at which to terminate this instance", false},
 };
@@ -51,7 +54,8 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
   app.formatter(util::help_formatter());  // before the subcommand, which copies it
   app.set_version_flag("--version", std::string("spored ") + version());
   app.footer(
-      "Settings are layered: flag > environment > config file > instance tag > default.\n"
+      "Settings are layered: flag > environment > the launch's spec > config file > default.\n"
+      "Instance tags configure nothing.\n"
       "Run without a command to start the daemon (systemd: dist/spored.service).");
 
   std::map<std::string, std::vector<std::string>> values;

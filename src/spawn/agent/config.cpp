@@ -131,11 +131,37 @@ expected<void, std::string> set_ttl_deadline(AgentConfig& c, const Values& v, co
   return {};
 }
 
+// A region name as AWS spells them (us-east-1, cn-north-1, us-gov-west-1): lowercase, digits, dashes.
+bool is_region_name(const std::string& r) {
+  if (r.empty() || r.size() > 32) return false;
+  return std::all_of(r.begin(), r.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+expected<void, std::string> set_region(std::string& field, const Values& v) {
+  if (!v.at(0).empty() && !is_region_name(v.at(0))) return unexpected(std::string("not a region name like eu-west-1"));
+  field = v.at(0);
+  return {};
+}
+
+expected<void, std::string> set_spec(AgentConfig& c, const Values& v, const Sources&) {
+  if (!v.at(0).empty() && !aws::s3::parse_s3_url(v.at(0))) return unexpected(std::string("not an s3://bucket/key URL"));
+  c.spec = v.at(0);
+  return {};
+}
+
+expected<void, std::string> set_spec_region(AgentConfig& c, const Values& v, const Sources&) {
+  return set_region(c.spec_region, v);
+}
+
+expected<void, std::string> set_checkpoint_script_region(AgentConfig& c, const Values& v, const Sources&) {
+  return set_region(c.checkpoint_script_region, v);
+}
+
 struct OptionSpec {
   std::string_view name;      // the flag is --<name>
   std::string_view env;       // "" when no environment variable
   std::string_view file_key;  // "" when not in the file
-  std::string_view tag;       // "" when no instance tag
+  bool in_spec;               // whether the launch's spec may set it
   std::string_view fallback;  // "" leaves AgentConfig's own default
   bool list;
   Setter set;
@@ -143,17 +169,20 @@ struct OptionSpec {
 
 // clang-format off
 const OptionSpec k_options[] = {
-  // name               environment                          file key             instance tag             default                   list   setter
-  {"imds-endpoint",     "AWS_EC2_METADATA_SERVICE_ENDPOINT", "",                  "",                      "http://169.254.169.254", false, set_imds_endpoint},
-  {"poll-interval",     "SPORED_POLL_INTERVAL",              "poll_interval",     "",                      "1s",                     false, set_poll_interval},
-  {"state-dir",         "SPORED_STATE_DIR",                  "",                  "",                      "/var/lib/spawn",         false, set_state_dir},
-  {"shutdown-command",  "SPORED_SHUTDOWN_COMMAND",           "shutdown_command",  "",                      "systemctl poweroff",     false, set_shutdown_command},
-  {"log-format",        "SPORED_LOG_FORMAT",                 "log_format",        "",                      "json",                   false, set_log_format},
-  {"spot",              "SPAWN_SPOT",                        "spot",              tag::k_spot,             "",                       false, set_spot},
-  {"on-interruption",   "SPAWN_ON_INTERRUPTION",             "on_interruption",   tag::k_on_interruption,  "terminate",              false, set_on_interruption},
-  {"checkpoint-script", "SPAWN_CHECKPOINT_SCRIPT",           "checkpoint_script", tag::k_checkpoint_script, "",                      false, set_checkpoint_script},
-  {"notify",            "SPAWN_NOTIFY",                      "notify",            "",                      "",                       true,  set_notify},
-  {"ttl-deadline",      "SPAWN_TTL_DEADLINE",                "ttl_deadline",      tag::k_ttl_deadline,     "",                       false, set_ttl_deadline},
+  // name                      environment                          file key                    spec   default                   list   setter
+  {"imds-endpoint",            "AWS_EC2_METADATA_SERVICE_ENDPOINT", "",                         false, "http://169.254.169.254", false, set_imds_endpoint},
+  {"poll-interval",            "SPORED_POLL_INTERVAL",              "poll_interval",            false, "1s",                     false, set_poll_interval},
+  {"state-dir",                "SPORED_STATE_DIR",                  "",                         false, "/var/lib/spawn",         false, set_state_dir},
+  {"shutdown-command",         "SPORED_SHUTDOWN_COMMAND",           "shutdown_command",         false, "systemctl poweroff",     false, set_shutdown_command},
+  {"log-format",               "SPORED_LOG_FORMAT",                 "log_format",               false, "json",                   false, set_log_format},
+  {"spot",                     "SPAWN_SPOT",                        "spot",                     false, "",                       false, set_spot},
+  {"spec",                     "SPAWN_SPEC",                        "spec",                     false, "",                       false, set_spec},
+  {"spec-region",              "SPAWN_SPEC_REGION",                 "spec_region",              false, "",                       false, set_spec_region},
+  {"on-interruption",          "SPAWN_ON_INTERRUPTION",             "on_interruption",          true,  "terminate",              false, set_on_interruption},
+  {"checkpoint-script",        "SPAWN_CHECKPOINT_SCRIPT",           "checkpoint_script",        true,  "",                       false, set_checkpoint_script},
+  {"checkpoint-script-region", "SPAWN_CHECKPOINT_SCRIPT_REGION",    "checkpoint_script_region", true,  "",                       false, set_checkpoint_script_region},
+  {"notify",                   "SPAWN_NOTIFY",                      "notify",                   true,  "",                       true,  set_notify},
+  {"ttl-deadline",             "SPAWN_TTL_DEADLINE",                "ttl_deadline",             true,  "",                       false, set_ttl_deadline},
 };
 // clang-format on
 
@@ -204,28 +233,32 @@ std::string where(const OptionSpec& spec, Origin origin, const Values& values, c
     case Origin::flag: return fmt::format("--{} {}", spec.name, shown.empty() ? "''" : shown);
     case Origin::environment: return fmt::format("{}={}", spec.env, shown);
     case Origin::file: return fmt::format("{} {}", s.file_path, spec.file_key);
-    case Origin::tag: return fmt::format("instance tag {}={}", spec.tag, shown);
+    case Origin::spec: return fmt::format("{} {}", s.spec_url.empty() ? "the launch's spec" : s.spec_url, spec.file_key);
     case Origin::fallback: return fmt::format("default {}", spec.name);
   }
   return std::string(spec.name);
 }
 
-// The values of one option from the strongest layer that has it: flag > environment > file >
-// tag > default (nullopt values: nobody set it and it has no default). An error for a file value
-// of the wrong JSON type.
+// The values of one option from the strongest layer that has it: flag > environment > spec >
+// file > default (nullopt values: nobody set it and it has no default). An error for a file or
+// spec value of the wrong JSON type. Instance tags are no layer: anyone allowed ec2:CreateTags
+// could otherwise choose what spored runs as root, or when it ends the instance.
 expected<std::pair<std::optional<Values>, Origin>, std::string> pick(const OptionSpec& spec, const Sources& s) {
   using Picked = std::pair<std::optional<Values>, Origin>;
   if (auto it = s.flags.find(std::string(spec.name)); it != s.flags.end()) return Picked{it->second, Origin::flag};
   if (!spec.env.empty() && s.environment)
     if (auto env = s.environment(spec.env))
       return Picked{spec.list ? split_list(*env) : Values{*env}, Origin::environment};
+  if (spec.in_spec && s.spec && s.spec->contains(spec.file_key)) {
+    auto values = file_values(s.spec->at(std::string(spec.file_key)), spec.list);
+    if (!values) return unexpected(fmt::format("{} {}: {}", s.spec_url, spec.file_key, values.error()));
+    if (*values) return Picked{**values, Origin::spec};
+  }
   if (!spec.file_key.empty() && s.file && s.file->contains(spec.file_key)) {
     auto values = file_values(s.file->at(std::string(spec.file_key)), spec.list);
     if (!values) return unexpected(fmt::format("{} {}: {}", s.file_path, spec.file_key, values.error()));
     if (*values) return Picked{**values, Origin::file};
   }
-  if (!spec.tag.empty())
-    if (auto t = s.tags.find(std::string(spec.tag)); t != s.tags.end()) return Picked{Values{t->second}, Origin::tag};
   if (!spec.fallback.empty()) return Picked{Values{std::string(spec.fallback)}, Origin::fallback};
   return Picked{std::nullopt, Origin::fallback};
 }
@@ -298,19 +331,13 @@ expected<AgentConfig, ConfigError> resolve_config(const Sources& sources) {
     auto set = spec.set(config, *values, sources);
     if (!set)
       return unexpected(ConfigError{fmt::format("{}: {}", where(spec, origin, *values, sources), set.error()),
-                                    std::string(spec.name), origin,
-                                    origin == Origin::tag ? std::string(spec.tag) : std::string()});
+                                    std::string(spec.name), origin});
   }
   return config;
 }
 
-std::vector<std::string> config_tag_keys() {
-  std::vector<std::string> keys;
-  for (const auto& spec : k_options)
-    if (!spec.tag.empty()) keys.emplace_back(spec.tag);
-  for (const char* k : {tag::k_job_array_id, tag::k_job_array_name, tag::k_job_array_size, tag::k_job_array_index})
-    keys.emplace_back(k);
-  return keys;
+std::vector<std::string> fact_tag_keys() {
+  return {tag::k_job_array_id, tag::k_job_array_name, tag::k_job_array_size, tag::k_job_array_index};
 }
 
 nlohmann::json describe(const AgentConfig& c) {
@@ -320,7 +347,7 @@ nlohmann::json describe(const AgentConfig& c) {
       case Origin::flag: return "flag";
       case Origin::environment: return "environment";
       case Origin::file: return "file";
-      case Origin::tag: return "tag";
+      case Origin::spec: return "spec";
       case Origin::fallback: return "default";
     }
     return "default";
@@ -342,6 +369,8 @@ nlohmann::json describe(const AgentConfig& c) {
                                                             ? loggable_url(c.checkpoint_script)
                                                             : c.checkpoint_script)},
       {"notify", entry("notify", notify)},
+      {"spec", entry("spec", c.spec)},
+      {"checkpoint_script_region", entry("checkpoint-script-region", c.checkpoint_script_region)},
       {"ttl_deadline", entry("ttl-deadline", c.ttl_deadline ? nlohmann::json(util::format_rfc3339(*c.ttl_deadline))
                                                             : nlohmann::json(nullptr))},
   };

@@ -1,20 +1,26 @@
 #pragma once
-// spored's settings, layered: flag > environment > config file > instance tag > default, one
+// spored's settings, layered: flag > environment > launch spec > config file > default, one
 // table line per option (config.cpp), validated after the layers are merged.
 //
-// option             flag                 environment                        file key           instance tag
-// imds-endpoint      --imds-endpoint      AWS_EC2_METADATA_SERVICE_ENDPOINT  -                  -
-// poll-interval      --poll-interval      SPORED_POLL_INTERVAL               poll_interval      -
-// state-dir          --state-dir          SPORED_STATE_DIR                   -                  -
-// shutdown-command   --shutdown-command   SPORED_SHUTDOWN_COMMAND            shutdown_command   -
-// log-format         --log-format         SPORED_LOG_FORMAT                  log_format         -
-// spot               --spot               SPAWN_SPOT                         spot               spawn:spot
-// on-interruption    --on-interruption    SPAWN_ON_INTERRUPTION              on_interruption    spawn:on-interruption
-// checkpoint-script  --checkpoint-script  SPAWN_CHECKPOINT_SCRIPT            checkpoint_script  spawn:checkpoint-script
-// notify             --notify (repeated)  SPAWN_NOTIFY (comma-separated)     notify (array)     -
-// ttl-deadline       --ttl-deadline       SPAWN_TTL_DEADLINE                 ttl_deadline       spawn:ttl-deadline
+// option                    flag                         environment                        file/spec key (spec: S)
+// imds-endpoint             --imds-endpoint              AWS_EC2_METADATA_SERVICE_ENDPOINT  -
+// poll-interval             --poll-interval              SPORED_POLL_INTERVAL               poll_interval
+// state-dir                 --state-dir                  SPORED_STATE_DIR                   -
+// shutdown-command          --shutdown-command           SPORED_SHUTDOWN_COMMAND            shutdown_command
+// log-format                --log-format                 SPORED_LOG_FORMAT                  log_format
+// spot                      --spot                       SPAWN_SPOT                         spot
+// spec                      --spec                       SPAWN_SPEC                         spec
+// spec-region               --spec-region                SPAWN_SPEC_REGION                  spec_region
+// on-interruption           --on-interruption            SPAWN_ON_INTERRUPTION              on_interruption (S)
+// checkpoint-script         --checkpoint-script          SPAWN_CHECKPOINT_SCRIPT            checkpoint_script (S)
+// checkpoint-script-region  --checkpoint-script-region   SPAWN_CHECKPOINT_SCRIPT_REGION     checkpoint_script_region (S)
+// notify                    --notify (repeated)          SPAWN_NOTIFY (comma-separated)     notify (array) (S)
+// ttl-deadline              --ttl-deadline               SPAWN_TTL_DEADLINE                 ttl_deadline (S)
 // The file itself: --config, SPORED_CONFIG, default /etc/spawn/spot-config.json (the one the
 // spot launch's user-data writes). An empty environment variable counts as unset.
+// The spec (s3://, read with the instance role: agent/launch_spec.hpp) is the launch's own
+// record, secrets included; the file holds the part of it that is no secret, so spored can act
+// before it has read the spec. Instance tags configure nothing (docs/spored.md, "Tags").
 #include <chrono>
 #include <map>
 #include <optional>
@@ -40,7 +46,7 @@ inline constexpr std::chrono::milliseconds k_max_poll_interval{10000};
 using model::OnInterruption;
 using model::to_string;
 
-enum class Origin { flag, environment, file, tag, fallback };
+enum class Origin { flag, environment, spec, file, fallback };
 
 struct AgentConfig {
   std::string imds_endpoint = "http://169.254.169.254";
@@ -55,6 +61,9 @@ struct AgentConfig {
   std::string checkpoint_script;                        // absolute path, s3://bucket/key, https://...; empty: none
   std::vector<std::string> notify;                      // SNS topic ARNs and https:// URLs
   std::optional<util::SystemTime> ttl_deadline;
+  std::string spec;                                     // s3://bucket/key of the launch's spec; empty: none
+  std::string spec_region;                              // its bucket's region; empty: the instance's
+  std::string checkpoint_script_region;                 // an s3:// script's bucket region; empty: the instance's
   std::map<std::string, Origin> origins;                // option name -> the layer that set it
 };
 
@@ -66,14 +75,14 @@ struct Sources {
   aws::config::Environment environment;                 // empty function: no environment
   std::optional<nlohmann::json> file;                   // the config file's object, when there is one
   std::string file_path;                                // for messages and embedded scripts
-  std::map<std::string, std::string> tags;              // instance tags, key -> value
+  std::optional<nlohmann::json> spec;                   // the launch's spec once read (agent/launch_spec.hpp)
+  std::string spec_url;                                 // where it came from, for messages
 };
 
 struct ConfigError {
   std::string message;  // one line naming where the bad value came from: "--poll-interval 50ms: ..."
   std::string option;
   Origin origin = Origin::flag;
-  std::string tag;      // the instance tag's key when origin is Origin::tag
 };
 
 // Merges the layers and validates every value. The first bad value is the error.
@@ -95,8 +104,9 @@ expected<std::optional<nlohmann::json>, std::string> load_config_file(const std:
 // "250ms", "1s", "1.5s" -> milliseconds; nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_interval(std::string_view text);
 
-// The instance tags read for the configuration (and the job-array variables).
-std::vector<std::string> config_tag_keys();
+// The instance tags spored reads: facts for the checkpoint's environment and the notices (the
+// job array's id, name, size and index), never settings.
+std::vector<std::string> fact_tag_keys();
 
 // What each option was set to and where from, for the start-up log and `spored status`.
 nlohmann::json describe(const AgentConfig& config);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "spawn/agent/version.hpp"
+#include "spawn/model/tags.hpp"
 #include "spawn/util/files.hpp"
 
 namespace spawn::agent {
@@ -103,61 +104,27 @@ void Daemon::report_ok(const std::string& source) {
 }
 
 bool Daemon::discover() {
-  auto facts = discover_instance(*m_parts.imds, config_tag_keys());
+  auto facts = discover_instance(*m_parts.imds, fact_tag_keys());
   if (!facts) {
     report_error("instance", facts.error());
     return false;
   }
   report_ok("instance");
-
-  // The tags are the weakest layer; a bad tag is logged and ignored (a default is better than an
-  // agent that stops, and the layers above it were validated at start already).
-  Sources sources = m_parts.sources;
-  sources.tags = facts->tags;
-  for (;;) {
-    auto config = resolve_config(sources);
-    if (config) {
-      m_config = std::move(*config);
-      break;
-    }
-    if (config.error().origin != Origin::tag || sources.tags.erase(config.error().tag) == 0) {
-      m_log->error("config_error", {{"error", config.error().message}});
-      break;  // keep the start-up configuration
-    }
-    m_log->warning("config_tag_ignored", {{"error", config.error().message}});
-  }
-
   m_instance = std::move(*facts);
-  // Either one saying spot is enough: watching costs a request per poll, a missed notice the work.
-  m_spot = m_instance->lifecycle == "spot" || m_config.spot.value_or(false);
-  if (m_spot) {
-    m_monitors.push_back(make_spot_notice_monitor(m_parts.imds));
-    m_monitors.push_back(make_rebalance_monitor(m_parts.imds));
-  } else {
-    m_log->info("not_spot", {{"instance_life_cycle", m_instance->lifecycle},
-                             {"message", "on-demand instance: no spot interruption or rebalance to watch for"}});
-  }
-  if (m_config.ttl_deadline) m_monitors.push_back(make_ttl_monitor(*m_config.ttl_deadline, m_parts.clocks.wall));
-
-  auto actions = m_parts.make_actions(*m_instance);
+  m_next_tag_read = m_parts.clocks.steady() + (m_instance->tags.contains(model::tag::k_job_array_index)
+                                                   ? m_parts.tag_refresh
+                                                   : m_parts.tag_refresh_incomplete);
+  m_actions = m_parts.make_actions(*m_instance);
   m_runner = std::make_unique<CheckpointRunner>(*m_log, m_parts.kill_grace);
-  m_scripts = std::make_unique<ScriptCache>(m_config.state_dir + "/checkpoint", m_config.checkpoint_script,
-                                            m_parts.make_fetch ? m_parts.make_fetch(*m_instance) : ScriptFetch());
-  HandlerContext ctx;
-  ctx.log = m_log;
-  ctx.store = &m_store;
-  ctx.config = m_config;
-  ctx.instance = *m_instance;
-  ctx.actions = actions;
-  ctx.runner = m_runner.get();
-  ctx.scripts = m_scripts.get();
-  ctx.shutdown = m_parts.shutdown;
-  ctx.clocks = m_parts.clocks;
-  ctx.notify_wait = m_parts.notify_wait;
-  ctx.wall = m_parts.wall;
-  m_handlers = std::make_unique<Handlers>(std::move(ctx));
+  if (m_parts.make_spec_fetch) m_spec_fetch = m_parts.make_spec_fetch(*m_instance);
+  if (!m_config.spec.empty()) {
+    std::lock_guard lock(m_spec_mutex);
+    m_spec_status = {{"url", m_config.spec}, {"state", "reading"}};
+  }
+  arm();
 
-  if (m_config.on_interruption == OnInterruption::checkpoint && m_config.checkpoint_script.empty())
+  if (m_config.on_interruption == OnInterruption::checkpoint && m_config.checkpoint_script.empty() &&
+      m_config.spec.empty())
     m_log->warning("config_warning", {{"message", "on_interruption is checkpoint but no checkpoint script is set: "
                                                   "checkpoint status will be none"}});
   m_log->info("watching", {{"instance_id", m_instance->instance_id},
@@ -170,8 +137,132 @@ bool Daemon::discover() {
   return true;
 }
 
+// What the loop watches and the handlers act with, from m_config: at discovery, and again when
+// the spec has been read (never while a handler is at work).
+void Daemon::arm() {
+  // Either one saying spot is enough: watching costs a request per poll, a missed notice the work.
+  const bool was_spot = m_spot;
+  m_spot = m_instance->lifecycle == "spot" || m_config.spot.value_or(false);
+  m_monitors.clear();
+  if (m_spot) {
+    m_monitors.push_back(make_spot_notice_monitor(m_parts.imds));
+    m_monitors.push_back(make_rebalance_monitor(m_parts.imds));
+  } else if (!m_handlers || was_spot) {
+    m_log->info("not_spot", {{"instance_life_cycle", m_instance->lifecycle},
+                             {"message", "on-demand instance: no spot interruption or rebalance to watch for"}});
+  }
+  if (m_config.ttl_deadline) m_monitors.push_back(make_ttl_monitor(*m_config.ttl_deadline, m_parts.clocks.wall));
+
+  m_scripts = std::make_unique<ScriptCache>(
+      m_config.state_dir + "/checkpoint", m_config.checkpoint_script,
+      m_parts.make_fetch ? m_parts.make_fetch(*m_instance, m_config.checkpoint_script_region) : ScriptFetch());
+  m_next_script_refresh.reset();
+  HandlerContext ctx;
+  ctx.log = m_log;
+  ctx.store = &m_store;
+  ctx.config = m_config;
+  ctx.instance = *m_instance;
+  ctx.actions = m_actions;
+  ctx.runner = m_runner.get();
+  ctx.scripts = m_scripts.get();
+  ctx.shutdown = m_parts.shutdown;
+  ctx.clocks = m_parts.clocks;
+  ctx.notify_wait = m_parts.notify_wait;
+  ctx.wall = m_parts.wall;
+  m_handlers = std::make_unique<Handlers>(std::move(ctx));
+}
+
+void Daemon::maybe_read_spec() {
+  if (m_config.spec.empty() || m_spec_applied || !m_spec_fetch || m_spec_reading.load()) return;
+  if (m_parts.clocks.steady().time_since_epoch().count() < m_next_spec_read.load()) return;
+  m_spec_reading = true;
+  start_worker("spec_read", [this, url = m_config.spec, region = m_config.spec_region,
+                             folder = m_config.state_dir + "/checkpoint"] {
+    auto failed = [&](const std::string& error, bool retry) {
+      m_spec_backoff = std::min<std::chrono::seconds>(
+          std::chrono::minutes(5), m_spec_backoff.count() == 0 ? m_parts.spec_retry : m_spec_backoff * 2);
+      m_next_spec_read = (m_parts.clocks.steady() + m_spec_backoff).time_since_epoch().count();
+      m_log->log(retry ? Level::warning : Level::error, retry ? "spec_read_failed" : "spec_invalid",
+                 {{"spec", url},
+                  {"error", error},
+                  {"retry_in_seconds", m_spec_backoff.count()},
+                  {"consequence", "until it is read, only the config file's settings hold: no webhook, no "
+                                  "secret checkpoint script"}});
+      std::lock_guard lock(m_spec_mutex);
+      m_spec_status = {{"url", url}, {"state", retry ? "unreadable" : "invalid"}, {"error", error}};
+    };
+    auto body = m_spec_fetch(url, region);
+    if (!body) {
+      failed(body.error().describe(), true);
+    } else if (auto spec = read_launch_spec(*body, folder); !spec) {
+      failed(spec.error(), false);
+    } else {
+      std::lock_guard lock(m_spec_mutex);
+      m_spec_ready = std::move(*spec);
+    }
+    m_spec_reading = false;
+  });
+}
+
+// On the loop's thread, between polls, with no handler at work: the handlers are replaced.
+void Daemon::maybe_apply_spec() {
+  if (m_spec_applied || m_busy.load() > 0 || m_store.latched("interruption")) return;
+  std::optional<LaunchSpec> spec;
+  {
+    std::lock_guard lock(m_spec_mutex);
+    spec.swap(m_spec_ready);
+  }
+  if (!spec) return;
+  Sources sources = m_parts.sources;
+  sources.spec = spec->settings;
+  sources.spec_url = m_config.spec;
+  auto config = resolve_config(sources);
+  m_spec_applied = true;
+  if (!config) {
+    m_log->error("spec_invalid", {{"spec", m_config.spec}, {"error", config.error().message},
+                                  {"consequence", "the config file's settings hold"}});
+    std::lock_guard lock(m_spec_mutex);
+    m_spec_status = {{"url", m_config.spec}, {"state", "invalid"}, {"error", config.error().message}};
+    return;
+  }
+  m_config = std::move(*config);
+  arm();
+  {
+    std::lock_guard lock(m_spec_mutex);
+    m_spec_status = {{"url", m_config.spec}, {"state", "read"}, {"launch_id", spec->launch_id}};
+  }
+  m_log->info("spec_read", {{"spec", m_config.spec}, {"launch_id", spec->launch_id},
+                            {"monitors", watching()}, {"config", describe(m_config)}});
+  write_status("watching");
+}
+
+// The index of a job-array member is tagged after its launch, and a checkpoint must see it.
+void Daemon::maybe_refresh_tags() {
+  if (!m_instance->tags_exposed) return;
+  const SteadyTime now = m_parts.clocks.steady();
+  if (m_next_tag_read && now < *m_next_tag_read) return;
+  auto incomplete = [](const std::map<std::string, std::string>& tags) {
+    return tags.contains(model::tag::k_job_array_id) && !tags.contains(model::tag::k_job_array_index);
+  };
+  m_next_tag_read = now + (incomplete(m_instance->tags) ? m_parts.tag_refresh_incomplete : m_parts.tag_refresh);
+  auto tags = read_instance_tags(*m_parts.imds, fact_tag_keys());
+  if (!tags) {
+    report_error("tags", tags.error());
+    return;
+  }
+  report_ok("tags");
+  if (!*tags || **tags == m_instance->tags) return;
+  m_instance->tags = **tags;
+  m_handlers->set_tags(m_instance->tags);
+  m_next_tag_read = now + (incomplete(m_instance->tags) ? m_parts.tag_refresh_incomplete : m_parts.tag_refresh);
+  m_log->info("tags_changed", {{"tags", m_instance->tags}});
+}
+
 void Daemon::poll_once() {
   if (!m_instance && !discover()) return;
+  maybe_apply_spec();
+  maybe_read_spec();
+  maybe_refresh_tags();
   bool all_ok = true;
   for (auto& monitor : m_monitors) {
     const std::string source(monitor->name());
@@ -318,6 +409,10 @@ void Daemon::write_status(const char* state) {
     status["watching"] = watching();
   }
   if (m_scripts) status["checkpoint_script"] = m_scripts->describe();
+  {
+    std::lock_guard lock(m_spec_mutex);
+    if (!m_spec_status.is_null()) status["spec"] = m_spec_status;
+  }
   auto written = util::write_file_atomically(m_config.state_dir + "/status.json", status.dump(1) + "\n", 0644);
   if (!written) m_log->error("state_write_failed", {{"error", written.error()}});
 }

@@ -1,7 +1,9 @@
 #pragma once
 // The loop, in one place: discover the instance, then every poll interval ask each monitor once
 // and hand each new event (latched by the event store) to its handler on a worker thread, so a
-// two-minute checkpoint never stops the polling. Metadata errors are logged (once per kind of
+// two-minute checkpoint never stops the polling. The launch's spec is read on a worker too and
+// applied between polls once no handler is at work (until then the config file's settings
+// hold); the job array's tags are read again while the agent runs. Metadata errors are logged (once per kind of
 // failure, and again when it recovers) and the loop carries on: nothing the metadata service
 // does stops the agent.
 #include <atomic>
@@ -21,6 +23,7 @@
 #include "spawn/agent/event_store.hpp"
 #include "spawn/agent/handlers.hpp"
 #include "spawn/agent/instance.hpp"
+#include "spawn/agent/launch_spec.hpp"
 #include "spawn/agent/log.hpp"
 #include "spawn/agent/monitors.hpp"
 #include "spawn/agent/script_cache.hpp"
@@ -28,15 +31,19 @@
 
 namespace spawn::agent {
 
+// GETs the launch's spec: (s3:// URL, its bucket's region or empty) -> the document.
+using SpecFetch = std::function<aws::Result<std::string>(const std::string& url, const std::string& region)>;
+
 struct DaemonParts {
-  Sources sources;                                  // the layers; instance tags are added after discovery
-  AgentConfig config;                               // resolved from sources without tags (validated)
+  Sources sources;                                  // the layers; the spec is added once read
+  AgentConfig config;                               // resolved from sources (validated)
   std::shared_ptr<Logger> log;
   std::shared_ptr<aws::imds::Client> imds;          // used by the loop's thread only
   Clocks clocks = real_clocks();
   // The AWS side, built once the instance (id, region) is known. Tests give fakes.
   std::function<std::shared_ptr<Actions>(const InstanceFacts&)> make_actions;
-  std::function<ScriptFetch(const InstanceFacts&)> make_fetch;
+  std::function<ScriptFetch(const InstanceFacts&, const std::string& s3_region)> make_fetch;
+  std::function<SpecFetch(const InstanceFacts&)> make_spec_fetch;  // empty: the spec is never read
   ShutdownCommand shutdown;                         // empty: none
   std::function<expected<void, std::string>(const std::string&)> wall;  // empty: util::wall
   std::chrono::milliseconds kill_grace = k_kill_grace;
@@ -44,6 +51,9 @@ struct DaemonParts {
   std::chrono::minutes script_refresh{10};          // re-fetch a remote checkpoint script this often
   std::chrono::seconds rearm_after{120};            // a latched notice absent this long is re-armed
   std::chrono::seconds ttl_retry{30};               // after a failed TTL termination
+  std::chrono::seconds spec_retry{5};               // after a failed read of the spec; doubled up to 5 min
+  std::chrono::seconds tag_refresh{300};            // the job array's tags are read again this often,
+  std::chrono::seconds tag_refresh_incomplete{10};  // and this often while the array's index is missing
 };
 
 class Daemon {
@@ -69,6 +79,10 @@ class Daemon {
 
  private:
   bool discover();
+  void arm();
+  void maybe_read_spec();
+  void maybe_apply_spec();
+  void maybe_refresh_tags();
   void dispatch(const Event& event);
   void note_absent(EventKind kind);
   void start_worker(std::string name, std::function<void()> work);
@@ -87,6 +101,18 @@ class Daemon {
   std::unique_ptr<CheckpointRunner> m_runner;
   std::unique_ptr<ScriptCache> m_scripts;
   std::unique_ptr<Handlers> m_handlers;
+  std::shared_ptr<Actions> m_actions;
+  SpecFetch m_spec_fetch;
+
+  // The spec: read by a worker (m_spec_ready, m_spec_status under m_spec_mutex), applied by the loop.
+  std::mutex m_spec_mutex;
+  std::optional<LaunchSpec> m_spec_ready;
+  nlohmann::json m_spec_status;                     // for status.json
+  bool m_spec_applied = false;                      // loop thread only
+  std::atomic<bool> m_spec_reading{false};
+  std::atomic<SteadyTime::rep> m_next_spec_read{0};
+  std::chrono::seconds m_spec_backoff{0};           // the spec worker's (one at a time)
+  std::optional<SteadyTime> m_next_tag_read;
 
   struct Failure {
     std::string error;

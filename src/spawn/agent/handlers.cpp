@@ -41,8 +41,18 @@ Handlers::Handlers(HandlerContext context)
   if (!m_ctx.wall) m_ctx.wall = [](const std::string& text) { return util::wall(text); };
 }
 
+void Handlers::set_tags(std::map<std::string, std::string> tags) {
+  std::lock_guard lock(m_tags_mutex);
+  m_ctx.instance.tags = std::move(tags);
+}
+
+InstanceFacts Handlers::instance() const {
+  std::lock_guard lock(m_tags_mutex);
+  return m_ctx.instance;
+}
+
 Message Handlers::message_for(const Event& event, Detection detected) const {
-  const auto& i = m_ctx.instance;
+  const InstanceFacts i = instance();
   const bool rebalance = event.kind == EventKind::rebalance;
   nlohmann::json body = {
       {"source", "spored"},
@@ -77,7 +87,7 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
     log.error("checkpoint_finished", {{"reason", reason}, {"status", "failed"}, {"seconds", 0}, {"error", script.error()}});
     return result;
   }
-  CheckpointRun run{*script, checkpoint_environment(event, m_ctx.config.on_interruption, deadline, m_ctx.instance),
+  CheckpointRun run{*script, checkpoint_environment(event, m_ctx.config.on_interruption, deadline, instance()),
                     steady_deadline, reason};
   // The interruption's run must not wait for a rebalance run that may take its whole deadline.
   if (event.kind == EventKind::interruption) run.priority = Priority::preempts;

@@ -3,7 +3,9 @@
 // these on worker threads; each returns when its work is done (or bounded out).
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "spawn/agent/aws_actions.hpp"
@@ -74,10 +76,18 @@ class Handlers {
   // The message for SNS and webhooks about event (pure; public for tests).
   Message message_for(const Event& event, Detection detected) const;
 
+  // The instance's tags as read again (the job array's index arrives after the launch); the
+  // next message and checkpoint use them. Thread-safe.
+  void set_tags(std::map<std::string, std::string> tags);
+
  private:
   CheckpointResult checkpoint(const Event& event, Detection detected, std::optional<util::SystemTime> notice_time);
 
+  // The instance facts with the tags as they are now.
+  InstanceFacts instance() const;
+
   HandlerContext m_ctx;
+  mutable std::mutex m_tags_mutex;                  // m_ctx.instance.tags
   Notifier m_notifier;
 };
 

@@ -32,10 +32,19 @@ aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std:
   if (!lifecycle) return unexpected(lifecycle.error());
   facts.lifecycle = *lifecycle;
 
+  auto tags = read_instance_tags(imds, tag_keys);
+  if (!tags) return unexpected(tags.error());
+  facts.tags_exposed = tags->has_value();
+  if (*tags) facts.tags = std::move(**tags);
+  return facts;
+}
+
+aws::Result<std::optional<std::map<std::string, std::string>>> read_instance_tags(aws::imds::Client& imds,
+                                                                               const std::vector<std::string>& tag_keys) {
+  using Tags = std::map<std::string, std::string>;
   auto listing = imds.get("meta-data/tags/instance");
   if (!listing) return unexpected(listing.error());
-  if (!*listing) return facts;  // instance tags not exposed in the metadata
-  facts.tags_exposed = true;
+  if (!*listing) return std::optional<Tags>();  // instance tags not exposed in the metadata
   std::vector<std::string> present;
   std::string line;
   for (char c : **listing + "\n") {
@@ -46,13 +55,14 @@ aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std:
       line.push_back(c);
     }
   }
+  Tags tags;
   for (const auto& key : tag_keys) {
     if (std::find(present.begin(), present.end(), key) == present.end()) continue;
     auto value = imds.get("meta-data/tags/instance/" + key);
     if (!value) return unexpected(value.error());
-    if (*value) facts.tags[key] = **value;
+    if (*value) tags[key] = **value;
   }
-  return facts;
+  return std::optional<Tags>(std::move(tags));
 }
 
 }  // namespace spawn::agent

@@ -1,6 +1,8 @@
 #pragma once
-// What spored learns about its instance from the metadata service when it starts.
+// What spored learns about its instance from the metadata service: its identity when it starts,
+// and the job array's tags, read again while it runs (spawn adds the index after the launch).
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +23,9 @@ struct InstanceFacts {
 // has (tags/instance lists them; 404 there means tags are not exposed in the metadata: none).
 // The first error stops it; the caller tries again at the next poll.
 aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std::vector<std::string>& tag_keys);
+
+// The tags of tag_keys the instance has now; nullopt when tags are not exposed in the metadata.
+aws::Result<std::optional<std::map<std::string, std::string>>> read_instance_tags(aws::imds::Client& imds,
+                                                                               const std::vector<std::string>& tag_keys);
 
 }  // namespace spawn::agent

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "spawn/agent/log.hpp"
+#include "spawn/agent/s3_fetch.hpp"
 #include "spawn/aws/auth/sigv4.hpp"
 #include "spawn/aws/s3/client.hpp"
 #include "spawn/util/encoding.hpp"
@@ -61,15 +62,11 @@ aws::Result<FetchedScript> fetch_https(aws::http::Transport& transport, const st
 
 }  // namespace
 
-ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws) {
-  return [aws](const std::string& source, const std::string& etag) -> aws::Result<FetchedScript> {
+ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws, std::string s3_region) {
+  return [aws, s3_region](const std::string& source, const std::string& etag) -> aws::Result<FetchedScript> {
     if (source.starts_with("https://")) return fetch_https(*aws->bounded_transport(), source, etag);
-    auto location = aws::s3::parse_s3_url(source);
-    if (!location) return unexpected(aws::local_error("InvalidConfig", "not a script URL: " + shown(source)));
-    auto addressing = aws::s3::choose_addressing(location->bucket, aws->endpoint_configured(aws::services::s3));
-    auto endpoint = aws::s3::bucket_endpoint(aws->endpoint(aws::services::s3), location->bucket, addressing);
-    aws::s3::Client s3(aws->service_at(aws::services::s3, endpoint));
-    auto object = s3.get_object(location->key, etag);
+    if (!source.starts_with("s3://")) return unexpected(aws::local_error("InvalidConfig", "not a script URL: " + shown(source)));
+    auto object = get_s3_object(*aws, source, s3_region, etag);
     if (!object) return unexpected(object.error());
     return FetchedScript{object->not_modified, std::move(object->body), object->etag};
   };

@@ -27,9 +27,10 @@ struct FetchedScript {
 // Downloads source (s3://bucket/key or https://...), sending etag as If-None-Match when not empty.
 using ScriptFetch = std::function<aws::Result<FetchedScript>(const std::string& source, const std::string& etag)>;
 
-// s3:// through S3 GetObject (SigV4 with the context's credentials: the instance role), https://
-// with the bounded transport (certificates checked). Anything else is an "InvalidConfig" error.
-ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws);
+// s3:// through S3 GetObject (SigV4 with the context's credentials: the instance role) in
+// s3_region (empty: the instance's; S3's region redirect is followed), https:// with the bounded
+// transport (certificates checked). Anything else is an "InvalidConfig" error.
+ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws, std::string s3_region = {});
 
 class ScriptCache {
  public:

@@ -16,6 +16,34 @@ std::string base64_encode(std::string_view data) {
   return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=' && text[i + 3] == '=') : 0;
+    unsigned bits = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      const int v = j >= 4 - static_cast<size_t>(pad) ? 0 : value(text[i + j]);
+      if (v < 0) return std::nullopt;
+      bits = bits << 6 | static_cast<unsigned>(v);
+    }
+    out += static_cast<char>(bits >> 16 & 0xff);
+    if (pad < 2) out += static_cast<char>(bits >> 8 & 0xff);
+    if (pad < 1) out += static_cast<char>(bits & 0xff);
+  }
+  return out;
+}
+
 std::string random_hex(size_t n_bytes) {
   std::vector<unsigned char> bytes(n_bytes);
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)

@@ -1,12 +1,16 @@
 #pragma once
 // Base64, random identifiers (OpenSSL's RAND_bytes: unpredictable, safe for tokens), and text made
 // safe for a one-line message.
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace spawn::util {
 
 std::string base64_encode(std::string_view data);
+// Standard base64 (RFC 4648, with padding) back to bytes; nullopt for anything else: a character
+// outside the alphabet, a length that is not a multiple of 4, padding in the middle.
+std::optional<std::string> base64_decode(std::string_view text);
 // n random bytes as 2n lowercase hex characters.
 std::string random_hex(size_t n_bytes);
 // A random RFC 4122 version-4 UUID, the form the AWS CLI uses for ClientToken.

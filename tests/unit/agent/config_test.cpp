@@ -1,4 +1,4 @@
-// Layering flag > environment > file > tag > default, and validation after the merge.
+// Layering flag > environment > spec > file > default, and validation after the merge. Tags are no layer.
 #include "spawn/agent/config.hpp"
 
 #include <gtest/gtest.h>
@@ -14,13 +14,14 @@ using namespace std::chrono_literals;
 using aws::config::fixed_environment;
 
 Sources sources(RawValues flags = {}, std::map<std::string, std::string> env = {},
-                std::optional<nlohmann::json> file = std::nullopt, std::map<std::string, std::string> tags = {}) {
+                std::optional<nlohmann::json> file = std::nullopt, std::optional<nlohmann::json> spec = std::nullopt) {
   Sources s;
   s.flags = std::move(flags);
   s.environment = fixed_environment(std::move(env));
   s.file = std::move(file);
   s.file_path = "/etc/spawn/spot-config.json";
-  s.tags = std::move(tags);
+  s.spec = std::move(spec);
+  s.spec_url = "s3://b/spawn/launches/l-1/spec.json";
   return s;
 }
 
@@ -41,25 +42,60 @@ TEST(AgentConfig, DefaultsWithNothingSet) {
 }
 
 TEST(AgentConfig, EachLayerBeatsTheOnesBelow) {
-  const std::string tag = model::tag::k_on_interruption;
   nlohmann::json file = {{"on_interruption", "hibernate"}};
-  // tag only
-  auto c = resolve_config(sources({}, {}, std::nullopt, {{tag, "checkpoint"}}));
+  nlohmann::json spec = {{"on_interruption", "checkpoint"}};
+  // file only
+  auto c = resolve_config(sources({}, {}, file));
   ASSERT_TRUE(c);
-  EXPECT_EQ(c->on_interruption, OnInterruption::checkpoint);
-  EXPECT_EQ(c->origins.at("on-interruption"), Origin::tag);
-  // file beats tag
-  c = resolve_config(sources({}, {}, file, {{tag, "checkpoint"}}));
   EXPECT_EQ(c->on_interruption, OnInterruption::hibernate);
   EXPECT_EQ(c->origins.at("on-interruption"), Origin::file);
-  // environment beats file
-  c = resolve_config(sources({}, {{"SPAWN_ON_INTERRUPTION", "checkpoint"}}, file, {{tag, "terminate"}}));
+  // spec beats file
+  c = resolve_config(sources({}, {}, file, spec));
   EXPECT_EQ(c->on_interruption, OnInterruption::checkpoint);
+  EXPECT_EQ(c->origins.at("on-interruption"), Origin::spec);
+  // environment beats spec
+  c = resolve_config(sources({}, {{"SPAWN_ON_INTERRUPTION", "terminate"}}, file, spec));
+  EXPECT_EQ(c->on_interruption, OnInterruption::terminate);
   EXPECT_EQ(c->origins.at("on-interruption"), Origin::environment);
   // flag beats environment
   c = resolve_config(sources({{"on-interruption", {"terminate"}}}, {{"SPAWN_ON_INTERRUPTION", "checkpoint"}}, file));
   EXPECT_EQ(c->on_interruption, OnInterruption::terminate);
   EXPECT_EQ(c->origins.at("on-interruption"), Origin::flag);
+}
+
+TEST(AgentConfig, TheSpecCompletesTheFileWithItsSecrets) {
+  // What a launch with a webhook and a topic writes: the file names the topic, the spec both.
+  nlohmann::json file = nlohmann::json::parse(R"({"spot": true, "on_interruption": "checkpoint", "checkpoint_script": "",
+      "notify": ["arn:aws:sns:eu-west-1:123456789012:t"], "spec": "s3://b/spawn/launches/l-1/spec.json",
+      "spec_region": "eu-central-1"})");
+  nlohmann::json spec = nlohmann::json::parse(R"({"on_interruption": "checkpoint",
+      "checkpoint_script": "https://example.com/ckpt.sh?token=secret", "checkpoint_script_region": "us-west-2",
+      "notify": ["arn:aws:sns:eu-west-1:123456789012:t", "https://hooks.example.com/T/B/secret"]})");
+  auto before = resolve_config(sources({}, {}, file));
+  ASSERT_TRUE(before) << before.error().message;
+  EXPECT_EQ(before->spec, "s3://b/spawn/launches/l-1/spec.json");
+  EXPECT_EQ(before->spec_region, "eu-central-1");
+  EXPECT_EQ(before->notify.size(), 1u);
+  EXPECT_EQ(before->checkpoint_script, "");
+  auto after = resolve_config(sources({}, {}, file, spec));
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_EQ(after->notify.size(), 2u);
+  EXPECT_EQ(after->checkpoint_script, "https://example.com/ckpt.sh?token=secret");
+  EXPECT_EQ(after->checkpoint_script_region, "us-west-2");
+  EXPECT_EQ(after->spec, "s3://b/spawn/launches/l-1/spec.json");  // never from the spec itself
+  EXPECT_EQ(describe(*after).dump().find("secret"), std::string::npos);
+}
+
+TEST(AgentConfig, ABadSpecValueNamesTheSpec) {
+  auto r = resolve_config(sources({}, {}, std::nullopt, nlohmann::json{{"ttl_deadline", "tomorrow"}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().origin, Origin::spec);
+  EXPECT_EQ(r.error().message, "s3://b/spawn/launches/l-1/spec.json ttl_deadline: not an RFC 3339 time like 2026-11-27T18:00:00Z");
+  EXPECT_FALSE(resolve_config(sources({}, {}, std::nullopt, nlohmann::json{{"notify", 3}})));
+  for (const char* bad : {"s3://", "https://b/spec.json", "/etc/spec.json"})
+    EXPECT_FALSE(resolve_config(sources({{"spec", {bad}}}))) << bad;
+  for (const char* bad : {"EU-WEST-1", "eu west 1", "eu-west-1;rm"})
+    EXPECT_FALSE(resolve_config(sources({{"checkpoint-script-region", {bad}}}))) << bad;
 }
 
 TEST(AgentConfig, TheSpotLaunchConfigFile) {
@@ -81,10 +117,10 @@ TEST(AgentConfig, AMixedArrayConfigLeavesSpotToTheInstance) {
   // What the launch writes for a job array with spot and on-demand members (launcher/user_data.cpp).
   nlohmann::json file = nlohmann::json::parse(
       R"({"spot": null, "on_interruption": "terminate", "checkpoint_script": "", "notify": []})");
-  auto c = resolve_config(sources({}, {}, file, {{model::tag::k_spot, "true"}}));
+  auto c = resolve_config(sources({}, {}, file));
   ASSERT_TRUE(c) << c.error().message;
-  EXPECT_EQ(c->spot, true);  // from the member's own tag
-  EXPECT_EQ(c->origins.at("spot"), Origin::tag);
+  EXPECT_FALSE(c->spot);  // instance-life-cycle decides, as EC2 reports it
+  EXPECT_EQ(c->origins.at("spot"), Origin::fallback);
   EXPECT_EQ(c->checkpoint_script, "");
 }
 
@@ -131,8 +167,8 @@ TEST(AgentConfig, CheckpointScriptForms) {
     EXPECT_FALSE(resolve_config(sources({{"checkpoint-script", {bad}}}))) << bad;
 }
 
-TEST(AgentConfig, EmbeddedScriptTagMeansTheFileNextToTheConfig) {
-  auto s = sources({}, {}, std::nullopt, {{model::tag::k_checkpoint_script, "embedded:0123abcd"}});
+TEST(AgentConfig, EmbeddedScriptInTheFileMeansTheFileNextToIt) {
+  auto s = sources({}, {}, nlohmann::json{{"checkpoint_script", "embedded:0123abcd"}});
   s.file_path = "/tmp/x/spot-config.json";
   auto c = resolve_config(s);
   ASSERT_TRUE(c);
@@ -149,16 +185,20 @@ TEST(AgentConfig, NotifyTargets) {
     EXPECT_FALSE(resolve_config(sources({{"notify", {bad}}}))) << bad;
 }
 
-TEST(AgentConfig, TtlDeadlineFromTheTag) {
-  auto c = resolve_config(sources({}, {}, std::nullopt, {{model::tag::k_ttl_deadline, "2026-11-27T18:00:00Z"}}));
+TEST(AgentConfig, TtlDeadlineFromTheFile) {
+  auto c = resolve_config(sources({}, {}, nlohmann::json{{"ttl_deadline", "2026-11-27T18:00:00Z"}}));
   ASSERT_TRUE(c);
   ASSERT_TRUE(c->ttl_deadline);
   EXPECT_EQ(util::format_rfc3339(*c->ttl_deadline), "2026-11-27T18:00:00Z");
-  auto bad = resolve_config(sources({}, {}, std::nullopt, {{model::tag::k_ttl_deadline, "tomorrow"}}));
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().origin, Origin::tag);
-  EXPECT_EQ(bad.error().tag, model::tag::k_ttl_deadline);
-  EXPECT_EQ(bad.error().message.find("instance tag spawn:ttl-deadline=tomorrow"), 0u);
+}
+
+TEST(AgentConfig, InstanceTagsAreReadForTheJobArrayOnly) {
+  // Anyone allowed ec2:CreateTags could otherwise pick what runs as root, or when the instance ends.
+  auto keys = fact_tag_keys();
+  for (const char* never : {model::tag::k_checkpoint_script, model::tag::k_ttl_deadline, model::tag::k_on_interruption,
+                            model::tag::k_spot})
+    EXPECT_EQ(std::find(keys.begin(), keys.end(), never), keys.end()) << never;
+  EXPECT_NE(std::find(keys.begin(), keys.end(), model::tag::k_job_array_index), keys.end());
 }
 
 TEST(AgentConfig, ErrorsNeverQuoteAUrlsPathOrQuery) {

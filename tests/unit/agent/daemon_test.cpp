@@ -9,6 +9,7 @@
 #include "../support/temp_dir.hpp"
 #include "spawn/agent/status.hpp"
 #include "spawn/model/tags.hpp"
+#include "spawn/util/files.hpp"
 
 namespace spawn::agent {
 namespace {
@@ -50,6 +51,7 @@ class DaemonTest : public ::testing::Test {
       return {};
     };
     parts.notify_wait = 1s;
+    if (spec_fetch) parts.make_spec_fetch = [this](const InstanceFacts&) { return spec_fetch; };
     parts.rearm_after = 120s;
     return std::make_unique<Daemon>(std::move(parts));
   }
@@ -70,6 +72,7 @@ class DaemonTest : public ::testing::Test {
   std::shared_ptr<test::ImdsRoutes> routes = std::make_shared<test::ImdsRoutes>();
   std::shared_ptr<test::FakeActions> actions = std::make_shared<test::FakeActions>();
   RawValues flags;
+  SpecFetch spec_fetch;
   std::mutex mutex;
   std::vector<nlohmann::json> records;
   util::SystemTime wall_now = *util::parse_rfc3339("2026-11-27T10:00:00Z");
@@ -110,16 +113,94 @@ TEST_F(DaemonTest, TheConfigCanSaySpot) {
   EXPECT_EQ(d->watching().size(), 2u);
 }
 
-TEST_F(DaemonTest, TagsAreTheWeakestLayerAndABadTagIsIgnored) {
+TEST_F(DaemonTest, TagsConfigureNothing) {
   routes->set(std::string("meta-data/tags/instance/") + model::tag::k_on_interruption, "hibernate");
-  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_ttl_deadline, "never");
+  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_ttl_deadline, "2026-11-27T10:00:01Z");
+  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_checkpoint_script, "https://evil.example/x.sh");
   auto d = make();
   d->poll_once();
-  EXPECT_EQ(count("config_tag_ignored"), 1);
+  EXPECT_EQ(d->watching(), (std::vector<std::string>{"spot/instance-action", "events/recommendations/rebalance"}));
+  auto gets = routes->gets();
+  EXPECT_EQ(std::count(gets.begin(), gets.end(), std::string("meta-data/tags/instance/") + model::tag::k_checkpoint_script), 0);
   post_notice("2026-11-27T10:02:00Z");
   d->poll_once();
   d->wait_for_handlers();
-  EXPECT_EQ(shutdowns, 0);  // hibernate from the tag
+  EXPECT_EQ(shutdowns, 1);  // terminate, the default: the tag's hibernate is not read
+  EXPECT_TRUE(actions->calls("terminate").empty());
+}
+
+TEST_F(DaemonTest, TheSpecIsReadThenItsSettingsHold) {
+  flags["spec"] = {"s3://b/spawn/launches/l-1/spec.json"};
+  flags["spec-region"] = {"eu-central-1"};
+  int reads = 0;
+  std::string asked_region;
+  spec_fetch = [&](const std::string& url, const std::string& region) -> aws::Result<std::string> {
+    ++reads;
+    asked_region = region;
+    if (reads == 1) return unexpected(aws::Error{503, "SlowDown", "slow down", "r-1"});
+    EXPECT_EQ(url, "s3://b/spawn/launches/l-1/spec.json");
+    return std::string(R"({"version":1,"launch_id":"l-1","on_interruption":"hibernate",)"
+                       R"("notify":["https://hooks.example.com/T/secret"],"ttl_deadline":"2026-11-27T11:00:00Z"})");
+  };
+  auto d = make();
+  d->poll_once();  // discovery, then the first read fails
+  d->wait_for_handlers();
+  EXPECT_EQ(count("spec_read_failed"), 1);
+  EXPECT_EQ(d->watching().size(), 2u);  // the file's settings hold meanwhile: no TTL
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_EQ(reads, 1);  // not before spec_retry
+  steady_now += 6s;
+  d->poll_once();  // read again
+  d->wait_for_handlers();
+  d->poll_once();  // applied between polls
+  EXPECT_EQ(reads, 2);
+  EXPECT_EQ(asked_region, "eu-central-1");
+  EXPECT_EQ(count("spec_read"), 1);
+  EXPECT_EQ(d->watching().back(), "ttl");
+  auto status = nlohmann::json::parse(*util::read_file(dir.path() + "/status.json").value());
+  EXPECT_EQ(status["spec"]["state"], "read");
+  EXPECT_EQ(status["spec"]["launch_id"], "l-1");
+  EXPECT_EQ(status.dump().find("secret"), std::string::npos);
+  post_notice("2026-11-27T10:02:00Z");
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_EQ(shutdowns, 0);  // hibernate, from the spec
+  EXPECT_EQ(actions->calls("webhook").size(), 1u);
+}
+
+TEST_F(DaemonTest, ASpecOfAnotherVersionIsRefusedAndTheFileHolds) {
+  flags["spec"] = {"s3://b/spec.json"};
+  spec_fetch = [&](const std::string&, const std::string&) -> aws::Result<std::string> {
+    return std::string(R"({"version":2,"launch_id":"l-1","on_interruption":"hibernate"})");
+  };
+  auto d = make();
+  d->poll_once();
+  d->wait_for_handlers();
+  d->poll_once();
+  EXPECT_EQ(count("spec_invalid"), 1);
+  post_notice("2026-11-27T10:02:00Z");
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_EQ(shutdowns, 1);
+}
+
+TEST_F(DaemonTest, TheJobArrayIndexTaggedAfterTheStartReachesTheCheckpoint) {
+  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_job_array_id, "a-1");
+  flags["on-interruption"] = {"checkpoint"};
+  const std::string script = dir.file("ckpt.sh");
+  ASSERT_TRUE(util::write_file_atomically(script, "#!/bin/bash\necho \"$SPAWN_JOB_ARRAY_INDEX\" > \"$0.out\"\n", 0700));
+  flags["checkpoint-script"] = {script};
+  auto d = make();
+  d->poll_once();
+  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_job_array_index, "7");
+  steady_now += 11s;
+  d->poll_once();
+  EXPECT_EQ(count("tags_changed"), 1);
+  post_notice("2026-11-27T10:02:00Z");
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_EQ(util::read_file(script + ".out").value().value_or(""), "7\n");
 }
 
 TEST_F(DaemonTest, ExactlyOnceUnderAMovingTime) {
@@ -238,7 +319,7 @@ TEST_F(DaemonTest, ANoticeGoneForLongIsReArmed) {
 }
 
 TEST_F(DaemonTest, TtlWarnsOnceAndTerminatesAtTheDeadlineEvenAfterARestart) {
-  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_ttl_deadline, "2026-11-27T10:10:00Z");
+  flags["ttl-deadline"] = {"2026-11-27T10:10:00Z"};
   {
     auto d = make();
     d->poll_once();
