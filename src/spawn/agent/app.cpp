@@ -64,10 +64,8 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
     return make_remote_fetch(context_for(instance), s3_region);
   };
   parts.make_spec_fetch = [context_for](const InstanceFacts& instance) -> SpecFetch {
-    return [aws = context_for(instance)](const std::string& url, const std::string& region) -> aws::Result<std::string> {
-      auto object = get_s3_object(*aws, url, region);
-      if (!object) return unexpected(object.error());
-      return std::move(object->body);
+    return [aws = context_for(instance)](const std::string& url, const std::string& region, const std::string& etag) {
+      return get_s3_object(*aws, url, region, etag);
     };
   };
   parts.shutdown = make_shutdown_command(config.shutdown_command);

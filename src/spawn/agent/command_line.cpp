@@ -30,6 +30,7 @@ const FlagHelp k_flags[] = {
   {"spot",              "true|false", "true: watch for spot notices even when instance-life-cycle does not say spot", false},
   {"spec",              "S3URL",      "the launch's spec, s3://bucket/key, read with the instance role (secrets live there)", false},
   {"spec-region",       "REGION",     "the region of the spec's bucket (default: the instance's)", false},
+  {"spec-refresh",      "DURATION",   "how often the spec is asked for again (If-None-Match), 1s..3600s (default 60s)", false},
   {"on-interruption",   "ACTION",     "checkpoint | hibernate | terminate (default terminate)", false},
   {"checkpoint-script", "PATH|URL",   "absolute path, s3://bucket/key or https://...", false},
   {"checkpoint-script-region", "REGION", "the region of an s3:// checkpoint script's bucket (default: the instance's)", false},

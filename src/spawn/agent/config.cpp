@@ -149,6 +149,14 @@ expected<void, std::string> set_spec(AgentConfig& c, const Values& v, const Sour
   return {};
 }
 
+expected<void, std::string> set_spec_refresh(AgentConfig& c, const Values& v, const Sources&) {
+  auto interval = parse_interval(v.at(0));
+  if (!interval || *interval < std::chrono::seconds(1) || *interval > std::chrono::seconds(3600))
+    return unexpected(std::string("must be a duration between 1s and 3600s"));
+  c.spec_refresh = std::chrono::duration_cast<std::chrono::seconds>(*interval);
+  return {};
+}
+
 expected<void, std::string> set_spec_region(AgentConfig& c, const Values& v, const Sources&) {
   return set_region(c.spec_region, v);
 }
@@ -178,6 +186,7 @@ const OptionSpec k_options[] = {
   {"spot",                     "SPAWN_SPOT",                        "spot",                     false, "",                       false, set_spot},
   {"spec",                     "SPAWN_SPEC",                        "spec",                     false, "",                       false, set_spec},
   {"spec-region",              "SPAWN_SPEC_REGION",                 "spec_region",              false, "",                       false, set_spec_region},
+  {"spec-refresh",             "SPORED_SPEC_REFRESH",               "",                         false, "60s",                    false, set_spec_refresh},
   {"on-interruption",          "SPAWN_ON_INTERRUPTION",             "on_interruption",          true,  "terminate",              false, set_on_interruption},
   {"checkpoint-script",        "SPAWN_CHECKPOINT_SCRIPT",           "checkpoint_script",        true,  "",                       false, set_checkpoint_script},
   {"checkpoint-script-region", "SPAWN_CHECKPOINT_SCRIPT_REGION",    "checkpoint_script_region", true,  "",                       false, set_checkpoint_script_region},

@@ -11,6 +11,7 @@
 // spot                      --spot                       SPAWN_SPOT                         spot
 // spec                      --spec                       SPAWN_SPEC                         spec
 // spec-region               --spec-region                SPAWN_SPEC_REGION                  spec_region
+// spec-refresh              --spec-refresh               SPORED_SPEC_REFRESH                -
 // on-interruption           --on-interruption            SPAWN_ON_INTERRUPTION              on_interruption (S)
 // checkpoint-script         --checkpoint-script          SPAWN_CHECKPOINT_SCRIPT            checkpoint_script (S)
 // checkpoint-script-region  --checkpoint-script-region   SPAWN_CHECKPOINT_SCRIPT_REGION     checkpoint_script_region (S)
@@ -63,6 +64,7 @@ struct AgentConfig {
   std::optional<util::SystemTime> ttl_deadline;
   std::string spec;                                     // s3://bucket/key of the launch's spec; empty: none
   std::string spec_region;                              // its bucket's region; empty: the instance's
+  std::chrono::seconds spec_refresh{60};                // how often the spec is asked for again
   std::string checkpoint_script_region;                 // an s3:// script's bucket region; empty: the instance's
   std::map<std::string, Origin> origins;                // option name -> the layer that set it
 };

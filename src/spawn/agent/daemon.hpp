@@ -24,6 +24,7 @@
 #include "spawn/agent/handlers.hpp"
 #include "spawn/agent/instance.hpp"
 #include "spawn/agent/launch_spec.hpp"
+#include "spawn/aws/s3/client.hpp"
 #include "spawn/agent/log.hpp"
 #include "spawn/agent/monitors.hpp"
 #include "spawn/agent/script_cache.hpp"
@@ -31,8 +32,10 @@
 
 namespace spawn::agent {
 
-// GETs the launch's spec: (s3:// URL, its bucket's region or empty) -> the document.
-using SpecFetch = std::function<aws::Result<std::string>(const std::string& url, const std::string& region)>;
+// GETs the launch's spec: (s3:// URL, its bucket's region or empty, the ETag of the copy read
+// before or empty) -> the object (not_modified when the ETag still matches).
+using SpecFetch = std::function<aws::Result<aws::s3::Object>(const std::string& url, const std::string& region,
+                                                            const std::string& etag)>;
 
 struct DaemonParts {
   Sources sources;                                  // the layers; the spec is added once read
@@ -108,7 +111,8 @@ class Daemon {
   std::mutex m_spec_mutex;
   std::optional<LaunchSpec> m_spec_ready;
   nlohmann::json m_spec_status;                     // for status.json
-  bool m_spec_applied = false;                      // loop thread only
+  std::atomic<bool> m_spec_applied{false};          // read and applied once
+  std::string m_spec_etag;                          // the spec worker's (one at a time)
   std::atomic<bool> m_spec_reading{false};
   std::atomic<SteadyTime::rep> m_next_spec_read{0};
   std::chrono::seconds m_spec_backoff{0};           // the spec worker's (one at a time)

@@ -192,14 +192,34 @@ void Handlers::ttl_warning(const Event& event) {
       "spawn: this instance ({}) reaches its TTL at {} (in {}) and will then be terminated. Save your work.",
       m_ctx.instance.instance_id, event.time_text, util::format_age(left));
   nlohmann::json fields = {{"deadline", event.time_text}, {"seconds_left", left.count()}};
+  m_notifier.send(m_ctx.config.notify, ttl_message("ttl_warning", event, left), m_ctx.clocks.steady());
   auto walled = m_ctx.wall(text);
   if (!walled) fields["wall_error"] = walled.error();
   log.warning("ttl_warning", fields);
+  m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+}
+
+Message Handlers::ttl_message(const char* what, const Event& event, std::chrono::seconds left) const {
+  const InstanceFacts i = instance();
+  nlohmann::json body = {{"source", "spored"},       {"event", what},          {"instance_id", i.instance_id},
+                         {"region", i.region},       {"deadline", event.time_text}, {"seconds_left", left.count()}};
+  for (const auto& [key, value] : i.tags)
+    if (key.starts_with("spawn:job-array")) body["job_array"][key.substr(std::string_view("spawn:job-array-").size())] = value;
+  std::string subject = std::string_view(what) == "ttl_warning"
+                            ? fmt::format("spawn: {} reaches its TTL at {}", i.instance_id, event.time_text)
+                            : fmt::format("spawn: {} terminated at its TTL ({})", i.instance_id, event.time_text);
+  return Message{subject, body.dump()};
 }
 
 bool Handlers::ttl_deadline(const Event& event) {
   auto& log = *m_ctx.log;
   log.warning("ttl_expired", {{"deadline", event.time_text}, {"instance_id", m_ctx.instance.instance_id}});
+  // Told before the end, bounded: a notification never holds up the termination for long. A
+  // retried termination (after a failure) is not notified again.
+  if (!m_ttl_notified.exchange(true)) {
+    m_notifier.send(m_ctx.config.notify, ttl_message("ttl_expired", event, std::chrono::seconds(0)), m_ctx.clocks.steady());
+    m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+  }
   // A hibernating spot instance comes from a persistent request, which EC2 fulfils again with a
   // new instance once this one is terminated: cancel it first. The request also ends at the TTL
   // (ValidUntil), so termination goes ahead even when the cancel fails.

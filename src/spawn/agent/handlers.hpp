@@ -1,6 +1,7 @@
 #pragma once
 // What spored does about each event, once the event store has latched it. The daemon calls
 // these on worker threads; each returns when its work is done (or bounded out).
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -66,10 +67,11 @@ class Handlers {
   // interruption arriving during the run stops it: status stopped).
   void rebalance(const Event& event, Detection detected);
 
-  // Five minutes before the TTL: a log record and a wall message.
+  // Five minutes before the TTL: a log record, a wall message and the notify targets.
   void ttl_warning(const Event& event);
 
-  // The TTL deadline: TerminateInstances on this instance. When AWS refuses for good (no
+  // The TTL deadline: the notify targets told (once, bounded by notify_wait), then
+  // TerminateInstances on this instance. When AWS refuses for good (no
   // permission, say), the shutdown command instead. true when one of them worked.
   bool ttl_deadline(const Event& event);
 
@@ -83,11 +85,13 @@ class Handlers {
  private:
   CheckpointResult checkpoint(const Event& event, Detection detected, std::optional<util::SystemTime> notice_time);
 
+  Message ttl_message(const char* what, const Event& event, std::chrono::seconds left) const;
   // The instance facts with the tags as they are now.
   InstanceFacts instance() const;
 
   HandlerContext m_ctx;
   mutable std::mutex m_tags_mutex;                  // m_ctx.instance.tags
+  std::atomic<bool> m_ttl_notified{false};
   Notifier m_notifier;
 };
 

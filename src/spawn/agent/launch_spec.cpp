@@ -34,7 +34,8 @@ expected<std::string, std::string> write_embedded(const nlohmann::json& doc, std
 
 }  // namespace
 
-expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const std::string& script_folder) {
+expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const std::string& script_folder,
+                                                   const std::string& instance_id) {
   if (text.size() > k_max_spec_bytes) return unexpected(std::string("larger than 2 MiB: not a spec spawn wrote"));
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_object()) return unexpected(std::string("not a JSON object"));
@@ -52,6 +53,11 @@ expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const 
   spec.settings = nlohmann::json::object();
   for (const char* key : k_setting_keys)
     if (auto it = doc.find(key); it != doc.end()) spec.settings[key] = *it;
+
+  if (auto own = doc.find("ttl_deadlines"); own != doc.end() && !instance_id.empty()) {
+    if (!own->is_object()) return unexpected(std::string("ttl_deadlines is not an object"));
+    if (auto mine = own->find(instance_id); mine != own->end()) spec.settings["ttl_deadline"] = *mine;
+  }
 
   auto script = spec.settings.find("checkpoint_script");
   if (script != spec.settings.end() && script->is_string() && script->get<std::string>().starts_with(k_embedded)) {

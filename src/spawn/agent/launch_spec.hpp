@@ -22,10 +22,12 @@ struct LaunchSpec {
 };
 
 // Checks the document (a JSON object, version 1, a launch id) and keeps the settings a spec may
-// set. An embedded checkpoint script ("embedded:<sha256>" with checkpoint_script_content in
+// set. A deadline of this instance's own in "ttl_deadlines" ({instance id: RFC 3339}, written by
+// `spawn extend` for some members of a launch) stands for ttl_deadline. An embedded checkpoint script ("embedded:<sha256>" with checkpoint_script_content in
 // base64) is decoded, checked against its hash and written to <script_folder>/embedded-<sha256>.sh
 // (the folder private to root, the file 0700, written atomically); checkpoint_script then names
 // that file. An error is a sentence naming what is wrong.
-expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const std::string& script_folder);
+expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const std::string& script_folder,
+                                                   const std::string& instance_id = {});
 
 }  // namespace spawn::agent

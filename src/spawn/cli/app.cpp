@@ -8,6 +8,7 @@
 
 #include "spawn/cli/agent_command.hpp"
 #include "spawn/cli/completion.hpp"
+#include "spawn/cli/extend_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
@@ -36,6 +37,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_launch_command(app));
   commands.push_back(make_list_command(app));
   commands.push_back(make_terminate_command(app));
+  commands.push_back(make_extend_command(app));
   commands.push_back(make_price_command(app));
   commands.push_back(make_agent_command(app));
   const auto completion = add_completion_subcommand(app);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "spawn/aws/iam/client.hpp"
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/s3/client.hpp"
 #include "spawn/launcher/launch_spec.hpp"
 
@@ -116,7 +116,7 @@ aws::Result<launcher::AgentSource> bucket_agent_source(const std::vector<AgentLo
 launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::string& region,
                                      const std::string& launch_id, const std::vector<AgentLocation>& uploads) {
   launcher::SporedGrants g;
-  g.partition = aws::iam::partition(region);
+  g.partition = std::string(aws::config::partition_of(region).id);
   g.launch_id = launch_id;
   for (const auto& target : o.spot.notify)
     if (target.starts_with("arn:")) g.sns_topics.push_back(target);

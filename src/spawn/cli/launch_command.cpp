@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/cli/choices.hpp"
 #include "spawn/cli/launch_agent.hpp"
 #include "spawn/cli/launch_pricing.hpp"
@@ -351,7 +352,8 @@ class LaunchCommand final : public Command {
       source.bucket = u.bucket;
       source.region = u.region;
       source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
-                                 "https://" + u.bucket + ".s3." + u.region + ".amazonaws.com/" + u.key, u.key, u.sha256});
+                                 "https://" + u.bucket + ".s3." + u.region + "." +
+                                     std::string(aws::config::partition_of(u.region).dns_suffix) + "/" + u.key, u.key, u.sha256});
     }
     return source;
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
@@ -28,11 +29,24 @@ per AZ (DescribeSpotPriceHistory): SPOT is the cheapest AZ's, SPREAD how much de
 dearest AZ is. Prices are Linux, USD per hour, exact (never rounded); SAVINGS is rounded to a
 whole percent. Rows are sorted by spot price.)";
 
-// The partition's region where every account can call DescribeRegions.
+// The partition's region where every account can call DescribeRegions: its oldest, where IAM
+// signs too (us-east-1, cn-north-1, us-gov-west-1).
 std::string anchor_region(const std::string& region) {
-  if (region.rfind("cn-", 0) == 0) return "cn-north-1";
-  if (region.rfind("us-gov-", 0) == 0) return "us-gov-west-1";
-  return "us-east-1";
+  return std::string(aws::config::partition_of(region).iam_region);
+}
+
+// An account, and so its credentials, lives in one partition: regions of two cannot be priced
+// together. The usage error naming two of them, or "" when all are in one.
+std::string mixed_partitions(const std::vector<std::string>& regions) {
+  for (const auto& region : regions) {
+    const auto& first = aws::config::partition_of(regions.front());
+    const auto& other = aws::config::partition_of(region);
+    if (other.id != first.id)
+      return fmt::format("--regions: {} ({}) and {} ({}) are in different AWS partitions, and an account belongs to "
+                         "one: price them in separate commands",
+                         regions.front(), first.id, region, other.id);
+  }
+  return "";
 }
 
 class PriceCommand final : public Command {
@@ -52,6 +66,10 @@ class PriceCommand final : public Command {
       print_usage_error(query.error().message, "price");
       return k_exit_usage;
     }
+    if (auto mixed = mixed_partitions(query->regions); !mixed.empty()) {
+      print_usage_error(mixed, "price");
+      return k_exit_usage;
+    }
     auto session = Session::open(m_global);
     if (!session) return report_open_failure(session.error());
     const bool regions_named = !query->regions.empty() || m_global.region.has_value();
@@ -67,7 +85,7 @@ class PriceCommand final : public Command {
 
     std::vector<aws::pricing::RegionQuery> queries;
     for (const auto& region : query->regions) queries.push_back({region, query->instance_types, query->instance_types});
-    auto on_demand = on_demand_prices(*session);
+    auto on_demand = on_demand_prices(*session, query->regions.front());
     auto report = find_prices(*session, queries, *on_demand);
     if (m_global.debug)
       for (const auto& problem : on_demand->cache_problems()) fmt::print(stderr, "spawn: debug: price cache: {}\n", problem);

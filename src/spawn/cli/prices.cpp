@@ -3,13 +3,27 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/model/fallback_prices.hpp"
 
 namespace spawn::cli {
 
-std::shared_ptr<aws::pricing::OnDemandPrices> on_demand_prices(const Session& session) {
-  // The Price List API answers in us-east-1 whatever region is priced.
-  auto service = session.service(aws::services::pricing, "us-east-1");
+std::shared_ptr<aws::pricing::OnDemandPrices> on_demand_prices(const Session& session, const std::string& region) {
+  const std::string where = region.empty() ? session.region() : region;
+  // The partition's own Price List API, whatever region of it is priced (session.service picks
+  // its endpoint and signing region); a configured endpoint wins, as everywhere.
+  auto service = session.service(aws::services::pricing, where);
+  const bool configured = service->endpoint() != aws::config::default_endpoint(aws::services::pricing.service_id,
+                                                                                aws::services::pricing.endpoint_prefix, where);
+  if (!configured && !aws::config::price_list_endpoint(where)) {
+    const auto& partition = aws::config::partition_of(where);
+    return std::make_shared<aws::pricing::OnDemandPrices>(
+        nullptr, nullptr,
+        aws::local_error("PriceListUnavailable",
+                         fmt::format("the AWS Price List API is not available in {} (partition {}), and spawn asks no "
+                                     "other partition's",
+                                     partition.name, partition.id)));
+  }
   auto cache = std::make_shared<aws::pricing::PriceCache>(
       aws::pricing::PriceCache::default_dir(aws::config::process_environment()), service->endpoint());
   return std::make_shared<aws::pricing::OnDemandPrices>(std::make_shared<aws::pricing::Client>(service), cache);
@@ -83,15 +97,19 @@ std::string estimate_line(const model::Estimate& e, int spot_count, int on_deman
 
 std::vector<std::string> price_notes(const aws::pricing::PriceReport& report, bool approximate_shown) {
   std::vector<std::string> notes;
+  // Why the Price List API gave nothing: said as it is when it is not a failure of the call (no
+  // Price List API in the partition, prices in another currency).
+  std::string why;
+  if (const auto& e = report.on_demand_error) {
+    why = e->code == "PriceListUnavailable" || e->code == "UnsupportedCurrency"
+              ? e->message
+              : fmt::format("the Price List API could not be asked ({})", e->describe());
+  }
   if (approximate_shown) {
-    std::string why = report.on_demand_error
-                          ? fmt::format(": the Price List API could not be asked ({})", report.on_demand_error->describe())
-                          : "";
     notes.push_back(fmt::format("~ approximate: on-demand prices from spawn's built-in table of {}{}",
-                                model::k_fallback_prices_date, why));
+                                model::k_fallback_prices_date, why.empty() ? "" : ": " + why));
   } else if (report.on_demand_error) {
-    notes.push_back(fmt::format("On-demand prices unknown: the Price List API could not be asked ({})",
-                                report.on_demand_error->describe()));
+    notes.push_back(fmt::format("On-demand prices unknown: {}", why));
   }
   if (report.on_demand_error && report.on_demand_error->code.find("AccessDenied") != std::string::npos)
     notes.push_back("Allow pricing:GetProducts (IAM) for today's on-demand prices.");

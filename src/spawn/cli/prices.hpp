@@ -16,10 +16,12 @@
 
 namespace spawn::cli {
 
-// The on-demand price sources of a session: the disk cache ($XDG_CACHE_HOME/spawn or
-// ~/.cache/spawn), the Price List API (us-east-1, AWS_ENDPOINT_URL_PRICING honoured), then the
-// fallback table.
-std::shared_ptr<aws::pricing::OnDemandPrices> on_demand_prices(const Session& session);
+// The on-demand price sources of a session for regions of region's partition (empty: the
+// session's region): the disk cache ($XDG_CACHE_HOME/spawn or ~/.cache/spawn), the partition's
+// Price List API (us-east-1; cn-northwest-1 for AWS China; AWS_ENDPOINT_URL_PRICING honoured),
+// then the fallback table. In a partition without a Price List API (GovCloud) and no endpoint
+// configured, nothing is asked: api_error() is "PriceListUnavailable", saying so.
+std::shared_ptr<aws::pricing::OnDemandPrices> on_demand_prices(const Session& session, const std::string& region = {});
 
 // aws::pricing::find_prices with the session's EC2 client of each region; now is the clock.
 aws::pricing::PriceReport find_prices(const Session& session, const std::vector<aws::pricing::RegionQuery>& queries,

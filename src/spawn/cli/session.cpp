@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/http/curl_transport.hpp"
 #include "spawn/cli/output.hpp"
 
@@ -88,11 +89,9 @@ aws::Result<Session> Session::open(const GlobalOptions& options) {
 std::shared_ptr<aws::ServiceClient> Session::service(const aws::ServiceInfo& info, const std::string& region) const {
   const std::string r = region.empty() ? m_settings->region() : region;
   const std::string endpoint = m_settings->endpoint(info.service_id, info.endpoint_prefix, r);
-  // The Price List API is signed for us-east-1 (its endpoint's region) whatever the launch region;
-  // IAM, global, for its partition's own region.
-  std::string signing_region = r;
-  if (info.signing_name == "pricing") signing_region = "us-east-1";
-  if (info.signing_name == "iam") signing_region = aws::iam::signing_region(r);
+  // IAM and the Price List API are signed for their own region in r's partition
+  // (aws/config/partitions), whatever region spawn works in.
+  const std::string signing_region = aws::config::default_signing_region(info.service_id, r);
   return std::make_shared<aws::ServiceClient>(info, endpoint, signing_region, m_settings->credentials(), m_transport,
                                               m_retrier);
 }

@@ -25,7 +25,7 @@ class Session {
   std::shared_ptr<aws::ServiceClient> service(const aws::ServiceInfo& info, const std::string& region = {}) const;
   aws::ec2::Client ec2(const std::string& region = {}) const { return aws::ec2::Client(service(aws::services::ec2, region)); }
   aws::ssm::Client ssm(const std::string& region = {}) const { return aws::ssm::Client(service(aws::services::ssm, region)); }
-  // IAM: its global endpoint, signed for the partition's IAM region (aws::iam::signing_region).
+  // IAM: its global endpoint, signed for the partition's IAM region (aws::config::iam_endpoint).
   aws::iam::Client iam() const { return aws::iam::Client(service(aws::services::iam)); }
 
   // The endpoint of one bucket in its region: virtual-host style on AWS's own endpoints,

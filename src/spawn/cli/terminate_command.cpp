@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "spawn/cli/instance_selection.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/cli/spawn_config.hpp"
@@ -23,54 +24,27 @@ Examples:
   spawn terminate --name build-box
   spawn terminate --job-array-name render --yes)";
 
-bool valid_instance_id(const std::string& id) {
-  if (!id.starts_with("i-") || (id.size() != 10 && id.size() != 19)) return false;
-  return id.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
-}
-
 class TerminateCommand final : public Command {
  public:
   explicit TerminateCommand(CLI::App& parent) : Command(parent, "terminate", "Terminate instances spawn launched") {
     m_app->footer(k_examples);
-    m_app->add_option("ids", m_ids, "instance ids");
-    m_app->add_option("--name", m_name, "every live spawn instance with this Name tag");
-    m_app->add_option("--job-array-name", m_job_array, "every live member of this job array");
+    m_selection.add_options(*m_app, "terminate");
     m_app->add_flag("--yes,-y", m_yes, "do not ask for confirmation");
   }
 
   int run() override {
-    const int selectors = (m_ids.empty() ? 0 : 1) + (m_name ? 1 : 0) + (m_job_array ? 1 : 0);
-    if (selectors != 1) return usage("give instance ids, --name or --job-array-name (exactly one of them)");
-    for (const auto& id : m_ids)
-      if (!valid_instance_id(id)) return usage("expected instance ids like i-0abc1234def567890, got '" + id + "'");
-    // An empty value would match nothing (or, to a lax filter, everything): never sent.
-    if (m_name && m_name->empty()) return usage("--name: expected the Name of the instances to terminate");
-    if (m_job_array && m_job_array->empty()) return usage("--job-array-name: expected the name of a job array");
+    if (auto bad = m_selection.usage_error("terminate"); !bad.empty()) return usage(bad);
 
     auto session = Session::open(m_global);
     if (!session) return report_open_failure(session.error());
     auto ec2 = session->ec2();
-    std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}},
-                                          {"instance-state-name", {"pending", "running", "stopping", "stopped"}}};
-    if (m_name) filters.push_back({"tag:Name", {*m_name}});
-    if (m_job_array) filters.push_back({"tag:" + std::string(tag::k_job_array_name), {*m_job_array}});
-    auto found = ec2.describe_instances(filters, m_ids);
+    auto found = find_selected(ec2, m_selection);
     if (!found) {
-      print_error(found.error());
+      print_selection_failure(found.error());
       return k_exit_failure;
     }
     std::vector<std::string> ids;
     for (const auto& i : *found) ids.push_back(i.instance_id);
-    for (const auto& id : m_ids) {
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-        print_failure(id + " is not a live instance launched by spawn (spawn only terminates what it launched)");
-        return k_exit_failure;
-      }
-    }
-    if (ids.empty()) {
-      print_failure(fmt::format("no live spawn instance matches {}", m_name ? "--name " + *m_name : "--job-array-name " + *m_job_array));
-      return k_exit_failure;
-    }
     if (ids.size() > 1 && !m_yes) {
       if (!isatty(STDIN_FILENO))
         return usage(fmt::format("{} instances would be terminated; add --yes to confirm (stdin is not a terminal)", ids.size()));
@@ -172,8 +146,7 @@ class TerminateCommand final : public Command {
     return k_exit_usage;
   }
 
-  std::vector<std::string> m_ids;
-  std::optional<std::string> m_name, m_job_array;
+  InstanceSelection m_selection;
   bool m_yes = false;
 };
 

@@ -11,9 +11,11 @@
 // before it has read the spec.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "spawn/model/spot_options.hpp"
+#include "spawn/util/expected.hpp"
 
 namespace spawn::launcher {
 
@@ -42,6 +44,14 @@ struct SpecInput {
 
 // The spec document, JSON text (deterministic).
 std::string spec_document(const SpecInput& input);
+
+// The spec document with `deadline` (RFC 3339) as the TTL deadline of each of instance_ids, in
+// "ttl_deadlines" {instance id: deadline}, which spored prefers to the launch's "ttl_deadline"
+// (`spawn extend`). Everything else is kept as it was. An error (a sentence) when the document is
+// not a spec of version 1.
+expected<std::string, std::string> spec_with_deadline(std::string_view document,
+                                                      const std::vector<std::string>& instance_ids,
+                                                      const std::string& deadline);
 
 // The options' values that must not travel in user-data: each named as the flag that gave it
 // ("--notify https://hooks.example.com/...", with the URL cut after its host). Empty: none.

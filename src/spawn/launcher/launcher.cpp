@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "spawn/aws/iam/client.hpp"
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/launcher/fleet_launch.hpp"
 #include "spawn/launcher/hibernation.hpp"
 #include "spawn/launcher/run_launch.hpp"
@@ -28,7 +28,7 @@ std::string uname_machine(std::string_view ec2_architecture) {
 }
 
 std::string instance_arn(const std::string& region, const std::string& account, const std::string& instance_id) {
-  return fmt::format("arn:{}:ec2:{}:{}:instance/{}", aws::iam::partition(region), region, account, instance_id);
+  return fmt::format("arn:{}:ec2:{}:{}:instance/{}", aws::config::partition_of(region).id, region, account, instance_id);
 }
 
 aws::Result<std::string> common_architecture(const std::vector<aws::ec2::InstanceTypeInfo>& infos,

@@ -49,7 +49,7 @@ std::string launch_of_role(std::string_view role_name);
 
 // What the instances of one launch need their role to allow.
 struct SporedGrants {
-  std::string partition = "aws";        // aws::iam::partition(region)
+  std::string partition = "aws";        // aws::config::partition_of(region).id
   std::string launch_id;                // the launch; its objects are spawn/launches/<id>/* in bucket
   std::string bucket;                   // spawn's bucket ("" when there is none: no spec, no agent object)
   std::vector<std::string> agent_keys;  // spored's binaries in bucket

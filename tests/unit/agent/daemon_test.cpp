@@ -29,6 +29,7 @@ class DaemonTest : public ::testing::Test {
     DaemonParts parts;
     parts.sources.environment = aws::config::fixed_environment({});
     parts.sources.flags = flags;
+    parts.sources.file = file;
     parts.sources.flags["state-dir"] = {dir.path()};
     parts.config = *resolve_config(parts.sources);
     parts.log = std::make_shared<Logger>(LogFormat::json, [this](std::string_view line) {
@@ -72,6 +73,7 @@ class DaemonTest : public ::testing::Test {
   std::shared_ptr<test::ImdsRoutes> routes = std::make_shared<test::ImdsRoutes>();
   std::shared_ptr<test::FakeActions> actions = std::make_shared<test::FakeActions>();
   RawValues flags;
+  std::optional<nlohmann::json> file;
   SpecFetch spec_fetch;
   std::mutex mutex;
   std::vector<nlohmann::json> records;
@@ -134,13 +136,14 @@ TEST_F(DaemonTest, TheSpecIsReadThenItsSettingsHold) {
   flags["spec-region"] = {"eu-central-1"};
   int reads = 0;
   std::string asked_region;
-  spec_fetch = [&](const std::string& url, const std::string& region) -> aws::Result<std::string> {
+  spec_fetch = [&](const std::string& url, const std::string& region, const std::string&) -> aws::Result<aws::s3::Object> {
     ++reads;
     asked_region = region;
     if (reads == 1) return unexpected(aws::Error{503, "SlowDown", "slow down", "r-1"});
     EXPECT_EQ(url, "s3://b/spawn/launches/l-1/spec.json");
-    return std::string(R"({"version":1,"launch_id":"l-1","on_interruption":"hibernate",)"
-                       R"("notify":["https://hooks.example.com/T/secret"],"ttl_deadline":"2026-11-27T11:00:00Z"})");
+    return aws::s3::Object{false, R"({"version":1,"launch_id":"l-1","on_interruption":"hibernate",)"
+                                  R"("notify":["https://hooks.example.com/T/secret"],"ttl_deadline":"2026-11-27T11:00:00Z"})",
+                           "\"e1\""};
   };
   auto d = make();
   d->poll_once();  // discovery, then the first read fails
@@ -169,10 +172,50 @@ TEST_F(DaemonTest, TheSpecIsReadThenItsSettingsHold) {
   EXPECT_EQ(actions->calls("webhook").size(), 1u);
 }
 
+TEST_F(DaemonTest, AnExtendedDeadlineInTheSpecIsSeenWhileRunning) {
+  flags["spec"] = {"s3://b/spawn/launches/l-1/spec.json"};
+  file = nlohmann::json{{"ttl_deadline", "2026-11-27T10:10:00Z"}};  // as the user-data wrote it
+  std::string document = R"({"version":1,"launch_id":"l-1","ttl_deadline":"2026-11-27T10:10:00Z"})";
+  std::string etag = "\"v1\"";
+  std::vector<std::string> sent_etags;
+  spec_fetch = [&](const std::string&, const std::string&, const std::string& if_none_match) -> aws::Result<aws::s3::Object> {
+    sent_etags.push_back(if_none_match);
+    if (if_none_match == etag) return aws::s3::Object{true, "", etag};
+    return aws::s3::Object{false, document, etag};
+  };
+  auto d = make();
+  d->poll_once();
+  d->wait_for_handlers();
+  d->poll_once();
+  EXPECT_EQ(count("spec_read"), 1);
+  EXPECT_EQ(count("ttl_changed"), 0);
+  steady_now += 61s;
+  d->poll_once();  // unchanged: a 304
+  d->wait_for_handlers();
+  EXPECT_EQ(sent_etags, (std::vector<std::string>{"", "\"v1\""}));
+  // spawn extend i-0abc --until 12:00: its own deadline in ttl_deadlines.
+  document = R"({"version":1,"launch_id":"l-1","ttl_deadline":"2026-11-27T10:10:00Z",)"
+             R"("ttl_deadlines":{"i-0abc":"2026-11-27T12:00:00Z","i-0other":"2026-11-27T13:00:00Z"}})";
+  etag = "\"v2\"";
+  steady_now += 61s;
+  d->poll_once();
+  d->wait_for_handlers();
+  d->poll_once();
+  EXPECT_EQ(count("ttl_changed"), 1);
+  wall_now = *util::parse_rfc3339("2026-11-27T10:10:00Z");  // the old deadline passes
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_TRUE(actions->calls("terminate").empty());
+  wall_now = *util::parse_rfc3339("2026-11-27T12:00:00Z");
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_EQ(actions->calls("terminate").size(), 1u);
+}
+
 TEST_F(DaemonTest, ASpecOfAnotherVersionIsRefusedAndTheFileHolds) {
   flags["spec"] = {"s3://b/spec.json"};
-  spec_fetch = [&](const std::string&, const std::string&) -> aws::Result<std::string> {
-    return std::string(R"({"version":2,"launch_id":"l-1","on_interruption":"hibernate"})");
+  spec_fetch = [&](const std::string&, const std::string&, const std::string&) -> aws::Result<aws::s3::Object> {
+    return aws::s3::Object{false, R"({"version":2,"launch_id":"l-1","on_interruption":"hibernate"})", "\"e1\""};
   };
   auto d = make();
   d->poll_once();

@@ -328,6 +328,11 @@ TEST_F(HandlersTest, TtlWarningLogsAndWalls) {
   EXPECT_NE(walls[0].find("i-0abc"), std::string::npos);
   EXPECT_NE(walls[0].find("2026-11-27T18:00:00Z"), std::string::npos);
   EXPECT_EQ((*captured->first("ttl_warning"))["seconds_left"], 240);
+  // The owner hears too, through every --notify target.
+  auto published = actions->calls("publish");
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_NE(nlohmann::json(published[0].args).dump().find("ttl_warning"), std::string::npos);
+  EXPECT_EQ(actions->calls("webhook").size(), 1u);
 }
 
 TEST_F(HandlersTest, TtlDeadlineTerminatesItself) {
@@ -335,13 +340,19 @@ TEST_F(HandlersTest, TtlDeadlineTerminatesItself) {
   EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
   EXPECT_EQ(actions->calls("terminate").size(), 1u);
   EXPECT_EQ(shutdowns, 0);
+  auto calls = actions->calls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls.back().what, "terminate") << "the owner is told before the end";
+  EXPECT_NE(nlohmann::json(actions->calls("webhook").at(0).args).dump().find("ttl_expired"), std::string::npos);
 }
 
 TEST_F(HandlersTest, TtlDeadlineOfAHibernatingSpotInstanceCancelsItsRequestFirst) {
   config.on_interruption = OnInterruption::hibernate;
   auto h = make();
   EXPECT_TRUE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
-  auto calls = actions->calls();
+  std::vector<test::FakeActions::Call> calls;
+  for (const auto& c : actions->calls())
+    if (c.what == "cancel_spot_request" || c.what == "terminate") calls.push_back(c);
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0].what, "cancel_spot_request") << "before the termination: a persistent request would relaunch";
   EXPECT_EQ(calls[1].what, "terminate");
@@ -374,6 +385,8 @@ TEST_F(HandlersTest, TtlDeadlineRetriesLaterOnATransientError) {
   auto h = make();
   EXPECT_FALSE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
   EXPECT_EQ(shutdowns, 0);
+  EXPECT_FALSE(h.ttl_deadline(Event{EventKind::ttl_deadline, "", "2026-11-27T18:00:00Z", {}}));
+  EXPECT_EQ(actions->calls("publish").size(), 1u) << "a retried termination is not notified again";
 }
 
 TEST(ShutdownCommand, SplitLikeAShellButNeverRunByOne) {

@@ -85,3 +85,18 @@ TEST(LaunchSpec, RefusesWhatSpawnDidNotWrite) {
 
 }  // namespace
 }  // namespace spawn::agent
+
+namespace spawn::agent {
+namespace {
+
+TEST(LaunchSpec, AnInstancesOwnDeadlineStandsForTheLaunchs) {
+  test::TempDir dir;
+  const std::string doc = R"({"version":1,"launch_id":"l","ttl_deadline":"2026-12-04T10:00:00Z",)"
+                          R"("ttl_deadlines":{"i-0aaa":"2026-12-04T12:00:00Z"}})";
+  EXPECT_EQ(read_launch_spec(doc, dir.path(), "i-0aaa")->settings["ttl_deadline"], "2026-12-04T12:00:00Z");
+  EXPECT_EQ(read_launch_spec(doc, dir.path(), "i-0bbb")->settings["ttl_deadline"], "2026-12-04T10:00:00Z");
+  EXPECT_FALSE(read_launch_spec(R"({"version":1,"launch_id":"l","ttl_deadlines":[]})", dir.path(), "i-0aaa"));
+}
+
+}  // namespace
+}  // namespace spawn::agent

@@ -186,6 +186,8 @@ TEST(LaunchAgent, GrantsFromNotifyAndScript) {
   up.sha256 = k_sha;
   auto g = spored_grants(o, "cn-north-1", "sl-0123456789abcdef", {up});
   EXPECT_EQ(g.partition, "aws-cn");
+  EXPECT_EQ(spored_grants(o, "us-gov-east-1", "sl-1", {}).partition, "aws-us-gov");
+  EXPECT_EQ(spored_grants(o, "eu-west-1", "sl-1", {}).partition, "aws");
   EXPECT_EQ(g.launch_id, "sl-0123456789abcdef");
   EXPECT_EQ(g.bucket, "spawn-b");
   EXPECT_EQ(g.agent_keys, std::vector<std::string>{up.key});

@@ -108,3 +108,28 @@ TEST(PriceNotes, SayWhyFiguresAreApproximate) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0], "On-demand prices unknown: the Price List API could not be asked (connection refused (NetworkError))");
 }
+
+// In a partition without a Price List API (GovCloud), and for AWS China's prices in CNY, the note
+// says so as it is, not as a failed call.
+TEST(PriceNotes, SayThePartitionHasNoPriceListApi) {
+  spawn::aws::pricing::PriceReport report;
+  report.on_demand_error = spawn::aws::local_error(
+      "PriceListUnavailable",
+      "the AWS Price List API is not available in AWS GovCloud (US) (partition aws-us-gov), and spawn asks no other "
+      "partition's");
+  auto notes = price_notes(report, false);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0],
+            "On-demand prices unknown: the AWS Price List API is not available in AWS GovCloud (US) (partition "
+            "aws-us-gov), and spawn asks no other partition's");
+  notes = price_notes(report, true);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0],
+            "~ approximate: on-demand prices from spawn's built-in table of 2025-11-01: the AWS Price List API is not "
+            "available in AWS GovCloud (US) (partition aws-us-gov), and spawn asks no other partition's");
+  report.on_demand_error =
+      spawn::aws::local_error("UnsupportedCurrency", "the Price List API prices in CNY, not USD (spawn's prices are USD)");
+  notes = price_notes(report, false);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "On-demand prices unknown: the Price List API prices in CNY, not USD (spawn's prices are USD)");
+}

@@ -7,6 +7,7 @@
 
 #include "spawn/aws/auth/caching_provider.hpp"
 #include "spawn/aws/auth/default_chain.hpp"
+#include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/config/shared_files.hpp"
 #include "spawn/util/url.hpp"
 
@@ -117,12 +118,19 @@ Result<std::string> resolve_region(const Overrides& overrides, const Environment
 }  // namespace
 
 std::string default_endpoint(std::string_view service_id, std::string_view endpoint_prefix, std::string_view region) {
-  const bool china = region.starts_with("cn-");
-  const std::string suffix = china ? "amazonaws.com.cn" : "amazonaws.com";
-  if (service_id == "IAM") return china ? "https://iam.cn-north-1.amazonaws.com.cn" : "https://iam.amazonaws.com";
-  std::string where(region);
-  if (service_id == "Pricing") where = china ? "cn-northwest-1" : "us-east-1";
-  return "https://" + std::string(endpoint_prefix) + "." + where + "." + suffix;
+  if (service_id == "IAM") return iam_endpoint(region).url;
+  if (service_id == "Pricing")
+    if (auto price_list = price_list_endpoint(region)) return price_list->url;
+  // Pricing in a partition without it: the regional name, as the SDK's rule set builds it; the
+  // callers ask price_list_endpoint() first and do not send anything there.
+  return regional_endpoint(endpoint_prefix, region);
+}
+
+std::string default_signing_region(std::string_view service_id, std::string_view region) {
+  if (service_id == "IAM") return iam_endpoint(region).signing_region;
+  if (service_id == "Pricing")
+    if (auto price_list = price_list_endpoint(region)) return price_list->signing_region;
+  return std::string(region);
 }
 
 Settings::Settings(std::string region, std::string profile, std::shared_ptr<auth::CredentialsProvider> credentials)

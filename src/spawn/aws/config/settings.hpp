@@ -23,11 +23,18 @@ struct Overrides {
 
 enum class RetryMode { standard, legacy, adaptive };
 
-// A service's endpoint when nothing is configured: https://<prefix>.<region>.amazonaws.com
-// (amazonaws.com.cn for cn- regions). IAM is global: https://iam.amazonaws.com
-// (https://iam.cn-north-1.amazonaws.com.cn in China); Pricing lives in us-east-1
-// (cn-northwest-1 in China), whatever the region.
+// A service's endpoint when nothing is configured, by the partition of the region
+// (aws/config/partitions.hpp): https://<prefix>.<region>.<dns suffix> (amazonaws.com,
+// amazonaws.com.cn in China). IAM is global, one endpoint per partition
+// (https://iam.amazonaws.com, https://iam.us-gov.amazonaws.com,
+// https://iam.cn-north-1.amazonaws.com.cn); Pricing is the partition's Price List API whatever
+// the region (us-east-1; cn-northwest-1 in China; GovCloud has none: see price_list_endpoint()).
 std::string default_endpoint(std::string_view service_id, std::string_view endpoint_prefix, std::string_view region);
+
+// The region a service's requests are signed for when working in region: IAM's and the Price
+// List API's own region in the partition (us-east-1, us-gov-west-1, cn-north-1 for IAM;
+// us-east-1, cn-northwest-1 for Pricing); the region itself for regional services.
+std::string default_signing_region(std::string_view service_id, std::string_view region);
 
 class Settings {
  public:
@@ -54,7 +61,7 @@ class Settings {
   // The endpoint URL for a service, e.g. endpoint("EC2", "ec2") for the service id and its
   // endpoint prefix. Order: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL,
   // the profile's services section, the profile's endpoint_url, then the regional default
-  // (https://ec2.us-east-1.amazonaws.com; pricing is always us-east-1 unless configured).
+  // (https://ec2.us-east-1.amazonaws.com; IAM and pricing: the partition's own, see default_endpoint()).
   // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's ignore_configured_endpoint_urls)
   // skips all but --endpoint-url. <SERVICE> is the service id upper-cased with spaces as
   // underscores (AWS_ENDPOINT_URL_EC2); in the services section the key is the id lower-cased

@@ -37,18 +37,6 @@ pugi::xml_node result_node(const pugi::xml_document& doc, std::string_view actio
 
 }  // namespace
 
-std::string signing_region(std::string_view region) {
-  if (region.starts_with("cn-")) return "cn-north-1";
-  if (region.starts_with("us-gov-")) return "us-gov-west-1";
-  return "us-east-1";
-}
-
-std::string partition(std::string_view region) {
-  if (region.starts_with("cn-")) return "aws-cn";
-  if (region.starts_with("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
 bool is_no_such_entity(const Error& e) { return e.code == "NoSuchEntity"; }
 bool is_already_exists(const Error& e) { return e.code == "EntityAlreadyExists"; }
 

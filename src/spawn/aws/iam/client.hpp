@@ -1,8 +1,9 @@
 #pragma once
 // IAM over the query protocol (POST form, API version 2010-05-08, XML replies): the few calls
 // spawn needs to keep one role and instance profile for spored (launcher/spored_role).
-// IAM is global: one endpoint (https://iam.amazonaws.com), signed for us-east-1 (cn-north-1 in
-// China, us-gov-west-1 in GovCloud): see signing_region().
+// IAM is global: one endpoint per partition, signed for one region of it
+// (config::iam_endpoint: https://iam.amazonaws.com for us-east-1, https://iam.us-gov.amazonaws.com
+// for us-gov-west-1, https://iam.cn-north-1.amazonaws.com.cn for cn-north-1).
 #include <map>
 #include <memory>
 #include <string>
@@ -32,12 +33,6 @@ struct InstanceProfile {
   std::string arn;
   std::vector<std::string> role_names;  // at most one on AWS
 };
-
-// The region IAM requests are signed for, from the region spawn works in: us-east-1 for the aws
-// partition, cn-north-1 for cn-*, us-gov-west-1 for us-gov-*.
-std::string signing_region(std::string_view region);
-// The partition of a region: "aws", "aws-cn" or "aws-us-gov" (for ARNs).
-std::string partition(std::string_view region);
 
 // True for IAM's "not there" error (NoSuchEntity, HTTP 404).
 bool is_no_such_entity(const Error& e);
@@ -74,7 +69,7 @@ Result<InstanceProfile> parse_instance_profile_response(std::string_view xml);  
 
 class Client {
  public:
-  // service: a ServiceClient for IAM (its global endpoint, signed for signing_region()).
+  // service: a ServiceClient for IAM (its global endpoint, signed for config::iam_endpoint()'s region).
   explicit Client(std::shared_ptr<ServiceClient> service) : m_service(std::move(service)) {}
 
   // Each returns what IAM answered, or its error (NoSuchEntity, EntityAlreadyExists,

@@ -21,16 +21,18 @@ namespace spawn::aws::pricing {
 // On-demand prices: cache, then the Price List API, then the fallback table. Thread-safe.
 class OnDemandPrices {
  public:
-  // api: nullptr never asks the API (the fallback table answers).
-  OnDemandPrices(std::shared_ptr<const Client> api, std::shared_ptr<PriceCache> cache)
-      : m_api(std::move(api)), m_cache(std::move(cache)) {}
+  // api: nullptr never asks the API (the fallback table answers); unavailable then says why, and
+  // api_error() reports it (e.g. "PriceListUnavailable": the partition has no Price List API).
+  OnDemandPrices(std::shared_ptr<const Client> api, std::shared_ptr<PriceCache> cache,
+                 std::optional<Error> unavailable = std::nullopt)
+      : m_api(std::move(api)), m_cache(std::move(cache)), m_api_error(std::move(unavailable)) {}
 
   // The price, or nullopt when unknown: the API has no such product, or the API could not be
   // asked and the fallback table does not have it. After the API fails (denied, unreachable) it
   // is not asked again in this run; api_error() says why the fallback table answered.
   std::optional<model::OnDemandPrice> get(const std::string& region, const std::string& instance_type);
 
-  // The first error of the Price List API in this run, if any.
+  // The first error of the Price List API in this run, or why it is not asked at all, if any.
   std::optional<Error> api_error() const;
   // Problems writing the cache (sentences), for --debug: the prices themselves are fine.
   std::vector<std::string> cache_problems() const;

@@ -65,6 +65,12 @@ Result<std::optional<model::Usd>> parse_on_demand_hourly(std::string_view docume
     for (const auto& [rate_code, dimension] : term["priceDimensions"].items()) {
       if (string_at(dimension, "unit") != "Hrs") continue;
       if (auto begin = string_at(dimension, "beginRange"); !begin.empty() && begin != "0") continue;
+      // The Price List API of AWS China prices in CNY only: spawn's figures are USD, and a price in
+      // another currency is neither converted nor taken for dollars.
+      if (const auto& unit = dimension.contains("pricePerUnit") ? dimension["pricePerUnit"] : nlohmann::json();
+          unit.is_object() && !unit.empty() && !unit.contains("USD"))
+        return unexpected(local_error("UnsupportedCurrency", "the Price List API prices in " + unit.begin().key() +
+                                                                 ", not USD (spawn's prices are USD)"));
       const std::string price = dimension.contains("pricePerUnit") ? string_at(dimension["pricePerUnit"], "USD") : "";
       auto usd = model::Usd::parse(price);
       if (!usd) return bad("has an hourly price that is not a decimal: '" + price + "' (" + rate_code + ")");

@@ -29,7 +29,8 @@ Result<std::pair<std::vector<std::string>, std::string>> parse_get_products(cons
 
 // The USD per hour of one product document: its OnDemand term's hourly price dimension
 // (unit "Hrs"). nullopt when the document has no on-demand hourly price; InvalidReply when
-// the document is not JSON or the price not a decimal.
+// the document is not JSON or the price not a decimal; UnsupportedCurrency when the price is in
+// another currency only (AWS China's Price List API answers in CNY).
 Result<std::optional<model::Usd>> parse_on_demand_hourly(std::string_view document);
 
 }  // namespace spawn::aws::pricing

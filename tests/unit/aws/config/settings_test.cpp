@@ -104,6 +104,8 @@ TEST(Settings, DefaultEndpoints) {
   EXPECT_EQ(default_endpoint("Pricing", "api.pricing", "eu-west-1"), "https://api.pricing.us-east-1.amazonaws.com");
   EXPECT_EQ(default_endpoint("Pricing", "api.pricing", "cn-north-1"), "https://api.pricing.cn-northwest-1.amazonaws.com.cn");
   EXPECT_EQ(default_endpoint("IAM", "iam", "ap-south-1"), "https://iam.amazonaws.com");
+  EXPECT_EQ(default_endpoint("IAM", "iam", "us-gov-east-1"), "https://iam.us-gov.amazonaws.com");
+  EXPECT_EQ(default_endpoint("EC2", "ec2", "us-gov-west-1"), "https://ec2.us-gov-west-1.amazonaws.com");
   EXPECT_EQ(default_endpoint("STS", "sts", "ap-south-1"), "https://sts.ap-south-1.amazonaws.com");
   World w("[default]\nregion = sa-east-1\n");
   EXPECT_EQ(w.loaded().endpoint("S3", "s3"), "https://s3.sa-east-1.amazonaws.com");
@@ -217,4 +219,21 @@ TEST(Settings, CredentialsAloneNeedNoRegion) {
   EXPECT_EQ((*provider)->get()->access_key_id, "FILE");
   w.overrides.profile = "nope";
   EXPECT_FALSE(Settings::load_credentials(w.overrides, fixed_environment(w.env), w.transport));
+}
+
+// The partition table is only the default: every configured endpoint still wins over it, in
+// GovCloud and China as anywhere.
+TEST(Settings, ConfiguredEndpointsWinOverThePartitionTable) {
+  World w("[default]\nregion = us-gov-west-1\n");
+  EXPECT_EQ(w.loaded().endpoint("IAM", "iam"), "https://iam.us-gov.amazonaws.com");
+  w.env["AWS_ENDPOINT_URL_IAM"] = "http://127.0.0.1:5000";
+  w.env["AWS_ENDPOINT_URL_PRICING"] = "http://127.0.0.1:5001";
+  EXPECT_EQ(w.loaded().endpoint("IAM", "iam"), "http://127.0.0.1:5000");
+  EXPECT_EQ(w.loaded().endpoint("Pricing", "api.pricing"), "http://127.0.0.1:5001");
+  w.env["AWS_REGION"] = "cn-north-1";
+  w.env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:5002";
+  EXPECT_EQ(w.loaded().endpoint("EC2", "ec2"), "http://127.0.0.1:5002");
+  EXPECT_EQ(w.loaded().endpoint("IAM", "iam"), "http://127.0.0.1:5000");
+  w.overrides.endpoint_url = "http://127.0.0.1:5003";
+  EXPECT_EQ(w.loaded().endpoint("Pricing", "api.pricing"), "http://127.0.0.1:5003");
 }

@@ -175,3 +175,17 @@ TEST(PriceFinder, AsksForSpotPricesFromAnHourBack) {
   EXPECT_NE(body.find("InstanceType.1=m7i.large"), std::string::npos);
   EXPECT_NE(body.find("InstanceType.2=g5.xlarge"), std::string::npos);
 }
+
+// No Price List API to ask (GovCloud): the fallback table answers, nothing is sent, and the
+// report carries the reason given.
+TEST(PriceFinder, NoApiToAskReportsWhy) {
+  World w;
+  pricing::OnDemandPrices on_demand(nullptr, nullptr, local_error("PriceListUnavailable", "not in this partition"));
+  auto report = pricing::find_prices({{"us-gov-west-1", {}, {"m7i.large"}}, {"us-east-1", {}, {"m7i.large"}}}, w.ec2(),
+                                     on_demand, k_now);
+  EXPECT_EQ(w.get_products.load(), 0);
+  ASSERT_TRUE(report.on_demand_error);
+  EXPECT_EQ(report.on_demand_error->code, "PriceListUnavailable");
+  EXPECT_FALSE(report.book.at({"us-gov-west-1", "m7i.large"}).on_demand);  // not in the table
+  EXPECT_EQ(report.book.at({"us-east-1", "m7i.large"}).on_demand->source, PriceSource::fallback_table);
+}

@@ -90,3 +90,13 @@ TEST(PriceList, PriceListIsAListOfJsonStrings) {
   EXPECT_FALSE(parse_get_products({{"PriceList", {1}}}));
   EXPECT_FALSE(parse_get_products(nlohmann::json::array()));
 }
+
+// AWS China's Price List API (cn-northwest-1) prices in CNY: never read as dollars.
+TEST(PriceList, APriceInAnotherCurrencyIsNotTakenForDollars) {
+  auto r = parse_on_demand_hourly(
+      R"({"terms":{"OnDemand":{"t":{"priceDimensions":{"r":{"unit":"Hrs","beginRange":"0",)"
+      R"("pricePerUnit":{"CNY":"0.7230000000"}}}}}}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "UnsupportedCurrency");
+  EXPECT_NE(r.error().message.find("CNY"), std::string::npos);
+}
