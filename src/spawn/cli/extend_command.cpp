@@ -87,16 +87,17 @@ class ExtendCommand final : public Command {
       print_failure(config.error());
       return k_exit_failure;
     }
-    if (!config->agent) {
+    const AgentLocation* spawn_bucket = config->bucket();
+    if (!spawn_bucket) {
       print_failure("spawn knows no bucket, where the launches' specs are (spored reads its TTL there)");
       fmt::print(stderr, "spawn: hint: run 'spawn agent upload --bucket BUCKET' once; instances launched before it "
                          "have no spored to extend\n");
       return k_exit_failure;
     }
-    auto bucket = session->s3(config->agent->bucket, config->agent->region);
+    auto bucket = session->s3(spawn_bucket->bucket, spawn_bucket->region);
     std::map<std::string, std::string> updated;  // launch id -> new spec
     for (const auto& [launch_id, members] : by_launch) {
-      const auto where = launcher::spec_location(config->agent->bucket, config->agent->region, launch_id);
+      const auto where = launcher::spec_location(spawn_bucket->bucket, spawn_bucket->region, launch_id);
       auto spec = bucket.get_object(where.key);
       if (!spec) {
         if (spec.error().code == "NoSuchKey") {
@@ -119,7 +120,7 @@ class ExtendCommand final : public Command {
     }
 
     for (const auto& [launch_id, document] : updated) {
-      const auto where = launcher::spec_location(config->agent->bucket, config->agent->region, launch_id);
+      const auto where = launcher::spec_location(spawn_bucket->bucket, spawn_bucket->region, launch_id);
       if (auto put = bucket.put_object(where.key, document, "application/json"); !put) {
         print_error(put.error());
         return k_exit_failure;

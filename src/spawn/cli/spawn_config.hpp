@@ -43,6 +43,9 @@ struct SpawnConfig {
 
   // The upload for `uname -m` arch, nullptr when there is none.
   const AgentLocation* agent_for(const std::string& arch) const;
+  // An upload in spawn's bucket (all of them are in the one bucket, which also holds each
+  // launch's spec): its bucket and region are that bucket's; nullptr when none is known.
+  const AgentLocation* bucket() const { return agents.empty() ? nullptr : &agents.front(); }
   // Remembers upload for its architecture, replacing the one before.
   void set_agent(const AgentLocation& upload);
 };

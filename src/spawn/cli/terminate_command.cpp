@@ -107,8 +107,8 @@ class TerminateCommand final : public Command {
     }
     std::optional<aws::s3::Client> bucket;
     if (auto path = spawn_config_path(aws::config::process_environment())) {
-      if (auto config = load_spawn_config(*path); config && !config->agents.empty())
-        bucket = session.s3(config->agents.front().bucket, config->agents.front().region);
+      if (auto config = load_spawn_config(*path); config && config->bucket())
+        bucket = session.s3(config->bucket()->bucket, config->bucket()->region);
     }
     auto iam = session.iam();
     const launcher::ResourceClients clients{ec2, iam, bucket ? &*bucket : nullptr};
