@@ -47,6 +47,12 @@ class AwsActions final : public Actions {
     return {};
   }
 
+  aws::Result<void> stop_instance(bool hibernate) override {
+    auto r = ec2().stop_instances({m_instance_id}, hibernate);
+    if (!r) return unexpected(r.error());
+    return {};
+  }
+
   aws::Result<void> cancel_own_spot_request() override {
     auto self = ec2().describe_instances({}, {m_instance_id});
     if (!self) return unexpected(self.error());

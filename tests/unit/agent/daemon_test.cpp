@@ -7,6 +7,7 @@
 #include "fake_actions.hpp"
 #include "../support/imds_routes.hpp"
 #include "../support/temp_dir.hpp"
+#include "spawn/agent/completion.hpp"
 #include "spawn/agent/status.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/files.hpp"
@@ -420,6 +421,37 @@ TEST_F(DaemonTest, StatusReportsWhatItWatchesAndSaw) {
   EXPECT_TRUE(json["running"].get<bool>());
   EXPECT_EQ(json["status"]["instance"]["instance_id"], "i-0abc");
   EXPECT_EQ(status_report(dir.file("nothing-here"), StatusFormat::text).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace spawn::agent
+
+namespace spawn::agent {
+namespace {
+
+TEST_F(DaemonTest, SporedCompleteEndsTheInstanceOnceEvenAcrossARestart) {
+  {
+    auto d = make();
+    d->poll_once();
+    auto asked = request_completion(dir.path(), 7, wall_now);
+    ASSERT_TRUE(asked) << asked.error();
+    EXPECT_TRUE(asked->daemon_running);  // status.json names this (live) process
+    d->poll_once();
+    d->wait_for_handlers();
+    d->poll_once();
+    d->wait_for_handlers();
+    EXPECT_EQ(actions->calls("terminate").size(), 1u);
+    EXPECT_EQ(count("completion"), 1);
+    auto again = request_completion(dir.path(), 9, wall_now);
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->message.find("first status stands"), std::string::npos);
+  }
+  auto d = make();  // restarted
+  d->poll_once();
+  d->wait_for_handlers();
+  d->poll_once();
+  EXPECT_EQ(actions->calls("terminate").size(), 1u);
+  EXPECT_EQ(actions->calls("tags").at(0).args.at(0).second, "7");
 }
 
 }  // namespace

@@ -60,6 +60,23 @@ Result<std::vector<StateChange>> Client::terminate_instances(const std::vector<s
   return parse_terminate_instances(*body);
 }
 
+Result<std::vector<StateChange>> Client::stop_instances(const std::vector<std::string>& ids, bool hibernate) const {
+  Params p;
+  append_list(p, "InstanceId", ids);
+  if (hibernate) p.emplace_back("Hibernate", "true");
+  auto body = call("StopInstances", p);
+  if (!body) return unexpected(body.error());
+  return parse_state_changes(*body, "StopInstancesResponse");
+}
+
+Result<std::vector<StateChange>> Client::start_instances(const std::vector<std::string>& ids) const {
+  Params p;
+  append_list(p, "InstanceId", ids);
+  auto body = call("StartInstances", p);
+  if (!body) return unexpected(body.error());
+  return parse_state_changes(*body, "StartInstancesResponse");
+}
+
 Result<void> Client::create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const {
   Params p;
   append_list(p, "ResourceId", resource_ids);

@@ -27,6 +27,10 @@ class Client {
   Result<std::vector<Instance>> describe_instances(const std::vector<Filter>& filters,
                                                    const std::vector<std::string>& instance_ids = {}) const;
   Result<std::vector<StateChange>> terminate_instances(const std::vector<std::string>& ids) const;
+  // StopInstances (Hibernate=true when hibernate: the instance must have been launched
+  // hibernation-capable) and StartInstances.
+  Result<std::vector<StateChange>> stop_instances(const std::vector<std::string>& ids, bool hibernate = false) const;
+  Result<std::vector<StateChange>> start_instances(const std::vector<std::string>& ids) const;
   Result<void> create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const;
   // Every page of DescribeSpotInstanceRequests for these ids, or these filters.
   Result<std::vector<SpotRequest>> describe_spot_instance_requests(const std::vector<std::string>& request_ids,

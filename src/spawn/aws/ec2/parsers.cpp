@@ -81,8 +81,12 @@ Result<InstancesPage> parse_describe_instances_in_place(std::string& xml) {
 }
 
 Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml) {
+  return parse_state_changes(xml, "TerminateInstancesResponse");
+}
+
+Result<std::vector<StateChange>> parse_state_changes(std::string_view xml, const char* root_name) {
   pugi::xml_document doc;
-  auto root = load(doc, xml, "TerminateInstancesResponse");
+  auto root = load(doc, xml, root_name);
   if (!root) return unexpected(root.error());
   std::vector<StateChange> out;
   for (pugi::xml_node item : root->child("instancesSet").children("item"))
