@@ -46,6 +46,8 @@ aws::Result<FetchedScript> fetch_https(aws::http::Transport& transport, const st
   request.method = "GET";
   request.url = url;
   if (!etag.empty()) request.headers.emplace_back("If-None-Match", etag);
+  // Framing::required (the default) as well: a script cut short by a closed connection would run.
+  request.max_body = k_max_script_bytes;
   auto reply = transport.send(request);
   if (!reply) {
     aws::Error e = reply.error();
@@ -69,7 +71,7 @@ ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws) {
     auto addressing = aws::s3::choose_addressing(location->bucket, aws->endpoint_configured(aws::services::s3));
     auto endpoint = aws::s3::bucket_endpoint(aws->endpoint(aws::services::s3), location->bucket, addressing);
     aws::s3::Client s3(aws->service_at(aws::services::s3, endpoint));
-    auto object = s3.get_object(location->key, etag);
+    auto object = s3.get_object(location->key, etag, k_max_script_bytes);
     if (!object) return unexpected(object.error());
     return FetchedScript{object->not_modified, std::move(object->body), object->etag};
   };

@@ -169,12 +169,44 @@ TEST(SocketTransport, ChunkedReply) {
   EXPECT_EQ(reply->body, "spot-event");
 }
 
-TEST(SocketTransport, BodyUntilClose) {
+TEST(SocketTransport, BodyUntilCloseWhenAllowed) {
   LoopbackServer server(reply_with("HTTP/1.0 200 OK\r\n\r\nuntil the end", false));
   SocketTransport transport;
-  auto reply = transport.send(get(server.url("/")));
+  Request r = get(server.url("/"));
+  r.framing = Framing::close_allowed;
+  auto reply = transport.send(r);
   ASSERT_TRUE(reply) << reply.error().describe();
   EXPECT_EQ(reply->body, "until the end");
+}
+
+TEST(SocketTransport, BodyUntilCloseRefusedByDefault) {
+  // What a cut connection leaves looks the same: a script ending in the middle of a line.
+  LoopbackServer server(reply_with("HTTP/1.0 200 OK\r\n\r\n#!/bin/sh\nrm -rf /srv/job/tmp", false));
+  SocketTransport transport;
+  auto reply = transport.send(get(server.url("/")));
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, "InvalidReply");
+  EXPECT_EQ(reply.error().http_status, 0);
+}
+
+TEST(SocketTransport, BodyOverTheLimitStopsTheRead) {
+  // The server would send 64 MiB with no length; the read stops at the limit.
+  LoopbackServer server([](int fd, const std::string&) {
+    write_text(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    const std::string block(64 * 1024, 'x');
+    for (int i = 0; i < 1024; ++i) {
+      if (::send(fd, block.data(), block.size(), MSG_NOSIGNAL) <= 0) break;
+    }
+    return false;
+  });
+  SocketTransport transport;
+  Request r = get(server.url("/"));
+  r.framing = Framing::close_allowed;
+  r.max_body = 100 * 1024;
+  auto reply = transport.send(r);
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, "ReplyTooLarge");
+  EXPECT_NE(reply.error().message.find("102400 bytes"), std::string::npos) << reply.error().message;
 }
 
 TEST(SocketTransport, PutSendsBody) {
