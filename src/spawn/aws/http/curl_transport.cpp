@@ -108,7 +108,9 @@ Result<Response> CurlTransport::send(const Request& request) {
   if (!m_impl->ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, m_impl->ca_bundle.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   BodySink sink{&response.body, h, request.max_body};
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+  // Not for HEAD: its Content-Length is the size of what was not asked for.
+  if (request.method != "HEAD")
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
