@@ -101,7 +101,7 @@ Result<void> ResponseParser::finish() {
       return unexpected(truncated("body " + std::to_string(m_response.body.size()) + " of " +
                                   std::to_string(m_response.body.size() + m_remaining) + " bytes"));
     default:
-      return unexpected(truncated("chunked body without its last chunk"));
+      return unexpected(truncated("chunked body cut before its end"));
   }
 }
 
