@@ -66,7 +66,7 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   };
   parts.make_spec_fetch = [context_for](const InstanceFacts& instance) -> SpecFetch {
     return [aws = context_for(instance)](const std::string& url, const std::string& region, const std::string& etag) {
-      return get_s3_object(*aws, url, region, etag);
+      return get_s3_object(*aws, url, region, etag, k_max_spec_bytes);
     };
   };
   parts.shutdown = make_shutdown_command(config.shutdown_command);

@@ -146,6 +146,7 @@ aws::Result<void> post_json(aws::http::Transport& transport, const std::string& 
   request.url = url;
   request.headers = {{"Content-Type", "application/json"}, {"User-Agent", std::string("spored/") + version()}};
   request.body = body;
+  request.framing = aws::http::Framing::close_allowed;  // the answer's body is never read
   request.connect_timeout = limits.per_attempt;
   request.timeout = limits.per_attempt;
   auto backoff = limits.first_backoff;

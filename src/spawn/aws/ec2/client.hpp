@@ -17,8 +17,14 @@ class Client {
  public:
   explicit Client(std::shared_ptr<ServiceClient> service) : m_service(std::move(service)) {}
 
-  // Any action: the reply body (XML) on success.
-  Result<std::string> call(std::string_view action, const Params& params) const;
+  // A page of DescribeInstances is about 5 KB per instance: 5 MB for EC2's 1000, but a request
+  // by ids has no MaxResults, and implementations that ignore MaxResults (the local AWS: 5000
+  // instances, 18 MB) answer in one page.
+  static constexpr std::size_t k_max_describe_instances_body = std::size_t{128} << 20;
+
+  // Any action: the reply body (XML) on success; ReplyTooLarge past max_body.
+  Result<std::string> call(std::string_view action, const Params& params,
+                           std::size_t max_body = http::k_default_max_body) const;
 
   // RunInstances. With dry_run, success is EC2's DryRunOperation answer (returned as an
   // empty Reservation); any other error is returned.
