@@ -2,32 +2,15 @@
 file), the launch's role may stop only its own instance when asked to stop, and what EC2 could
 not do is refused before any request."""
 import json
-import os
-import shutil
-import tempfile
 import unittest
 
-from spot_test_case import AMI, SpotTestCase
+from spot_test_case import AMI, BucketTestCase
 
 BUCKET = "spawn-on-complete-test"
 
 
-class LaunchOnCompleteTest(SpotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.s3 = cls.aws.client("s3")
-        cls.s3.create_bucket(Bucket=BUCKET)
-        cls.https_s3, cls.ca = cls.aws.https()
-
-    def setUp(self):
-        super().setUp()
-        self.tmp = tempfile.mkdtemp(prefix="on-complete-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.config_home = os.path.join(self.tmp, "xdg")
-
-    def env(self):
-        return {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
+class LaunchOnCompleteTest(BucketTestCase):
+    BUCKET = BUCKET
 
     def test_what_ec2_cannot_do_is_refused_before_any_request(self):
         cases = [
@@ -45,9 +28,7 @@ class LaunchOnCompleteTest(SpotTestCase):
                 self.assertEqual(self.requests(), [])
 
     def test_an_on_demand_launch_that_stops_when_done(self):
-        if os.environ.get("SPAWN_SANITIZED") == "1":
-            self.skipTest("sanitizer builds link spored dynamically, and spawn uploads only a static one")
-        self.spawn_ok("agent", "upload", "--bucket", BUCKET, env=self.env())
+        self.upload_agent()
         self.aws.reset_log()
         self.spawn_ok("launch", "--instance-type", "m7i.large", "--ami", AMI, "--on-complete", "stop", env=self.env())
         params = self.params("RunInstances")

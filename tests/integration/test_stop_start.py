@@ -3,13 +3,10 @@ change otherwise), and the TTL pauses while stopped: start gives back the time t
 the launch's spec (for spored) and the tag."""
 import datetime
 import json
-import os
-import shutil
-import tempfile
 import time
 import unittest
 
-from spot_test_case import AMI, SpotTestCase
+from spot_test_case import AMI, BucketTestCase
 
 BUCKET = "spawn-stop-start-test"
 
@@ -18,22 +15,8 @@ def parse(text):
     return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
 
 
-class StopStartTest(SpotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.s3 = cls.aws.client("s3")
-        cls.s3.create_bucket(Bucket=BUCKET)
-        cls.https_s3, cls.ca = cls.aws.https()
-
-    def setUp(self):
-        super().setUp()
-        self.tmp = tempfile.mkdtemp(prefix="stop-start-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.config_home = os.path.join(self.tmp, "xdg")
-
-    def env(self):
-        return {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
+class StopStartTest(BucketTestCase):
+    BUCKET = BUCKET
 
     def launch(self, *args):
         out = self.spawn_json("launch", "--instance-type", "m7i.large", "--ami", AMI, *args, env=self.env())
@@ -82,9 +65,7 @@ class StopStartTest(SpotTestCase):
         self.assertEqual(self.changing_calls(), [])
 
     def test_the_ttl_pauses_while_stopped(self):
-        if os.environ.get("SPAWN_SANITIZED") == "1":
-            self.skipTest("sanitizer builds link spored dynamically, and spawn uploads only a static one")
-        self.spawn_ok("agent", "upload", "--bucket", BUCKET, env=self.env())
+        self.upload_agent()
         instance_id = self.launch("--ttl", "1h")
         tags = self.tags(self.instance(instance_id))
         old = parse(tags["spawn:ttl-deadline"])
