@@ -4,7 +4,7 @@ TYPE ?= Release
 JOBS ?= $(shell nproc)
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
-.PHONY: all build configure test demo bench fuzz clean bootstrap test-asan
+.PHONY: all build configure test demo bench fuzz clean bootstrap test-asan test-tsan
 
 all: bootstrap
 	$(MAKE) build
@@ -34,6 +34,14 @@ test-asan: bootstrap
 	$(MAKE) build BUILD=build-asan TYPE=Debug LAUNCHER="$(LAUNCHER) -DSPAWN_SANITIZE=ON"
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# The unit tests under ThreadSanitizer (build-tsan, unit_tests only: the integration tests run
+# processes whose threads the unit tests already cover). tests/tsan.supp says what is suppressed.
+test-tsan: bootstrap
+	$(MAKE) configure BUILD=build-tsan TYPE=Debug LAUNCHER="$(LAUNCHER) -DSPAWN_SANITIZE_THREAD=ON -DSPAWN_BUILD_BENCH=OFF"
+	cmake --build build-tsan -j $(JOBS) --target unit_tests
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_OPTIONS)" \
+	  ctest -L unit --output-on-failure -j $(JOBS) --timeout 600
+
 # QUICK=1 for a short run, BENCH="listing startup" for some sections (see bench/run).
 bench:
 	@scripts/bootstrap --bench
@@ -46,4 +54,4 @@ fuzz:
 	fuzz/run
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

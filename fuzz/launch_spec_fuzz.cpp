@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(!spec->launch_id.empty());
   for (const auto& [key, value] : spec->settings.items())
     FUZZ_CHECK(key == "on_interruption" || key == "checkpoint_script" || key == "checkpoint_script_region" ||
-               key == "notify" || key == "ttl_deadline");
+               key == "notify" || key == "ttl_deadline" || key == "on_complete");
   if (auto script = spec->settings.find("checkpoint_script");
       script != spec->settings.end() && script->is_string() && script->get<std::string>().starts_with(folder() + "/")) {
     const std::string path = script->get<std::string>();

@@ -94,7 +94,9 @@ def write_script(path, body, mode=0o755):
 
 class HttpsServer:
     """An https:// server on 127.0.0.1 with a self-signed certificate for 127.0.0.1 (spored trusts it
-    through SSL_CERT_FILE=server.cert): GET serves `files` (path -> bytes), POST records the body."""
+    through SSL_CERT_FILE=server.cert): GET serves `files` (path -> bytes), or `raw` (path -> the
+    whole reply, head included, written as is before the connection closes without a TLS
+    close_notify: a cut stream); POST records the body."""
 
     def __init__(self, folder):
         self.cert = os.path.join(folder, "https-cert.pem")
@@ -103,6 +105,7 @@ class HttpsServer:
                         "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out",
                         self.cert], check=True, capture_output=True)
         self.files = {}
+        self.raw = {}
         self.bodies = []
         self.gets = []
         outer = self
@@ -110,6 +113,10 @@ class HttpsServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 outer.gets.append(self.path)
+                if self.path in outer.raw:
+                    self.wfile.write(outer.raw[self.path])
+                    self.close_connection = True  # closed without unwrap(): no close_notify
+                    return
                 body = outer.files.get(self.path)
                 self.send_response(404 if body is None else 200)
                 self.send_header("Content-Length", str(len(body or b"")))

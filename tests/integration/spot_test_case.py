@@ -1,7 +1,10 @@
 """Shared helpers for the spot launch tests (issue 3): requests and EC2 state as the tests see them."""
 import base64
 import json
+import os
 import shlex
+import shutil
+import tempfile
 import email
 import email.policy
 
@@ -71,3 +74,36 @@ class SpotTestCase(SpawnTestCase):
     @staticmethod
     def lifecycle(instance):
         return instance.get("InstanceLifecycle", "on-demand")
+
+
+class BucketTestCase(SpotTestCase):
+    """A spot test with spawn's bucket: BUCKET (a class attribute) made once, reached over https://
+    (spawn uploads and reads the agent and the launches' specs only over TLS), and a config home
+    of the test's own, where `spawn agent upload` remembers the bucket."""
+
+    BUCKET = "spawn-test-bucket"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.s3 = cls.aws.client("s3")
+        cls.s3.create_bucket(Bucket=cls.BUCKET)
+        cls.https_s3, cls.ca = cls.aws.https()
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix="spawn-bucket-test-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.config_home = os.path.join(self.tmp, "xdg")
+
+    def env(self, **extra):
+        env = {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
+        env.update(extra)
+        return env
+
+    def upload_agent(self):
+        """`spawn agent upload` to BUCKET; skips the test in sanitizer builds, whose spored is
+        dynamically linked (spawn uploads only a static one)."""
+        if os.environ.get("SPAWN_SANITIZED") == "1":
+            self.skipTest("sanitizer builds link spored dynamically, and spawn uploads only a static one")
+        self.spawn_ok("agent", "upload", "--bucket", self.BUCKET, env=self.env())

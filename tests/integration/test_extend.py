@@ -4,15 +4,13 @@ spored that read the old deadline follows the new one; bad input sends nothing."
 import datetime
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 import unittest
 
 from fakes.imds_fake_fixture import ImdsFake
 from spawn_test_case import BIN
-from spot_test_case import AMI, SpotTestCase
+from spot_test_case import AMI, BucketTestCase
 
 SPORED = os.path.join(BIN, "spored")
 BUCKET = "spawn-extend-test"
@@ -22,27 +20,12 @@ def iso(t):
     return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class ExtendTest(SpotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.s3 = cls.aws.client("s3")
-        cls.s3.create_bucket(Bucket=BUCKET)
-        cls.https_s3, cls.ca = cls.aws.https()
+class ExtendTest(BucketTestCase):
+    BUCKET = BUCKET
 
     def setUp(self):
         super().setUp()
-        if os.environ.get("SPAWN_SANITIZED") == "1":
-            self.skipTest("sanitizer builds link spored dynamically, and spawn uploads only a static one")
-        self.tmp = tempfile.mkdtemp(prefix="extend-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.config_home = os.path.join(self.tmp, "xdg")
-        self.spawn_ok("agent", "upload", "--bucket", BUCKET, env=self.env())
-
-    def env(self, **extra):
-        env = {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
-        env.update(extra)
-        return env
+        self.upload_agent()
 
     def launch(self, *args):
         out = self.spawn_json("launch", "--instance-type", "m7i.large", "--ami", AMI, "--spot", "--ttl", "1h", *args,

@@ -5,6 +5,7 @@ Python's own http.server. Framing edge cases are in tests/unit/aws/http/socket_t
 import json
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -159,6 +160,102 @@ class TlsTest(unittest.TestCase):
         out = self.probe("https://localhost:%d/" % s.port, "--ca-file", self.ca, "--repeat", "2", "--no-keep-alive")
         self.assertTrue(all(o["ok"] for o in out), out)
         self.assertEqual(s.connections, 2)
+
+
+class RawTlsServer:
+    """Answers each connection's request with the given bytes, then ends the TLS session with a
+    close_notify (clean=True) or closes the TCP connection without one (what a cut stream looks
+    like)."""
+
+    def __init__(self, cert, key, reply, clean):
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(cert, key)
+        self.reply, self.clean = reply, clean
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                raw, _ = self.listener.accept()
+            except OSError:
+                return
+            raw.settimeout(5)
+            conn = raw
+            try:
+                conn = self.ctx.wrap_socket(raw, server_side=True)  # takes raw's descriptor
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                conn.sendall(self.reply)
+                if self.clean:
+                    conn.unwrap()  # sends close_notify (and waits for the client's, or its close)
+            except (OSError, ssl.SSLError):
+                pass
+            finally:
+                conn.close()  # without unwrap(): no close_notify, the TCP connection just ends
+
+    def close(self):
+        self.listener.close()
+
+
+@unittest.skipUnless(shutil.which("openssl"), "the openssl command is needed to make test certificates")
+class TlsTruncationTest(unittest.TestCase):
+    """A TLS stream that ends without close_notify is a truncation, not the end of a body."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(PROBE, os.X_OK):
+            raise unittest.SkipTest("socket_probe not built (%s)" % PROBE)
+        cls.dir = tempfile.mkdtemp(prefix="spawn-tls-eof-")
+        make_certs(cls.dir)
+        cls.ca = os.path.join(cls.dir, "ca.pem")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def fetch(self, reply, clean, *args):
+        s = RawTlsServer(os.path.join(self.dir, "good.pem"), os.path.join(self.dir, "good.key"), reply, clean)
+        self.addCleanup(s.close)
+        r = subprocess.run([PROBE, "http", "https://localhost:%d/script.sh" % s.port, "--ca-file", self.ca,
+                            "--timeout-ms", "5000", *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout.splitlines()[0])
+
+    UNTIL_CLOSE = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n#!/bin/sh\nrm -rf /srv/job/tmp"
+
+    def test_body_until_close_cut_without_close_notify_is_an_error(self):
+        out = self.fetch(self.UNTIL_CLOSE, False, "--close-allowed")
+        self.assertEqual((out["ok"], out.get("code"), out.get("http_status")), (False, "NetworkError", 0), out)
+        self.assertIn("close_notify", out["message"])
+        self.assertIn("truncated", out["message"])
+
+    def test_body_until_close_ended_by_close_notify_is_whole(self):
+        out = self.fetch(self.UNTIL_CLOSE, True, "--close-allowed")
+        self.assertEqual((out["ok"], out.get("body")), (True, "#!/bin/sh\nrm -rf /srv/job/tmp"), out)
+
+    def test_body_until_close_refused_by_default(self):
+        out = self.fetch(self.UNTIL_CLOSE, True)
+        self.assertEqual((out["ok"], out.get("code")), (False, "InvalidReply"), out)
+
+    def test_content_length_body_then_close_without_close_notify_is_whole(self):
+        # Many servers close without close_notify after a framed reply: that stays fine.
+        out = self.fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello", False)
+        self.assertEqual((out["ok"], out.get("body")), (True, "hello"), out)
+
+    def test_content_length_body_cut_is_truncated(self):
+        out = self.fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n#!/bin/sh\nrm", False)
+        self.assertEqual((out["ok"], out.get("code")), (False, "NetworkError"), out)
+        self.assertIn("truncated", out["message"])
+
+    def test_body_over_the_limit_refused(self):
+        out = self.fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n" + b"#" * 2000, True, "--max-body", "1024")
+        self.assertEqual((out["ok"], out.get("code")), (False, "ReplyTooLarge"), out)
 
 
 class PlainHttpTest(unittest.TestCase):

@@ -101,6 +101,32 @@ class ScriptFetchTest(SporedTestCase):
         self.assertEqual(server.gets, [])
         self.assertFalse(os.path.exists(os.path.join(self.state_dir, "checkpoint", "checkpoint-script.json")))
 
+    def test_https_script_cut_short_is_not_fetched(self):
+        # A stream cut by an attacker (or a reset) must not become a shorter script run as root:
+        # a body that does not say its length is refused, one shorter than it says is truncated.
+        server = HttpsServer(self.dir)
+        self.addCleanup(server.close)
+        server.raw["/unframed.sh"] = b"HTTP/1.0 200 OK\r\nContent-Type: text/x-sh\r\n\r\n#!/bin/sh\nrm -rf /srv/job/tmp"
+        server.raw["/cut.sh"] = b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n#!/bin/sh\nrm -rf /srv/job/tmp"
+        for path, error in (("/unframed.sh", "InvalidReply"), ("/cut.sh", "NetworkError")):
+            with self.subTest(path=path):
+                self.config_path({"spot": True, "on_interruption": "checkpoint", "checkpoint_script": server.url(path)})
+                proc = self.start(env=self.env(SSL_CERT_FILE=server.cert), log_name=f"spored{path[:-3]}.log".replace("/", "-"))
+                failed = self.wait_for("checkpoint_script_fetch_failed", proc=proc)[0]
+                self.assertIn(error, failed["error"])
+                self.assertFalse(os.path.exists(os.path.join(self.state_dir, "checkpoint", "checkpoint-script.json")))
+                self.stop(proc)
+
+    def test_https_script_over_1_mib_is_not_fetched(self):
+        server = HttpsServer(self.dir)
+        self.addCleanup(server.close)
+        server.files["/big.sh"] = b"#" * (1024 * 1024 + 1)
+        self.config_path({"spot": True, "on_interruption": "checkpoint", "checkpoint_script": server.url("/big.sh")})
+        proc = self.start(env=self.env(SSL_CERT_FILE=server.cert))
+        failed = self.wait_for("checkpoint_script_fetch_failed", proc=proc)[0]
+        self.assertIn("ReplyTooLarge", failed["error"])
+        self.assertFalse(os.path.exists(os.path.join(self.state_dir, "checkpoint", "checkpoint-script.json")))
+
     def test_http_script_is_refused(self):
         self.config_path({"spot": True, "on_interruption": "checkpoint", "checkpoint_script": "http://127.0.0.1:1/c.sh"})
         r = self.run_spored("--config", self.config_path(), "--state-dir", self.state_dir)

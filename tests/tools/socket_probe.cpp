@@ -4,6 +4,7 @@
 //
 //   socket_probe http URL [--method M] [--header "K: V"]... [--body B] [--ca-file F]
 //                [--timeout-ms N] [--connect-timeout-ms N] [--repeat N] [--no-keep-alive]
+//                [--close-allowed] [--max-body N]
 //     {"ok": true, "status": 200, "headers": [["K", "V"]...], "body": "..."}
 //     {"ok": false, "code": "NetworkError", "message": "...", "http_status": 0}
 //   socket_probe imds ENDPOINT PATH... [--repeat N] [--ttl S] [--timeout-ms N] [--attempts N]
@@ -58,6 +59,8 @@ int run_http(const std::vector<std::string>& args) {
     else if (a == "--connect-timeout-ms") request.connect_timeout = std::chrono::milliseconds(std::stol(value()));
     else if (a == "--repeat") repeat = std::stoi(value());
     else if (a == "--no-keep-alive") options.keep_alive = http::KeepAlive::no;
+    else if (a == "--close-allowed") request.framing = http::Framing::close_allowed;
+    else if (a == "--max-body") request.max_body = std::stoul(value());
     else if (request.url.empty() && !a.starts_with("--")) request.url = a;
     else return usage();
   }

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "spawn/agent/command_line.hpp"
+#include "spawn/agent/completion.hpp"
 #include "spawn/agent/config.hpp"
 #include "spawn/agent/daemon.hpp"
 #include "spawn/agent/s3_fetch.hpp"
@@ -65,7 +66,7 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   };
   parts.make_spec_fetch = [context_for](const InstanceFacts& instance) -> SpecFetch {
     return [aws = context_for(instance)](const std::string& url, const std::string& region, const std::string& etag) {
-      return get_s3_object(*aws, url, region, etag);
+      return get_s3_object(*aws, url, region, etag, k_max_spec_bytes);
     };
   };
   parts.shutdown = make_shutdown_command(config.shutdown_command);
@@ -109,6 +110,12 @@ int run_spored(int argc, const char* const* argv) {
     auto config = resolve_config(sources);
     if (!config) return usage_error(config.error().message);
 
+    if (line.command == Command::complete) {
+      auto done = request_completion(config->state_dir, line.completion_status, std::chrono::system_clock::now());
+      if (!done) return print_error(done.error(), k_exit_failure);
+      std::fputs(done->message.c_str(), stdout);
+      return k_exit_ok;
+    }
     if (line.command == Command::status) {
       auto report = status_report(config->state_dir, line.status_format);
       std::fputs(report.text.c_str(), report.exit_code == 0 ? stdout : stderr);

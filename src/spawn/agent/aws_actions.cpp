@@ -47,6 +47,12 @@ class AwsActions final : public Actions {
     return {};
   }
 
+  aws::Result<void> stop_instance(bool hibernate) override {
+    auto r = ec2().stop_instances({m_instance_id}, hibernate);
+    if (!r) return unexpected(r.error());
+    return {};
+  }
+
   aws::Result<void> cancel_own_spot_request() override {
     auto self = ec2().describe_instances({}, {m_instance_id});
     if (!self) return unexpected(self.error());
@@ -140,6 +146,7 @@ aws::Result<void> post_json(aws::http::Transport& transport, const std::string& 
   request.url = url;
   request.headers = {{"Content-Type", "application/json"}, {"User-Agent", std::string("spored/") + version()}};
   request.body = body;
+  request.framing = aws::http::Framing::close_allowed;  // the answer's body is never read
   request.connect_timeout = limits.per_attempt;
   request.timeout = limits.per_attempt;
   auto backoff = limits.first_backoff;

@@ -28,6 +28,8 @@ class Actions {
   virtual aws::Result<void> tag_instance(const std::vector<std::pair<std::string, std::string>>& tags) = 0;
   // TerminateInstances on this instance.
   virtual aws::Result<void> terminate_instance() = 0;
+  // StopInstances on this instance (Hibernate=true when hibernate).
+  virtual aws::Result<void> stop_instance(bool hibernate) = 0;
   // CancelSpotInstanceRequests of the spot request this instance was launched by (read with
   // DescribeInstances on itself), so that EC2 does not launch a new instance for a persistent
   // request once this one is gone. Success when it has none.

@@ -34,6 +34,7 @@ const FlagHelp k_flags[] = {
   {"on-interruption",   "ACTION",     "checkpoint | hibernate | terminate (default terminate)", false},
   {"checkpoint-script", "PATH|URL",   "absolute path, s3://bucket/key or https://...", false},
   {"checkpoint-script-region", "REGION", "the region of an s3:// checkpoint script's bucket (default: the instance's)", false},
+  {"on-complete",       "ACTION",     "after 'spored complete': terminate | stop | hibernate (default terminate)", false},
   {"notify",            "TARGET",     "SNS topic ARN or https:// webhook; repeatable", true},
   {"ttl-deadline",      "TIME",       "RFC 3339 time at which to terminate this instance", false},
 };
@@ -70,6 +71,13 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
   status->fallthrough();
   bool json = false;
   status->add_flag("--json", json, "the same as JSON");
+  auto* complete = app.add_subcommand(
+      "complete", "tell the daemon the job is done: it notifies, then ends the instance as --on-complete says");
+  complete->fallthrough();
+  int completion_status = 0;
+  complete->add_option("--status", completion_status, "the job's exit status, 0..255 (default 0), tagged "
+                                                      "spawn:completion-status")
+      ->check(CLI::Range(0, 255));
 
   try {
     app.parse(argc, argv);
@@ -78,12 +86,14 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
   } catch (const CLI::CallForVersion&) {
     return EarlyExit{k_exit_ok, std::string("spored ") + version() + "\n", {}};
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return EarlyExit{k_exit_ok, status->parsed() ? status->help() : app.help(), {}};
+    if (e.get_exit_code() == 0)
+      return EarlyExit{k_exit_ok, status->parsed() ? status->help() : complete->parsed() ? complete->help() : app.help(), {}};
     return EarlyExit{k_exit_usage, {}, fmt::format("spored: error: {} (see spored --help)\n", one_line(e.what()))};
   }
 
   CommandLine line;
-  line.command = status->parsed() ? Command::status : Command::run;
+  line.command = status->parsed() ? Command::status : complete->parsed() ? Command::complete : Command::run;
+  line.completion_status = completion_status;
   line.status_format = json ? StatusFormat::json : StatusFormat::text;
   for (const auto& [name, option] : options)
     if (option->count() > 0) line.flags[name] = values[name];

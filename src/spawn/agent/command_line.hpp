@@ -1,6 +1,7 @@
 #pragma once
-// spored's command line: `spored [OPTIONS]` runs the daemon, `spored status` reports, parsed
-// with CLI11 into raw flag values for the configuration layers (config.hpp).
+// spored's command line: `spored [OPTIONS]` runs the daemon, `spored status` reports, `spored
+// complete [--status N]` tells the daemon the job is done, parsed with CLI11 into raw flag values
+// for the configuration layers (config.hpp).
 #include <string>
 #include <variant>
 
@@ -9,12 +10,13 @@
 
 namespace spawn::agent {
 
-enum class Command { run, status };
+enum class Command { run, status, complete };
 
 struct CommandLine {
   Command command = Command::run;
   RawValues flags;    // option name (without "--") -> values, only for options given
   StatusFormat status_format = StatusFormat::text;  // status --json
+  int completion_status = 0;                        // complete --status N (0..255)
 };
 
 // What to do instead of running: print out (stdout) or err (stderr) and exit with code.

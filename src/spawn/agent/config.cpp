@@ -149,6 +149,13 @@ expected<void, std::string> set_spec(AgentConfig& c, const Values& v, const Sour
   return {};
 }
 
+expected<void, std::string> set_on_complete(AgentConfig& c, const Values& v, const Sources&) {
+  auto parsed = model::parse_on_complete(v.at(0));
+  if (!parsed) return unexpected(std::string("must be terminate, stop or hibernate"));
+  c.on_complete = *parsed;
+  return {};
+}
+
 expected<void, std::string> set_spec_refresh(AgentConfig& c, const Values& v, const Sources&) {
   auto interval = parse_interval(v.at(0));
   if (!interval || *interval < std::chrono::seconds(1) || *interval > std::chrono::seconds(3600))
@@ -190,6 +197,7 @@ const OptionSpec k_options[] = {
   {"on-interruption",          "SPAWN_ON_INTERRUPTION",             "on_interruption",          true,  "terminate",              false, set_on_interruption},
   {"checkpoint-script",        "SPAWN_CHECKPOINT_SCRIPT",           "checkpoint_script",        true,  "",                       false, set_checkpoint_script},
   {"checkpoint-script-region", "SPAWN_CHECKPOINT_SCRIPT_REGION",    "checkpoint_script_region", true,  "",                       false, set_checkpoint_script_region},
+  {"on-complete",              "SPAWN_ON_COMPLETE",                 "on_complete",              true,  "terminate",              false, set_on_complete},
   {"notify",                   "SPAWN_NOTIFY",                      "notify",                   true,  "",                       true,  set_notify},
   {"ttl-deadline",             "SPAWN_TTL_DEADLINE",                "ttl_deadline",             true,  "",                       false, set_ttl_deadline},
 };
@@ -378,6 +386,7 @@ nlohmann::json describe(const AgentConfig& c) {
                                                             ? loggable_url(c.checkpoint_script)
                                                             : c.checkpoint_script)},
       {"notify", entry("notify", notify)},
+      {"on_complete", entry("on-complete", std::string(model::to_string(c.on_complete)))},
       {"spec", entry("spec", c.spec)},
       {"checkpoint_script_region", entry("checkpoint-script-region", c.checkpoint_script_region)},
       {"ttl_deadline", entry("ttl-deadline", c.ttl_deadline ? nlohmann::json(util::format_rfc3339(*c.ttl_deadline))

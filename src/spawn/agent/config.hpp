@@ -15,6 +15,7 @@
 // on-interruption           --on-interruption            SPAWN_ON_INTERRUPTION              on_interruption (S)
 // checkpoint-script         --checkpoint-script          SPAWN_CHECKPOINT_SCRIPT            checkpoint_script (S)
 // checkpoint-script-region  --checkpoint-script-region   SPAWN_CHECKPOINT_SCRIPT_REGION     checkpoint_script_region (S)
+// on-complete               --on-complete                SPAWN_ON_COMPLETE                  on_complete (S)
 // notify                    --notify (repeated)          SPAWN_NOTIFY (comma-separated)     notify (array) (S)
 // ttl-deadline              --ttl-deadline               SPAWN_TTL_DEADLINE                 ttl_deadline (S)
 // The file itself: --config, SPORED_CONFIG, default /etc/spawn/spot-config.json (the one the
@@ -33,6 +34,7 @@
 
 #include "spawn/agent/log.hpp"
 #include "spawn/aws/config/environment.hpp"
+#include "spawn/model/launch_options.hpp"
 #include "spawn/model/spot_options.hpp"
 #include "spawn/util/expected.hpp"
 #include "spawn/util/time.hpp"
@@ -61,6 +63,7 @@ struct AgentConfig {
   OnInterruption on_interruption = OnInterruption::terminate;
   std::string checkpoint_script;                        // absolute path, s3://bucket/key, https://...; empty: none
   std::vector<std::string> notify;                      // SNS topic ARNs and https:// URLs
+  model::OnComplete on_complete = model::OnComplete::terminate;  // after `spored complete`
   std::optional<util::SystemTime> ttl_deadline;
   std::string spec;                                     // s3://bucket/key of the launch's spec; empty: none
   std::string spec_region;                              // its bucket's region; empty: the instance's

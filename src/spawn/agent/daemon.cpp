@@ -262,6 +262,49 @@ void Daemon::maybe_apply_spec() {
   write_status("watching");
 }
 
+// `spored complete` leaves <state dir>/complete.json; the completion is latched once (a second
+// `spored complete`, or a restart, changes nothing) and its end retried like the TTL's.
+void Daemon::maybe_complete() {
+  if (m_completion_done.load() || m_completion_busy.load()) return;
+  const std::string path = m_config.state_dir + "/" + k_completion_file;
+  auto text = util::read_file(path);
+  if (!text || !*text) return;
+  auto doc = nlohmann::json::parse(**text, nullptr, false);
+  const int status = doc.is_object() && doc.contains("status") && doc["status"].is_number_integer()
+                         ? std::clamp(doc["status"].get<int>(), 0, 255)
+                         : 0;
+  Event event{EventKind::completion, "", doc.is_object() ? doc.value("at", std::string()) : std::string(), {}};
+  const std::string key = latch_key(event);
+  const SteadyTime now = m_parts.clocks.steady();
+  if (!m_store.latched(key)) {
+    auto latched = m_store.latch(event, m_parts.clocks.wall());
+    if (!latched.persist_error.empty()) m_log->error("state_write_failed", {{"error", latched.persist_error}});
+    m_store.record(key, "status", status);
+  } else {
+    auto record = m_store.record_of(key);
+    if (record.value("ended", false)) {
+      if (!m_already_logged[key])
+        m_log->info("already_handled", {{"latch", key}, {"message", "the completion was handled before"}});
+      m_already_logged[key] = true;
+      m_completion_done = true;
+      return;
+    }
+  }
+  if (now.time_since_epoch().count() < m_next_completion_attempt.load()) return;
+  m_completion_busy = true;
+  write_status("handling");
+  start_worker(key, [this, event, status, key, retry = m_parts.ttl_retry] {
+    const bool ended = m_handlers->complete(event, status);
+    if (ended) {
+      m_store.record(key, "ended", true);
+      m_completion_done = true;
+    } else {
+      m_next_completion_attempt = (m_parts.clocks.steady() + retry).time_since_epoch().count();
+    }
+    m_completion_busy = false;
+  });
+}
+
 // The index of a job-array member is tagged after its launch, and a checkpoint must see it.
 void Daemon::maybe_refresh_tags() {
   if (!m_instance->tags_exposed) return;
@@ -304,6 +347,7 @@ void Daemon::poll_once() {
     else if (source == "events/recommendations/rebalance") note_absent(EventKind::rebalance);
   }
   if (all_ok) m_last_ok = format_time_ms(m_parts.clocks.wall());
+  maybe_complete();
   maybe_refresh_script();
   if (m_parts.clocks.steady() - m_status_written >= k_status_period) write_status("watching");
 }

@@ -37,6 +37,9 @@ namespace spawn::agent {
 using SpecFetch = std::function<aws::Result<aws::s3::Object>(const std::string& url, const std::string& region,
                                                             const std::string& etag)>;
 
+// What `spored complete` writes in the state dir for the daemon: {"status": N, "at": RFC 3339}.
+inline constexpr const char* k_completion_file = "complete.json";
+
 struct DaemonParts {
   Sources sources;                                  // the layers; the spec is added once read
   AgentConfig config;                               // resolved from sources (validated)
@@ -86,6 +89,7 @@ class Daemon {
   void maybe_read_spec();
   void maybe_apply_spec();
   void maybe_refresh_tags();
+  void maybe_complete();
   void dispatch(const Event& event);
   void note_absent(EventKind kind);
   void start_worker(std::string name, std::function<void()> work);
@@ -132,6 +136,9 @@ class Daemon {
   std::atomic<bool> m_script_refreshing{false};
   std::atomic<bool> m_ttl_busy{false};
   std::atomic<bool> m_ttl_done{false};
+  std::atomic<bool> m_completion_busy{false};
+  std::atomic<bool> m_completion_done{false};
+  std::atomic<SteadyTime::rep> m_next_completion_attempt{0};
   std::atomic<SteadyTime::rep> m_next_ttl_attempt{0};  // steady time, after a failed termination
   SteadyTime m_status_written{};
   std::string m_started_at;

@@ -8,6 +8,7 @@ std::string_view to_string(EventKind kind) {
     case EventKind::rebalance: return "rebalance";
     case EventKind::ttl_warning: return "ttl_warning";
     case EventKind::ttl_deadline: return "ttl_deadline";
+    case EventKind::completion: return "completion";
   }
   return "unknown";
 }
@@ -15,7 +16,8 @@ std::string_view to_string(EventKind kind) {
 std::string latch_key(const Event& event) {
   switch (event.kind) {
     case EventKind::interruption:
-    case EventKind::rebalance: return std::string(to_string(event.kind));
+    case EventKind::rebalance:
+    case EventKind::completion: return std::string(to_string(event.kind));
     case EventKind::ttl_warning:
     case EventKind::ttl_deadline: return std::string(to_string(event.kind)) + ":" + event.time_text;
   }

@@ -13,6 +13,7 @@ enum class EventKind {
   rebalance,     // events/recommendations/rebalance: elevated risk of interruption
   ttl_warning,   // five minutes before spawn:ttl-deadline
   ttl_deadline,  // spawn:ttl-deadline reached
+  completion,    // the job ran `spored complete`
 };
 
 struct Event {
@@ -22,12 +23,13 @@ struct Event {
   std::optional<util::SystemTime> time;  // time_text parsed; nullopt when it does not parse
 };
 
-// "interruption", "rebalance", "ttl_warning", "ttl_deadline".
+// "interruption", "rebalance", "ttl_warning", "ttl_deadline", "completion".
 std::string_view to_string(EventKind kind);
 
 // The key under which the event store latches an event, the same for every observation of one
 // real-world event: "interruption" and "rebalance" (a jittering time is still the same notice),
-// "ttl_warning:<deadline>" and "ttl_deadline:<deadline>" (a new deadline is a new event).
+// "ttl_warning:<deadline>" and "ttl_deadline:<deadline>" (a new deadline is a new event),
+// "completion" (a job completes once: a second `spored complete` changes nothing).
 std::string latch_key(const Event& event);
 
 }  // namespace spawn::agent

@@ -64,6 +64,13 @@ bool EventStore::latched(const std::string& key) const {
   return m_doc["latched"].contains(key);
 }
 
+nlohmann::json EventStore::record_of(const std::string& key) const {
+  std::lock_guard lock(m_mutex);
+  const auto& latched = m_doc.at("latched");
+  auto it = latched.find(key);
+  return it == latched.end() || !it->is_object() ? nlohmann::json::object() : *it;
+}
+
 std::string EventStore::record(const std::string& key, const std::string& field, nlohmann::json value) {
   std::lock_guard lock(m_mutex);
   auto& latched = m_doc["latched"];

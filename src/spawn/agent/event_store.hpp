@@ -33,6 +33,9 @@ class EventStore {
   // Whether key is latched.
   bool latched(const std::string& key) const;
 
+  // The record of key ({} when it is not latched). Thread-safe.
+  nlohmann::json record_of(const std::string& key) const;
+
   // Adds field = value to the record of key (what the handler did: checkpoint status, ...), and
   // persists it. An error message, or "" on success. Does nothing for a key not latched.
   std::string record(const std::string& key, const std::string& field, nlohmann::json value);

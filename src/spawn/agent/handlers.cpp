@@ -220,30 +220,72 @@ bool Handlers::ttl_deadline(const Event& event) {
     m_notifier.send(m_ctx.config.notify, ttl_message("ttl_expired", event, std::chrono::seconds(0)), m_ctx.clocks.steady());
     m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
   }
-  // A hibernating spot instance comes from a persistent request, which EC2 fulfils again with a
-  // new instance once this one is terminated: cancel it first. The request also ends at the TTL
-  // (ValidUntil), so termination goes ahead even when the cancel fails.
+  return end_by_terminating("ttl");
+}
+
+// A hibernating spot instance comes from a persistent request, which EC2 fulfils again with a
+// new instance once this one is terminated: cancel it first. The request also ends at the TTL
+// (ValidUntil), so termination goes ahead even when the cancel fails.
+bool Handlers::end_by_terminating(const char* reason) {
+  auto& log = *m_ctx.log;
   if (m_ctx.config.on_interruption == OnInterruption::hibernate && m_ctx.instance.lifecycle == "spot") {
     auto cancelled = m_ctx.actions->cancel_own_spot_request();
-    if (cancelled) log.info("spot_request_cancelled", {{"reason", "ttl"}});
+    if (cancelled) log.info("spot_request_cancelled", {{"reason", reason}});
     else log.error("spot_request_cancel_failed", {{"error", cancelled.error().describe()},
                                                   {"consequence", "the request ends at its ValidUntil, the TTL"}});
   }
   auto terminated = m_ctx.actions->terminate_instance();
   if (terminated) {
-    log.warning("ttl_terminate", {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});
+    log.warning(std::string(reason) + "_terminate", {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});
     return true;
   }
-  log.error("ttl_terminate_failed", {{"error", terminated.error().describe()}});
+  log.error(std::string(reason) + "_terminate_failed", {{"error", terminated.error().describe()}});
   if (aws::retryable(terminated.error()) || !m_ctx.shutdown) return false;
   // AWS said no for good (a missing permission): powering off still ends the cost of compute,
   // and terminates the instance when its shutdown behaviour is "terminate".
-  log.warning("shutdown", {{"command", m_ctx.config.shutdown_command}, {"reason", "ttl"}});
+  log.warning("shutdown", {{"command", m_ctx.config.shutdown_command}, {"reason", reason}});
   if (auto done = m_ctx.shutdown(); !done) {
     log.error("shutdown_failed", {{"error", done.error()}});
     return false;
   }
   return true;
+}
+
+bool Handlers::complete(const Event& event, int status) {
+  auto& log = *m_ctx.log;
+  const auto action = m_ctx.config.on_complete;
+  const SteadyTime now = m_ctx.clocks.steady();
+  log.info("completion", {{"status", status}, {"requested_at", event.time_text},
+                          {"on_complete", std::string(model::to_string(action))}});
+  const InstanceFacts i = instance();
+  // A retried end (after a failure) is not told again.
+  if (!m_completion_notified.exchange(true)) {
+  m_notifier.tag({{tag::k_completion_status, std::to_string(status)}}, now);
+  nlohmann::json body = {{"source", "spored"}, {"event", "completed"}, {"instance_id", i.instance_id},
+                         {"region", i.region}, {"status", status}, {"time", event.time_text},
+                         {"on_complete", std::string(model::to_string(action))}};
+  for (const auto& [key, value] : i.tags)
+    if (key.starts_with("spawn:job-array")) body["job_array"][key.substr(std::string_view("spawn:job-array-").size())] = value;
+  m_notifier.send(m_ctx.config.notify,
+                  Message{fmt::format("spawn: {} completed (status {}); {}", i.instance_id, status,
+                                      action == model::OnComplete::terminate ? "terminating" : "stopping"),
+                          body.dump()},
+                  now);
+  // The tag and the notifications first (bounded): they are how the owner learns the outcome.
+  m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+  }
+  if (action == model::OnComplete::terminate) return end_by_terminating("completion");
+  const bool hibernate = action == model::OnComplete::hibernate;
+  auto stopped = m_ctx.actions->stop_instance(hibernate);
+  if (stopped) {
+    log.warning(hibernate ? "completion_hibernate" : "completion_stop", {{"instance_id", i.instance_id}, {"ok", true}});
+    return true;
+  }
+  // Never a power-off instead: the launch's shutdown behaviour is terminate, and the user asked
+  // to keep the instance.
+  log.error(hibernate ? "completion_hibernate_failed" : "completion_stop_failed",
+            {{"error", stopped.error().describe()}});
+  return false;
 }
 
 }  // namespace spawn::agent

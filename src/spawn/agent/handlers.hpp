@@ -75,6 +75,12 @@ class Handlers {
   // permission, say), the shutdown command instead. true when one of them worked.
   bool ttl_deadline(const Event& event);
 
+  // The job ran `spored complete --status N`: the tag spawn:completion-status=N and the notify
+  // targets (bounded by notify_wait), then on_complete: terminate (as the TTL does, persistent
+  // request cancelled first), or StopInstances (hibernate: with Hibernate=true). true when the
+  // instance is on its way out.
+  bool complete(const Event& event, int status);
+
   // The message for SNS and webhooks about event (pure; public for tests).
   Message message_for(const Event& event, Detection detected) const;
 
@@ -86,12 +92,16 @@ class Handlers {
   CheckpointResult checkpoint(const Event& event, Detection detected, std::optional<util::SystemTime> notice_time);
 
   Message ttl_message(const char* what, const Event& event, std::chrono::seconds left) const;
+  // TerminateInstances on itself (its persistent request cancelled first), or the shutdown
+  // command when AWS refuses for good. Logged as <reason>_terminate[_failed].
+  bool end_by_terminating(const char* reason);
   // The instance facts with the tags as they are now.
   InstanceFacts instance() const;
 
   HandlerContext m_ctx;
   mutable std::mutex m_tags_mutex;                  // m_ctx.instance.tags
   std::atomic<bool> m_ttl_notified{false};
+  std::atomic<bool> m_completion_notified{false};
   Notifier m_notifier;
 };
 

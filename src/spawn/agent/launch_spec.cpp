@@ -8,7 +8,7 @@ namespace spawn::agent {
 namespace {
 
 constexpr const char* k_setting_keys[] = {"on_interruption", "checkpoint_script", "checkpoint_script_region", "notify",
-                                          "ttl_deadline"};
+                                          "ttl_deadline", "on_complete"};
 constexpr std::string_view k_embedded = "embedded:";
 
 bool is_sha256_hex(std::string_view s) {

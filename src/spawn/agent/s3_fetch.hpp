@@ -15,8 +15,10 @@ namespace spawn::agent {
 // (HeadBucket, whose x-amz-bucket-region S3 sends whatever the caller may do) and the request is
 // sent once more there, as the SDKs' S3 region redirector does. "InvalidConfig" for a URL that
 // is not s3://bucket/key.
+// max_body bounds the object while it is read (ReplyTooLarge).
 aws::Result<aws::s3::Object> get_s3_object(const AwsContext& aws, const std::string& url, const std::string& region,
-                                           const std::string& etag = {});
+                                           const std::string& etag = {},
+                                           std::size_t max_body = aws::http::k_default_max_body);
 
 // Whether S3 refused the request for being signed for (or sent to) the wrong region.
 bool is_wrong_region(const aws::Error& error);

@@ -47,6 +47,8 @@ aws::Result<FetchedScript> fetch_https(aws::http::Transport& transport, const st
   request.method = "GET";
   request.url = url;
   if (!etag.empty()) request.headers.emplace_back("If-None-Match", etag);
+  // Framing::required (the default) as well: a script cut short by a closed connection would run.
+  request.max_body = k_max_script_bytes;
   auto reply = transport.send(request);
   if (!reply) {
     aws::Error e = reply.error();
@@ -66,7 +68,7 @@ ScriptFetch make_remote_fetch(std::shared_ptr<AwsContext> aws, std::string s3_re
   return [aws, s3_region](const std::string& source, const std::string& etag) -> aws::Result<FetchedScript> {
     if (source.starts_with("https://")) return fetch_https(*aws->bounded_transport(), source, etag);
     if (!source.starts_with("s3://")) return unexpected(aws::local_error("InvalidConfig", "not a script URL: " + shown(source)));
-    auto object = get_s3_object(*aws, source, s3_region, etag);
+    auto object = get_s3_object(*aws, source, s3_region, etag, k_max_script_bytes);
     if (!object) return unexpected(object.error());
     return FetchedScript{object->not_modified, std::move(object->body), object->etag};
   };

@@ -67,6 +67,7 @@ Result<http::Response> ServiceClient::attempt(const ServiceRequest& request,
   out.headers.emplace_back("User-Agent", std::string("spawn/") + SPAWN_VERSION);
   out.body = request.body;
   out.timeout = request.timeout;
+  out.max_body = request.max_body;
 
   auto response = m_transport->send(out);
   if (!response) return unexpected(response.error());

@@ -42,6 +42,7 @@ struct ServiceRequest {
   std::string body;
   bool unsigned_payload = false;  // sign "UNSIGNED-PAYLOAD" (S3 streaming)
   std::chrono::milliseconds timeout{30000};
+  std::size_t max_body = http::k_default_max_body;  // a longer reply fails with ReplyTooLarge
 };
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;

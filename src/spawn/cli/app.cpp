@@ -13,6 +13,7 @@
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/price_command.hpp"
+#include "spawn/cli/stop_start_command.hpp"
 #include "spawn/cli/terminate_command.hpp"
 #include "spawn/util/help_format.hpp"
 
@@ -38,6 +39,8 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_list_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_extend_command(app));
+  commands.push_back(make_stop_command(app));
+  commands.push_back(make_start_command(app));
   commands.push_back(make_price_command(app));
   commands.push_back(make_agent_command(app));
   const auto completion = add_completion_subcommand(app);

@@ -2,14 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "spawn/cli/instance_selection.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
-#include "spawn/cli/spawn_config.hpp"
-#include "spawn/launcher/launch_spec.hpp"
+#include "spawn/cli/ttl_deadlines.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/time.hpp"
 
@@ -62,77 +60,14 @@ class ExtendCommand final : public Command {
     auto ec2 = session->ec2();
     auto found = find_selected(ec2, m_selection);
     if (!found) {
-      print_selection_failure(found.error());
+      print_command_failure(found.error());
       return k_exit_failure;
     }
 
-    // Every instance is checked, and every spec read, before anything is written.
-    std::map<std::string, std::vector<const aws::ec2::Instance*>> by_launch;
-    for (const auto& i : *found) {
-      if (!i.tags.contains(tag::k_ttl_deadline)) {
-        print_failure(i.instance_id + " has no TTL (launched without --ttl): extend moves a TTL set at launch");
-        return k_exit_failure;
-      }
-      auto launch = i.tags.find(tag::k_launch_id);
-      if (launch == i.tags.end()) {
-        print_failure(i.instance_id + " has no spawn:launch-id tag: it was launched by an older spawn, whose spored "
-                                      "reads no spec; terminate it at the deadline you want instead");
-        return k_exit_failure;
-      }
-      by_launch[launch->second].push_back(&i);
-    }
-    auto config_path = spawn_config_path(aws::config::process_environment());
-    auto config = config_path ? load_spawn_config(*config_path) : expected<SpawnConfig, std::string>(SpawnConfig{});
-    if (!config) {
-      print_failure(config.error());
-      return k_exit_failure;
-    }
-    const AgentLocation* spawn_bucket = config->bucket();
-    if (!spawn_bucket) {
-      print_failure("spawn knows no bucket, where the launches' specs are (spored reads its TTL there)");
-      fmt::print(stderr, "spawn: hint: run 'spawn agent upload --bucket BUCKET' once; instances launched before it "
-                         "have no spored to extend\n");
-      return k_exit_failure;
-    }
-    auto bucket = session->s3(spawn_bucket->bucket, spawn_bucket->region);
-    std::map<std::string, std::string> updated;  // launch id -> new spec
-    for (const auto& [launch_id, members] : by_launch) {
-      const auto where = launcher::spec_location(spawn_bucket->bucket, spawn_bucket->region, launch_id);
-      auto spec = bucket.get_object(where.key);
-      if (!spec) {
-        if (spec.error().code == "NoSuchKey") {
-          print_failure(fmt::format("{} has no spored to tell: its launch {} has no spec in {} (launched with --no-agent, "
-                                    "or with another bucket)",
-                                    members.front()->instance_id, launch_id, where.url()));
-          return k_exit_failure;
-        }
-        print_error(spec.error());
-        return k_exit_failure;
-      }
-      std::vector<std::string> ids;
-      for (const auto* m : members) ids.push_back(m->instance_id);
-      auto changed = launcher::spec_with_deadline(spec->body, ids, new_deadline);
-      if (!changed) {
-        print_failure(where.url() + ": " + changed.error());
-        return k_exit_failure;
-      }
-      updated[launch_id] = *changed;
-    }
-
-    for (const auto& [launch_id, document] : updated) {
-      const auto where = launcher::spec_location(spawn_bucket->bucket, spawn_bucket->region, launch_id);
-      if (auto put = bucket.put_object(where.key, document, "application/json"); !put) {
-        print_error(put.error());
-        return k_exit_failure;
-      }
-    }
-    std::vector<std::string> ids;
-    for (const auto& i : *found) ids.push_back(i.instance_id);
-    // The tag records the deadline for people and `spawn list`; spored reads the spec.
-    if (auto tagged = ec2.create_tags(ids, {{tag::k_ttl_deadline, new_deadline}}); !tagged) {
-      print_error(tagged.error());
-      fmt::print(stderr, "spawn: hint: spored has the new deadline (the spec is written); only the tag "
-                         "spawn:ttl-deadline still shows the old one\n");
+    std::vector<DeadlineMove> moves;
+    for (const auto& i : *found) moves.push_back({&i, new_deadline});
+    if (auto moved = move_deadlines(*session, ec2, moves); !moved) {
+      print_command_failure(moved.error());
       return k_exit_failure;
     }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "spawn/cli/output.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::cli {
@@ -36,27 +35,24 @@ std::string InstanceSelection::describe() const {
   return "the ids given";
 }
 
-expected<std::vector<aws::ec2::Instance>, SelectionFailure> find_selected(const aws::ec2::Client& ec2,
-                                                                         const InstanceSelection& selection) {
+expected<std::vector<aws::ec2::Instance>, CommandFailure> find_selected(const aws::ec2::Client& ec2,
+                                                                       const InstanceSelection& selection) {
   namespace tag = model::tag;
   std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}},
                                         {"instance-state-name", {"pending", "running", "stopping", "stopped"}}};
   if (selection.name) filters.push_back({"tag:Name", {*selection.name}});
   if (selection.job_array) filters.push_back({"tag:" + std::string(tag::k_job_array_name), {*selection.job_array}});
   auto found = ec2.describe_instances(filters, selection.ids);
-  if (!found) return unexpected(SelectionFailure{found.error(), {}});
+  if (!found) return unexpected(CommandFailure{found.error(), {}, {}});
   for (const auto& id : selection.ids)
     if (std::none_of(found->begin(), found->end(), [&](const auto& i) { return i.instance_id == id; }))
-      return unexpected(SelectionFailure{std::nullopt, id + " is not a live instance launched by spawn (spawn only "
-                                                            "acts on what it launched)"});
+      return unexpected(CommandFailure{std::nullopt,
+                                       id + " is not a live instance launched by spawn (spawn only acts on what it "
+                                            "launched)",
+                                       {}});
   if (found->empty())
-    return unexpected(SelectionFailure{std::nullopt, "no live spawn instance matches " + selection.describe()});
+    return unexpected(CommandFailure{std::nullopt, "no live spawn instance matches " + selection.describe(), {}});
   return std::move(*found);
-}
-
-void print_selection_failure(const SelectionFailure& failure) {
-  if (failure.aws) print_error(*failure.aws);
-  else print_failure(failure.message);
 }
 
 }  // namespace spawn::cli

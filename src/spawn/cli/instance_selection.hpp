@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "spawn/aws/ec2/client.hpp"
+#include "spawn/cli/ttl_deadlines.hpp"
 
 namespace spawn::cli {
 
@@ -27,17 +28,9 @@ struct InstanceSelection {
   std::string describe() const;
 };
 
-struct SelectionFailure {
-  std::optional<aws::Error> aws;  // the call failed
-  std::string message;            // or nothing (or not every id) matched
-};
-
 // The live (pending, running, stopping, stopped) spawn instances selected; a failure when the
 // call fails, when an id is not one of them, or when nothing matches.
-expected<std::vector<aws::ec2::Instance>, SelectionFailure> find_selected(const aws::ec2::Client& ec2,
-                                                                         const InstanceSelection& selection);
-
-// print_error or print_failure of the failure.
-void print_selection_failure(const SelectionFailure& failure);
+expected<std::vector<aws::ec2::Instance>, CommandFailure> find_selected(const aws::ec2::Client& ec2,
+                                                                       const InstanceSelection& selection);
 
 }  // namespace spawn::cli

@@ -14,6 +14,7 @@ std::string needs_spored(const model::LaunchOptions& o) {
   if (o.spot.interruption() == model::OnInterruption::checkpoint) return "--on-interruption checkpoint";
   if (!o.spot.notify.empty()) return "--notify";
   if (o.ttl) return "--ttl";
+  if (o.on_complete) return "--on-complete";
   return {};
 }
 
@@ -33,7 +34,7 @@ expected<void, model::UsageError> no_secrets_without_bucket(const model::LaunchO
 expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o, const AgentFlags& flags,
                                                   const std::optional<std::string>& config_path) {
   AgentPlan plan;
-  const bool wanted = o.spot.enabled || o.ttl.has_value();
+  const bool wanted = o.spot.enabled || o.ttl.has_value() || o.on_complete.has_value();
   if (!wanted) {
     const char* flag = flags.url ? "--agent-url" : flags.sha256 ? "--agent-sha256" : flags.none ? "--no-agent" : nullptr;
     if (flag) return unexpected(model::UsageError{std::string(flag) + " needs --spot or --ttl (spored runs on spot "
@@ -57,6 +58,10 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
     if (auto ok = no_secrets_without_bucket(o); !ok) return unexpected(ok.error());
   }
   if (flags.none) {
+    if (o.on_complete)
+      return unexpected(model::UsageError{"--on-complete needs spored, which 'spored complete' talks to; --no-agent "
+                                          "installs none",
+                                          "drop --no-agent (spawn installs spored even when the AMI has one)"});
     if (!o.spot.enabled)
       return unexpected(model::UsageError{"--ttl on demand needs spored to enforce it; --no-agent leaves nothing to",
                                           "drop --no-agent (the AMI's own spored is fine: spawn installs one anyway), "
@@ -127,6 +132,7 @@ launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::s
     for (const auto& u : uploads) g.agent_keys.push_back(u.key);
   }
   g.cancel_own_spot_request = o.spot.enabled && o.spot.interruption() == model::OnInterruption::hibernate;
+  g.stop_itself = o.on_complete && *o.on_complete != model::OnComplete::terminate;
   return g;
 }
 

@@ -82,6 +82,10 @@ class LaunchCommand final : public Command {
     m_app->add_flag("--wait", m_options.wait, "wait until every instance is running");
     m_app->add_option("--ttl", m_ttl,
                       "time to live, e.g. 8h, 90m, 1h30m: spored terminates the instance then (tag spawn:ttl-deadline)");
+    offer_choices(m_app->add_option("--on-complete", m_on_complete,
+                                    "what spored does when the job runs 'spored complete' (default terminate): "
+                                    "terminate, stop or hibernate"),
+                  names_of(model::k_on_completes));
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
     m_app->add_option("--spot-max-price", m_max_price,
                       "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
@@ -127,6 +131,11 @@ class LaunchCommand final : public Command {
       auto ttl = util::parse_duration(*m_ttl);
       if (!ttl) return usage({"--ttl: expected a duration such as 8h, 90m or 1h30m, got '" + *m_ttl + "'", ""});
       m_options.ttl = *ttl;
+    }
+    if (m_on_complete) {
+      auto on_complete = model::parse_on_complete(*m_on_complete);
+      if (!on_complete) return usage(on_complete.error());
+      m_options.on_complete = *on_complete;
     }
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
     auto agent = plan_agent(m_options, m_agent, spawn_config_path(aws::config::process_environment()));
@@ -444,7 +453,7 @@ class LaunchCommand final : public Command {
 
   model::LaunchOptions m_options;
   std::optional<std::string> m_ami, m_key_name, m_user_data, m_name, m_job_array_name, m_profile;
-  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script, m_ttl;
+  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script, m_ttl, m_on_complete;
   std::optional<int> m_spot_count;
   std::vector<std::string> m_tags, m_instance_types, m_notify;
   AgentFlags m_agent;

@@ -40,7 +40,7 @@ class TerminateCommand final : public Command {
     auto ec2 = session->ec2();
     auto found = find_selected(ec2, m_selection);
     if (!found) {
-      print_selection_failure(found.error());
+      print_command_failure(found.error());
       return k_exit_failure;
     }
     std::vector<std::string> ids;

@@ -46,9 +46,8 @@ std::string spec_document(const SpecInput& in) {
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-expected<std::string, std::string> spec_with_deadline(std::string_view document,
-                                                      const std::vector<std::string>& instance_ids,
-                                                      const std::string& deadline) {
+expected<std::string, std::string> spec_with_deadlines(std::string_view document,
+                                                       const std::map<std::string, std::string>& new_deadlines) {
   auto doc = nlohmann::ordered_json::parse(document, nullptr, false);
   auto version = doc.is_object() ? doc.find("version") : doc.end();
   if (!doc.is_object() || version == doc.end() || !version->is_number_integer() || *version != 1)
@@ -56,7 +55,7 @@ expected<std::string, std::string> spec_with_deadline(std::string_view document,
   auto& deadlines = doc["ttl_deadlines"];
   if (deadlines.is_null()) deadlines = nlohmann::ordered_json::object();
   if (!deadlines.is_object()) return unexpected(std::string("its ttl_deadlines is not an object"));
-  for (const auto& id : instance_ids) deadlines[id] = deadline;
+  for (const auto& [id, deadline] : new_deadlines) deadlines[id] = deadline;
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

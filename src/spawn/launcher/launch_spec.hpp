@@ -9,6 +9,7 @@
 // What is not secret (the market, the on-interruption action, SNS topics, an s3:// script, the TTL
 // deadline) is also written into the config file of the user-data, so spored acts on it even
 // before it has read the spec.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,13 +46,12 @@ struct SpecInput {
 // The spec document, JSON text (deterministic).
 std::string spec_document(const SpecInput& input);
 
-// The spec document with `deadline` (RFC 3339) as the TTL deadline of each of instance_ids, in
-// "ttl_deadlines" {instance id: deadline}, which spored prefers to the launch's "ttl_deadline"
-// (`spawn extend`). Everything else is kept as it was. An error (a sentence) when the document is
-// not a spec of version 1.
-expected<std::string, std::string> spec_with_deadline(std::string_view document,
-                                                      const std::vector<std::string>& instance_ids,
-                                                      const std::string& deadline);
+// The spec document with each instance's new TTL deadline (instance id -> RFC 3339) in
+// "ttl_deadlines", which spored prefers to the launch's "ttl_deadline" (`spawn extend`, `spawn
+// start`). Everything else is kept as it was. An error (a sentence) when the document is not a
+// spec of version 1.
+expected<std::string, std::string> spec_with_deadlines(std::string_view document,
+                                                       const std::map<std::string, std::string>& deadlines);
 
 // The options' values that must not travel in user-data: each named as the flag that gave it
 // ("--notify https://hooks.example.com/...", with the URL cut after its host). Empty: none.

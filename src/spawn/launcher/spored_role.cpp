@@ -15,6 +15,7 @@ using nlohmann::json;
 constexpr const char* k_sid_tag = "TagItself";
 constexpr const char* k_sid_terminate = "TerminateItself";
 constexpr const char* k_sid_cancel = "CancelItsOwnSpotRequest";
+constexpr const char* k_sid_stop = "StopItself";
 constexpr const char* k_sid_describe = "DescribeInstances";
 constexpr const char* k_sid_notify = "NotifyTopics";
 constexpr const char* k_sid_scripts = "ReadCheckpointScripts";
@@ -63,7 +64,8 @@ json spored_policy(const SporedGrants& g) {
   const std::string instances = "arn:" + g.partition + ":ec2:*:*:instance/*";
   json tag_condition = self_condition(g.partition);
   tag_condition["ForAllValues:StringEquals"] = {
-      {"aws:TagKeys", json::array({tag::k_interruption_notice, tag::k_interruption_action, tag::k_checkpoint_status})}};
+      {"aws:TagKeys", json::array({tag::k_interruption_notice, tag::k_interruption_action, tag::k_checkpoint_status,
+                                   tag::k_completion_status})}};
   json statements = json::array();
   statements.push_back({{"Sid", k_sid_tag},
                         {"Effect", "Allow"},
@@ -75,6 +77,12 @@ json spored_policy(const SporedGrants& g) {
                         {"Action", "ec2:TerminateInstances"},
                         {"Resource", instances},
                         {"Condition", self_condition(g.partition)}});
+  if (g.stop_itself)
+    statements.push_back({{"Sid", k_sid_stop},
+                          {"Effect", "Allow"},
+                          {"Action", "ec2:StopInstances"},
+                          {"Resource", instances},
+                          {"Condition", self_condition(g.partition)}});
   if (g.cancel_own_spot_request) {
     // The request names its instance (spawn tags it at launch): only the instance itself matches.
     statements.push_back(

@@ -56,11 +56,12 @@ struct SporedGrants {
   std::vector<std::string> sns_topics;  // topic ARNs
   std::vector<std::string> s3_objects;  // checkpoint scripts, "bucket/key"
   bool cancel_own_spot_request = false; // hibernation: a persistent request to cancel before terminating
+  bool stop_itself = false;             // --on-complete stop|hibernate: StopInstances on itself
 };
 // Grants as JSON, by member name (a member absent keeps its default): the IAM simulator tests
 // describe their cases this way (tests/tools/spored_policy_tool.cpp). A new member goes here too.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, launch_id, bucket, agent_keys, sns_topics,
-                                                s3_objects, cancel_own_spot_request)
+                                                s3_objects, cancel_own_spot_request, stop_itself)
 
 // The trust policy: EC2 may hand the role to instances.
 nlohmann::json spored_trust_policy();

@@ -43,6 +43,7 @@ expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOp
   setup.checkpoint_script_region = agent.checkpoint_script_region;
   setup.notify = o.spot.notify;
   setup.ttl_deadline = p.ttl_deadline;
+  if (o.on_complete) setup.on_complete = std::string(model::to_string(*o.on_complete));
   setup.spec = agent.spec;
   setup.agent_install = agent.install;
   if (!o.spot.enabled) {

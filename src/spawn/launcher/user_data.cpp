@@ -73,6 +73,7 @@ std::string spot_config_json(const SpotSetup& s) {
     if (!(s.spec && is_secret_notify_target(target))) notify.push_back(target);
   doc["notify"] = notify;
   if (s.ttl_deadline) doc["ttl_deadline"] = *s.ttl_deadline;
+  if (s.on_complete) doc["on_complete"] = *s.on_complete;
   if (s.spec) {
     doc["spec"] = s.spec->url();
     doc["spec_region"] = s.spec->region;

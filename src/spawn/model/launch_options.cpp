@@ -59,7 +59,41 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
   return {};
 }
 
+// --on-complete stop|hibernate needs an instance EC2 lets stop: on demand, or spot from a
+// persistent request (spawn's --on-interruption hibernate); hibernating needs one launched
+// hibernation-capable, which spawn does for --on-interruption hibernate only.
+expected<void, UsageError> validate_on_complete(const LaunchOptions& o) {
+  if (!o.on_complete || *o.on_complete == OnComplete::terminate) return {};
+  const bool persistent = o.spot.enabled && o.spot.interruption() == OnInterruption::hibernate;
+  const std::string flag = "--on-complete " + std::string(to_string(*o.on_complete));
+  if (*o.on_complete == OnComplete::hibernate && !persistent)
+    return unexpected(UsageError{flag + " needs an instance launched hibernation-capable (--spot --on-interruption "
+                                        "hibernate)",
+                                 "use --on-complete stop or terminate"});
+  if (o.spot.enabled && !persistent)
+    return unexpected(UsageError{flag + ": EC2 cannot stop a one-time spot instance (it can only be terminated)",
+                                 "use --on-complete terminate, or --on-interruption hibernate (a persistent request)"});
+  if (o.spot.enabled && o.spot.spot_count && *o.spot.spot_count < o.count)
+    return unexpected(UsageError{flag + ": not with --spot-count (the spot members cannot be stopped)"});
+  return {};
+}
+
 }  // namespace
+
+std::string_view to_string(OnComplete value) {
+  switch (value) {
+    case OnComplete::terminate: return "terminate";
+    case OnComplete::stop: return "stop";
+    case OnComplete::hibernate: return "hibernate";
+  }
+  return "terminate";
+}
+
+expected<OnComplete, UsageError> parse_on_complete(std::string_view text) {
+  for (auto value : k_on_completes)
+    if (text == to_string(value)) return value;
+  return unexpected(UsageError{"--on-complete: expected terminate, stop or hibernate, got '" + std::string(text) + "'"});
+}
 
 std::vector<std::string> LaunchOptions::all_instance_types() const {
   std::vector<std::string> out;
@@ -147,7 +181,8 @@ expected<void, UsageError> validate(const LaunchOptions& o) {
   if (o.user_data && o.user_data->size() > k_user_data_limit)
     return unexpected(UsageError{"--user-data: " + std::to_string(o.user_data->size()) +
                                  " bytes is over EC2's 16 KB limit; put the script in S3 and fetch it from a short user-data"});
-  return validate_spot(o, o.all_instance_types().size());
+  if (auto spot = validate_spot(o, o.all_instance_types().size()); !spot) return spot;
+  return validate_on_complete(o);
 }
 
 }  // namespace spawn::model

@@ -14,6 +14,12 @@
 
 namespace spawn::model {
 
+// --on-complete: what spored does once the job says it is done (`spored complete`).
+enum class OnComplete { terminate, stop, hibernate };
+inline constexpr OnComplete k_on_completes[] = {OnComplete::terminate, OnComplete::stop, OnComplete::hibernate};
+std::string_view to_string(OnComplete value);
+expected<OnComplete, UsageError> parse_on_complete(std::string_view text);
+
 struct LaunchOptions {
   std::string instance_type;                // --instance-type (may be empty with --instance-types)
   std::vector<std::string> instance_types;  // --instance-types A,B,C (split, unchecked until validate)
@@ -30,6 +36,7 @@ struct LaunchOptions {
   bool dry_run = false;
   bool wait = false;
   std::optional<std::chrono::seconds> ttl;  // --ttl: tag spawn:ttl-deadline = launch time + ttl (spored ends it then)
+  std::optional<OnComplete> on_complete;    // --on-complete (spored complete)
   SpotOptions spot;
 
   // Every type asked for: --instance-type first, then --instance-types, each once.

@@ -29,5 +29,6 @@ inline constexpr const char* k_instance_arn = "spawn:instance-arn";
 inline constexpr const char* k_interruption_notice = "spawn:interruption-notice";
 inline constexpr const char* k_interruption_action = "spawn:interruption-action";
 inline constexpr const char* k_checkpoint_status = "spawn:checkpoint-status";
+inline constexpr const char* k_completion_status = "spawn:completion-status";  // `spored complete --status N`
 
 }  // namespace spawn::model::tag

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "fake_actions.hpp"
 #include "../support/imds_routes.hpp"
 #include "../support/temp_dir.hpp"
+#include "spawn/agent/completion.hpp"
 #include "spawn/agent/status.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/files.hpp"
@@ -38,7 +41,7 @@ class DaemonTest : public ::testing::Test {
     });
     parts.imds = std::make_shared<aws::imds::Client>(routes, aws::imds::Options{.endpoint = "http://imds"},
                                                      aws::imds::Clock{}, [](std::chrono::milliseconds) {});
-    parts.clocks = {[this] { return wall_now; }, [this] { return steady_now; }};
+    parts.clocks = {[this] { return wall_now.load(); }, [this] { return steady_now.load(); }};
     parts.make_actions = [this](const InstanceFacts& i) {
       instance = i;
       return actions;
@@ -77,8 +80,14 @@ class DaemonTest : public ::testing::Test {
   SpecFetch spec_fetch;
   std::mutex mutex;
   std::vector<nlohmann::json> records;
-  util::SystemTime wall_now = *util::parse_rfc3339("2026-11-27T10:00:00Z");
-  SteadyTime steady_now{std::chrono::hours(100)};
+  // The test's clocks, read by the daemon's handler threads (notifiers) while the test moves them.
+  std::atomic<util::SystemTime> wall_now{*util::parse_rfc3339("2026-11-27T10:00:00Z")};
+  std::atomic<SteadyTime> steady_now{SteadyTime(std::chrono::hours(100))};
+  void advance(std::chrono::seconds by) {
+    wall_now = wall_now.load() + by;
+    steady_now = steady_now.load() + by;
+  }
+  void advance_steady(std::chrono::seconds by) { steady_now = steady_now.load() + by; }
   std::optional<InstanceFacts> instance;
   int shutdowns = 0;
   int walls = 0;
@@ -153,7 +162,7 @@ TEST_F(DaemonTest, TheSpecIsReadThenItsSettingsHold) {
   d->poll_once();
   d->wait_for_handlers();
   EXPECT_EQ(reads, 1);  // not before spec_retry
-  steady_now += 6s;
+  advance_steady(6s);
   d->poll_once();  // read again
   d->wait_for_handlers();
   d->poll_once();  // applied between polls
@@ -189,7 +198,7 @@ TEST_F(DaemonTest, AnExtendedDeadlineInTheSpecIsSeenWhileRunning) {
   d->poll_once();
   EXPECT_EQ(count("spec_read"), 1);
   EXPECT_EQ(count("ttl_changed"), 0);
-  steady_now += 61s;
+  advance_steady(61s);
   d->poll_once();  // unchanged: a 304
   d->wait_for_handlers();
   EXPECT_EQ(sent_etags, (std::vector<std::string>{"", "\"v1\""}));
@@ -197,7 +206,7 @@ TEST_F(DaemonTest, AnExtendedDeadlineInTheSpecIsSeenWhileRunning) {
   document = R"({"version":1,"launch_id":"l-1","ttl_deadline":"2026-11-27T10:10:00Z",)"
              R"("ttl_deadlines":{"i-0abc":"2026-11-27T12:00:00Z","i-0other":"2026-11-27T13:00:00Z"}})";
   etag = "\"v2\"";
-  steady_now += 61s;
+  advance_steady(61s);
   d->poll_once();
   d->wait_for_handlers();
   d->poll_once();
@@ -237,7 +246,7 @@ TEST_F(DaemonTest, TheJobArrayIndexTaggedAfterTheStartReachesTheCheckpoint) {
   auto d = make();
   d->poll_once();
   routes->set(std::string("meta-data/tags/instance/") + model::tag::k_job_array_index, "7");
-  steady_now += 11s;
+  advance_steady(11s);
   d->poll_once();
   EXPECT_EQ(count("tags_changed"), 1);
   post_notice("2026-11-27T10:02:00Z");
@@ -253,8 +262,7 @@ TEST_F(DaemonTest, ExactlyOnceUnderAMovingTime) {
   d->poll_once();
   for (const char* t : {"2026-11-27T10:02:01Z", "2026-11-27T10:02:02Z", "2026-11-27T10:02:03Z"}) {
     post_notice(t);
-    wall_now += 1s;
-    steady_now += 1s;
+    advance(1s);
     d->poll_once();
   }
   d->wait_for_handlers();
@@ -344,7 +352,7 @@ TEST_F(DaemonTest, ANoticeGoneForLongIsReArmed) {
   d->wait_for_handlers();
   routes->erase("meta-data/spot/instance-action");
   d->poll_once();
-  steady_now += 60s;
+  advance_steady(60s);
   d->poll_once();
   post_notice("2026-11-27T10:02:00Z", "stop");  // back within two minutes: still the same notice
   d->poll_once();
@@ -352,7 +360,7 @@ TEST_F(DaemonTest, ANoticeGoneForLongIsReArmed) {
   EXPECT_EQ(count("interruption_notice"), 1);
   routes->erase("meta-data/spot/instance-action");
   d->poll_once();
-  steady_now += 121s;
+  advance_steady(121s);
   d->poll_once();
   EXPECT_EQ(count("rearmed"), 1);
   post_notice("2026-11-28T10:02:00Z", "stop");  // after a stop and start: a new interruption
@@ -396,7 +404,7 @@ TEST_F(DaemonTest, TtlTerminationIsRetriedAfterATransientFailure) {
   d->poll_once();
   d->wait_for_handlers();
   EXPECT_EQ(actions->calls("terminate").size(), 1u);  // not before ttl_retry
-  steady_now += 31s;
+  advance_steady(31s);
   actions->terminate_error.reset();
   d->poll_once();
   d->wait_for_handlers();
@@ -420,6 +428,37 @@ TEST_F(DaemonTest, StatusReportsWhatItWatchesAndSaw) {
   EXPECT_TRUE(json["running"].get<bool>());
   EXPECT_EQ(json["status"]["instance"]["instance_id"], "i-0abc");
   EXPECT_EQ(status_report(dir.file("nothing-here"), StatusFormat::text).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace spawn::agent
+
+namespace spawn::agent {
+namespace {
+
+TEST_F(DaemonTest, SporedCompleteEndsTheInstanceOnceEvenAcrossARestart) {
+  {
+    auto d = make();
+    d->poll_once();
+    auto asked = request_completion(dir.path(), 7, wall_now);
+    ASSERT_TRUE(asked) << asked.error();
+    EXPECT_TRUE(asked->daemon_running);  // status.json names this (live) process
+    d->poll_once();
+    d->wait_for_handlers();
+    d->poll_once();
+    d->wait_for_handlers();
+    EXPECT_EQ(actions->calls("terminate").size(), 1u);
+    EXPECT_EQ(count("completion"), 1);
+    auto again = request_completion(dir.path(), 9, wall_now);
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->message.find("first status stands"), std::string::npos);
+  }
+  auto d = make();  // restarted
+  d->poll_once();
+  d->wait_for_handlers();
+  d->poll_once();
+  EXPECT_EQ(actions->calls("terminate").size(), 1u);
+  EXPECT_EQ(actions->calls("tags").at(0).args.at(0).second, "7");
 }
 
 }  // namespace

@@ -23,6 +23,11 @@ class FakeActions final : public agent::Actions {
     note("tags", tags);
     return outcome();
   }
+  aws::Result<void> stop_instance(bool hibernate) override {
+    note("stop", {{"hibernate", hibernate ? "true" : "false"}});
+    if (stop_error) return unexpected(*stop_error);
+    return {};
+  }
   aws::Result<void> terminate_instance() override {
     note("terminate", {});
     if (terminate_error) return unexpected(*terminate_error);
@@ -58,6 +63,7 @@ class FakeActions final : public agent::Actions {
   std::chrono::milliseconds delay{0};        // every call takes this long
   bool fail = false;                         // every call but terminate fails
   std::optional<aws::Error> terminate_error;
+  std::optional<aws::Error> stop_error;
   std::optional<aws::Error> cancel_error;
 
  private:

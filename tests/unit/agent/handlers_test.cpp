@@ -401,3 +401,41 @@ TEST(ShutdownCommand, SplitLikeAShellButNeverRunByOne) {
 
 }  // namespace
 }  // namespace spawn::agent
+
+namespace spawn::agent {
+namespace {
+
+TEST_F(HandlersTest, CompletionTagsNotifiesThenTerminates) {
+  auto h = make();
+  EXPECT_TRUE(h.complete(Event{EventKind::completion, "", "2026-11-27T12:00:00Z", {}}, 3));
+  auto calls = actions->calls();
+  ASSERT_EQ(calls.back().what, "terminate") << "told first, then ended";
+  auto tags = actions->calls("tags");
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0].args, (std::vector<std::pair<std::string, std::string>>{{"spawn:completion-status", "3"}}));
+  EXPECT_EQ(actions->calls("publish").size(), 1u);
+  EXPECT_EQ(actions->calls("webhook").size(), 1u);
+  EXPECT_TRUE(actions->calls("stop").empty());
+}
+
+TEST_F(HandlersTest, CompletionStopsOrHibernatesWhenAskedAndNeverPowersOff) {
+  config.on_complete = model::OnComplete::hibernate;
+  auto h = make();
+  EXPECT_TRUE(h.complete(Event{EventKind::completion, "", "2026-11-27T12:00:00Z", {}}, 0));
+  auto stops = actions->calls("stop");
+  ASSERT_EQ(stops.size(), 1u);
+  EXPECT_EQ(stops[0].args.at(0).second, "true");
+  EXPECT_TRUE(actions->calls("terminate").empty());
+
+  config.on_complete = model::OnComplete::stop;
+  actions->stop_error = aws::Error{403, "UnauthorizedOperation", "no", "r-1"};
+  auto refused = make();
+  EXPECT_FALSE(refused.complete(Event{EventKind::completion, "", "2026-11-27T12:00:00Z", {}}, 0));
+  EXPECT_EQ(shutdowns, 0) << "a power-off would terminate (the shutdown behaviour), not stop";
+  EXPECT_TRUE(captured->first("completion_stop_failed"));
+  EXPECT_FALSE(refused.complete(Event{EventKind::completion, "", "2026-11-27T12:00:00Z", {}}, 0));
+  EXPECT_EQ(actions->calls("publish").size(), 2u) << "one per handler: a retried end is not told again";
+}
+
+}  // namespace
+}  // namespace spawn::agent

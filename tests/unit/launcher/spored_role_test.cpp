@@ -153,7 +153,8 @@ TEST(SporedRole, PolicyDocumentIsLeastPrivilege) {
                      {"ArnLike", {{"ec2:SourceInstanceARN", "arn:aws:ec2:*:*:instance/${ec2:InstanceID}"}}}};
   json tag_condition = self;
   tag_condition["ForAllValues:StringEquals"] = {
-      {"aws:TagKeys", {"spawn:interruption-notice", "spawn:interruption-action", "spawn:checkpoint-status"}}};
+      {"aws:TagKeys", {"spawn:interruption-notice", "spawn:interruption-action", "spawn:checkpoint-status",
+                       "spawn:completion-status"}}};
   const json want = {
       {"Version", "2012-10-17"},
       {"Statement",

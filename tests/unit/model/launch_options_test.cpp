@@ -89,3 +89,26 @@ TEST(LaunchOptions, JobArray) {
   o.job_array_name = "solo";
   EXPECT_TRUE(o.job_array());
 }
+
+TEST(LaunchOptions, OnCompleteStopNeedsAnInstanceEc2CanStop) {
+  LaunchOptions o;
+  o.instance_type = "m7i.large";
+  o.on_complete = OnComplete::stop;
+  EXPECT_TRUE(validate(o)) << "on demand stops";
+  o.spot.enabled = true;
+  auto one_time = validate(o);
+  ASSERT_FALSE(one_time);
+  EXPECT_NE(one_time.error().message.find("cannot stop a one-time spot instance"), std::string::npos);
+  o.spot.on_interruption = OnInterruption::hibernate;
+  EXPECT_TRUE(validate(o)) << "a persistent request's instance stops";
+  o.on_complete = OnComplete::hibernate;
+  EXPECT_TRUE(validate(o));
+  o.spot = {};
+  EXPECT_FALSE(validate(o)) << "hibernate needs a hibernation-capable launch";
+  o.on_complete = OnComplete::terminate;
+  o.spot.enabled = true;
+  EXPECT_TRUE(validate(o));
+  EXPECT_EQ(parse_on_complete("stop").value(), OnComplete::stop);
+  EXPECT_FALSE(parse_on_complete("Stop"));
+  EXPECT_FALSE(parse_on_complete(""));
+}

@@ -6,7 +6,7 @@
 
 namespace spawn::aws::ec2 {
 
-Result<std::string> Client::call(std::string_view action, const Params& params) const {
+Result<std::string> Client::call(std::string_view action, const Params& params, std::size_t max_body) const {
   Params form;
   form.reserve(params.size() + 2);
   form.emplace_back("Action", std::string(action));
@@ -16,6 +16,7 @@ Result<std::string> Client::call(std::string_view action, const Params& params) 
   req.method = "POST";
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
   req.body = util::form_encode(form);
+  req.max_body = max_body;
   auto reply = m_service->send(req, protocol::parse_query_error);
   if (!reply) return unexpected(reply.error());
   return std::move(reply->body);
@@ -41,7 +42,7 @@ Result<std::vector<Instance>> Client::describe_instances(const std::vector<Filte
     // Without MaxResults some implementations stop at 100 per page; it can't go with ids.
     if (instance_ids.empty()) p.emplace_back("MaxResults", "1000");
     if (!token.empty()) p.emplace_back("NextToken", token);
-    auto body = call("DescribeInstances", p);
+    auto body = call("DescribeInstances", p, k_max_describe_instances_body);
     if (!body) return unexpected(body.error());
     auto page = parse_describe_instances_in_place(*body);
     if (!page) return unexpected(page.error());
@@ -58,6 +59,23 @@ Result<std::vector<StateChange>> Client::terminate_instances(const std::vector<s
   auto body = call("TerminateInstances", p);
   if (!body) return unexpected(body.error());
   return parse_terminate_instances(*body);
+}
+
+Result<std::vector<StateChange>> Client::stop_instances(const std::vector<std::string>& ids, bool hibernate) const {
+  Params p;
+  append_list(p, "InstanceId", ids);
+  if (hibernate) p.emplace_back("Hibernate", "true");
+  auto body = call("StopInstances", p);
+  if (!body) return unexpected(body.error());
+  return parse_state_changes(*body, "StopInstancesResponse");
+}
+
+Result<std::vector<StateChange>> Client::start_instances(const std::vector<std::string>& ids) const {
+  Params p;
+  append_list(p, "InstanceId", ids);
+  auto body = call("StartInstances", p);
+  if (!body) return unexpected(body.error());
+  return parse_state_changes(*body, "StartInstancesResponse");
 }
 
 Result<void> Client::create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const {

@@ -17,8 +17,14 @@ class Client {
  public:
   explicit Client(std::shared_ptr<ServiceClient> service) : m_service(std::move(service)) {}
 
-  // Any action: the reply body (XML) on success.
-  Result<std::string> call(std::string_view action, const Params& params) const;
+  // A page of DescribeInstances is about 5 KB per instance: 5 MB for EC2's 1000, but a request
+  // by ids has no MaxResults, and implementations that ignore MaxResults (the local AWS: 5000
+  // instances, 18 MB) answer in one page.
+  static constexpr std::size_t k_max_describe_instances_body = std::size_t{128} << 20;
+
+  // Any action: the reply body (XML) on success; ReplyTooLarge past max_body.
+  Result<std::string> call(std::string_view action, const Params& params,
+                           std::size_t max_body = http::k_default_max_body) const;
 
   // RunInstances. With dry_run, success is EC2's DryRunOperation answer (returned as an
   // empty Reservation); any other error is returned.
@@ -27,6 +33,10 @@ class Client {
   Result<std::vector<Instance>> describe_instances(const std::vector<Filter>& filters,
                                                    const std::vector<std::string>& instance_ids = {}) const;
   Result<std::vector<StateChange>> terminate_instances(const std::vector<std::string>& ids) const;
+  // StopInstances (Hibernate=true when hibernate: the instance must have been launched
+  // hibernation-capable) and StartInstances.
+  Result<std::vector<StateChange>> stop_instances(const std::vector<std::string>& ids, bool hibernate = false) const;
+  Result<std::vector<StateChange>> start_instances(const std::vector<std::string>& ids) const;
   Result<void> create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const;
   // Every page of DescribeSpotInstanceRequests for these ids, or these filters.
   Result<std::vector<SpotRequest>> describe_spot_instance_requests(const std::vector<std::string>& request_ids,

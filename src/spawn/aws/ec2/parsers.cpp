@@ -32,6 +32,8 @@ Instance parse_instance(const pugi::xml_node& n) {
     else if (name == "spotInstanceRequestId") i.spot_request_id = c.child_value();
     else if (name == "amiLaunchIndex") i.ami_launch_index = std::atoi(c.child_value());
     else if (name == "iamInstanceProfile") i.iam_instance_profile_arn = c.child_value("arn");
+    else if (name == "reason") i.state_transition_reason = c.child_value();
+    else if (name == "hibernationOptions") i.hibernation_configured = std::string_view(c.child_value("configured")) == "true";
     else if (name == "tagSet")
       for (pugi::xml_node tag : c.children("item")) i.tags.insert_or_assign(tag.child_value("key"), tag.child_value("value"));
   }
@@ -81,8 +83,12 @@ Result<InstancesPage> parse_describe_instances_in_place(std::string& xml) {
 }
 
 Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml) {
+  return parse_state_changes(xml, "TerminateInstancesResponse");
+}
+
+Result<std::vector<StateChange>> parse_state_changes(std::string_view xml, const char* root_name) {
   pugi::xml_document doc;
-  auto root = load(doc, xml, "TerminateInstancesResponse");
+  auto root = load(doc, xml, root_name);
   if (!root) return unexpected(root.error());
   std::vector<StateChange> out;
   for (pugi::xml_node item : root->child("instancesSet").children("item"))

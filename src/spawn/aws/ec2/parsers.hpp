@@ -22,6 +22,9 @@ Result<InstancesPage> parse_describe_instances(std::string_view xml);
 Result<InstancesPage> parse_describe_instances_in_place(std::string& xml);
 // TerminateInstancesResponse
 Result<std::vector<StateChange>> parse_terminate_instances(std::string_view xml);
+// The instancesSet of state changes under root_name (TerminateInstancesResponse,
+// StopInstancesResponse, StartInstancesResponse): the same shape for the three.
+Result<std::vector<StateChange>> parse_state_changes(std::string_view xml, const char* root_name);
 // DescribeSpotInstanceRequestsResponse (one page) and its nextToken.
 Result<std::pair<std::vector<SpotRequest>, std::string>> parse_describe_spot_instance_requests(std::string_view xml);
 // DescribeInstanceTypesResponse (one page) and its nextToken.

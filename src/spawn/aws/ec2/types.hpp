@@ -29,6 +29,8 @@ struct Instance {
   std::string spot_request_id;
   int ami_launch_index = 0;
   std::string iam_instance_profile_arn;  // "" when it runs without one
+  std::string state_transition_reason;   // "User initiated (2026-12-04 06:13:53 GMT)" after a stop
+  bool hibernation_configured = false;   // hibernationOptions.configured: StopInstances may hibernate
   Tags tags;
 
   bool spot() const { return lifecycle == "spot"; }

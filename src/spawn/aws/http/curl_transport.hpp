@@ -1,6 +1,7 @@
 #pragma once
 // The libcurl transport spawn uses: one easy handle reused across requests (keep-alive,
-// TLS session reuse), connect and total timeouts, certificate checks always on.
+// TLS session reuse), connect and total timeouts, certificate checks always on, bodies bounded
+// by Request.max_body while they arrive and framed as Request.framing wants (see transport.hpp).
 #include <memory>
 
 #include "spawn/aws/http/transport.hpp"

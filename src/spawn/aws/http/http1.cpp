@@ -9,6 +9,10 @@ namespace {
 
 Error invalid(std::string what) { return local_error("InvalidReply", "malformed HTTP reply: " + std::move(what)); }
 
+Error truncated(std::string what) {
+  return local_error("NetworkError", "connection closed in the middle of the reply (" + std::move(what) + ", truncated)");
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -83,16 +87,29 @@ Result<void> ResponseParser::feed(std::string_view data) {
 }
 
 Result<void> ResponseParser::finish() {
-  if (m_state == State::close_body) {
-    m_response.body += m_buffer;
-    m_buffer.clear();
-    m_state = State::done;
-    m_reusable = false;
-    return {};
+  switch (m_state) {
+    case State::close_body:  // step() has taken every byte already
+      m_state = State::done;
+      m_reusable = false;
+      return {};
+    case State::done:
+      return {};
+    case State::head:
+      return unexpected(local_error("NetworkError", m_started ? "connection closed in the middle of the reply head"
+                                                              : "connection closed before any reply"));
+    case State::length_body:
+      return unexpected(truncated("body " + std::to_string(m_response.body.size()) + " of " +
+                                  std::to_string(m_response.body.size() + m_remaining) + " bytes"));
+    default:
+      return unexpected(truncated("chunked body cut before its end"));
   }
-  if (m_state == State::done) return {};
-  return unexpected(local_error("NetworkError", m_started ? "connection closed in the middle of the reply"
-                                                          : "connection closed before any reply"));
+}
+
+Result<void> ResponseParser::check_room(std::size_t more) const {
+  const std::size_t have = m_response.body.size();
+  if (more <= m_options.max_body && have <= m_options.max_body - more) return {};
+  return unexpected(local_error("ReplyTooLarge", "reply body larger than the limit of " +
+                                                     std::to_string(m_options.max_body) + " bytes"));
 }
 
 Result<void> ResponseParser::parse_head(std::string_view head) {
@@ -138,23 +155,24 @@ Result<void> ResponseParser::parse_head(std::string_view head) {
 
   const std::string encoding = m_response.header("transfer-encoding");
   const std::string length = m_response.header("content-length");
-  if (m_head_request || status == 204 || status == 304) {
+  const bool chunked = !encoding.empty() && !header_name_equal(trim(encoding), "identity");
+  if (m_options.head_request == HeadRequest::yes || status == 204 || status == 304) {
     m_state = State::done;
-  } else if (!encoding.empty() && !header_name_equal(trim(encoding), "identity")) {
-    if (!contains_token(encoding, "chunked")) {
-      m_state = State::close_body;  // some other coding, framed by closing the connection
-      m_reusable = false;
-    } else {
-      m_state = State::chunk_size;
-    }
-  } else if (!length.empty()) {
+  } else if (chunked && contains_token(encoding, "chunked")) {
+    m_state = State::chunk_size;
+  } else if (!chunked && !length.empty()) {
     std::size_t n = 0;
     auto text = trim(length);
     auto [p, e] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (e != std::errc{} || p != text.data() + text.size()) return unexpected(invalid("bad Content-Length"));
+    if (auto room = check_room(n); !room) return room;  // refused before a byte of it is read
     m_remaining = n;
     m_state = n == 0 ? State::done : State::length_body;
   } else {
+    // No length and no chunks (or some other coding): the body ends when the connection closes,
+    // which a cut connection does too.
+    if (m_options.framing == Framing::required)
+      return unexpected(invalid("body framed by neither Content-Length nor chunked encoding"));
     m_state = State::close_body;
     m_reusable = false;
   }
@@ -208,6 +226,7 @@ Result<void> ResponseParser::step() {
         auto [p, e] = std::from_chars(text.data(), text.data() + text.size(), n, 16);
         if (text.empty() || e != std::errc{} || p != text.data() + text.size())
           return unexpected(invalid("bad chunk size"));
+        if (auto room = check_room(n); !room) return room;
         m_buffer.erase(0, used);
         m_remaining = n;
         m_state = n == 0 ? State::trailers : State::chunk_data;
@@ -244,6 +263,7 @@ Result<void> ResponseParser::step() {
         continue;
       }
       case State::close_body:
+        if (auto room = check_room(m_buffer.size()); !room) return room;
         m_response.body += m_buffer;
         m_buffer.clear();
         return {};

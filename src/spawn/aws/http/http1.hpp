@@ -1,7 +1,7 @@
 #pragma once
 // HTTP/1.1 on the wire, without any I/O: the request bytes, and an incremental reply parser
-// (Content-Length, chunked, or until the connection closes). SocketTransport feeds it from a
-// socket; tests feed it byte by byte.
+// (Content-Length, chunked, or until the connection closes when the caller allows it), bounded
+// while it reads. SocketTransport feeds it from a socket; tests and the fuzzer feed it in pieces.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -19,18 +19,28 @@ enum class KeepAlive { no, yes };
 // usually has one (PUT with an empty body says 0), "Connection: close" for KeepAlive::no.
 std::string format_request(const Request& request, const util::Url& url, KeepAlive keep_alive);
 
+enum class HeadRequest { no, yes };
+
+struct ParserOptions {
+  HeadRequest head_request = HeadRequest::no;  // the reply to a HEAD has no body, whatever it says
+  Framing framing = Framing::required;
+  std::size_t max_body = k_default_max_body;
+};
+
 // Reads one reply. Interim 1xx replies are skipped; HEAD, 204 and 304 replies have no body.
 class ResponseParser {
  public:
   static constexpr std::size_t k_max_head = 64 * 1024;  // status line + headers
 
-  explicit ResponseParser(bool head_request = false) : m_head_request(head_request) {}
+  explicit ResponseParser(ParserOptions options = {}) : m_options(options) {}
 
-  // Consumes bytes. Error InvalidReply when they are not HTTP/1.x; bytes after the end of the
-  // reply are an error too (nothing was asked for them).
+  // Consumes bytes. Errors: InvalidReply when they are not HTTP/1.x, when the body is framed by
+  // neither Content-Length nor chunked and the options require it, and for bytes after the end of
+  // the reply (nothing was asked for them); ReplyTooLarge as soon as the body (its
+  // Content-Length, or what has come) exceeds max_body.
   Result<void> feed(std::string_view data);
   // The peer closed the connection: ends a reply read until close; an error (NetworkError,
-  // "connection closed ...") when the reply was incomplete.
+  // "connection closed ...", "truncated" when in the body) when the reply was incomplete.
   Result<void> finish();
 
   bool done() const { return m_state == State::done; }
@@ -45,8 +55,9 @@ class ResponseParser {
 
   Result<void> parse_head(std::string_view head);
   Result<void> step();  // advances through m_buffer as far as it can
+  Result<void> check_room(std::size_t more) const;  // ReplyTooLarge when the body cannot take more
 
-  bool m_head_request;
+  ParserOptions m_options;
   bool m_started = false;
   bool m_reusable = false;
   State m_state = State::head;

@@ -1,6 +1,7 @@
 #include "spawn/aws/http/retry.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -29,8 +30,15 @@ Retrier::Retrier(RetryPolicy policy, std::shared_ptr<RetryQuota> quota, Sleep sl
   if (!m_quota) m_quota = std::make_shared<RetryQuota>();
   if (!m_sleep) m_sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   if (!m_random) {
-    m_random = [engine = std::make_shared<std::mt19937_64>(std::random_device{}())]() {
-      return std::uniform_real_distribution<double>(0.0, 1.0)(*engine);
+    // One Retrier serves every call of a client, and calls run concurrently (tagging tasks, the
+    // agent's monitors): the engine is shared state, so it is drawn from under a lock.
+    struct Engine {
+      std::mutex mutex;
+      std::mt19937_64 bits{std::random_device{}()};
+    };
+    m_random = [engine = std::make_shared<Engine>()]() {
+      std::lock_guard lock(engine->mutex);
+      return std::uniform_real_distribution<double>(0.0, 1.0)(engine->bits);
     };
   }
   if (m_policy.max_attempts < 1) m_policy.max_attempts = 1;

@@ -42,7 +42,9 @@ using Random = std::function<double()>;  // uniform in [0, 1)
 
 class Retrier {
  public:
-  // sleep and random default to the real ones; tests inject theirs.
+  // sleep and random default to the real ones; tests inject theirs. The default random may be
+  // called from several threads at once (run() and backoff() are safe to call concurrently);
+  // an injected one must be too when the Retrier is shared.
   Retrier(RetryPolicy policy, std::shared_ptr<RetryQuota> quota, Sleep sleep = {}, Random random = {});
 
   // Delay before retry number `retry` (1 for the first retry): random * base * 2^(retry-1),

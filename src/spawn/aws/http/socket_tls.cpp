@@ -42,9 +42,10 @@ Result<std::shared_ptr<Context>> Context::create(const CaStore& store) {
   context->m_ctx = ctx;
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-  // Servers often close without close_notify; the HTTP framing (Content-Length, chunked) is what
-  // detects a truncated reply, so an unexpected EOF reads as an ordinary close.
-  SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  // No SSL_OP_IGNORE_UNEXPECTED_EOF: a TCP close without close_notify may be an attacker cutting
+  // the stream, and for a body read until the close it is the only sign of a truncation. Servers
+  // that close without close_notify after a framed (Content-Length, chunked) reply are not hurt:
+  // the reply is complete before the close is read.
 
   if (!store.file.empty() || !store.dir.empty()) {
     const char* file = store.file.empty() ? nullptr : store.file.c_str();
@@ -100,6 +101,7 @@ Result<std::unique_ptr<Session>> Session::handshake(std::shared_ptr<Context> con
   auto done = s->drive(socket, deadline, [&] { return SSL_do_handshake(s->m_ssl); });
   if (!done) return unexpected(done.error());
   if (*done != 1) return unexpected(local_error("NetworkError", "TLS handshake with " + host + ": connection closed"));
+  s->m_handshaken = true;
   return s;
 }
 
@@ -120,7 +122,9 @@ Result<void> Session::flush(const tcp::Socket& socket, tcp::Deadline deadline) {
 // send is flushed to the socket, and when it wants input, bytes are read from the socket into it.
 // Tricky because one SSL_read may need a write (key update) and a handshake needs several round
 // trips; SSL_get_error says which, after every call. Returns op's positive result, or 0 once the
-// peer has closed the connection.
+// peer has closed the TLS session (close_notify). A TCP close without close_notify is an error
+// (NetworkError, "truncated"): OpenSSL 3 reports it as SSL_R_UNEXPECTED_EOF_WHILE_READING, older
+// versions as SSL_ERROR_SYSCALL with an empty error queue.
 template <class Op>
 Result<int> Session::drive(const tcp::Socket& socket, tcp::Deadline deadline, Op op) {
   std::array<char, 16384> buffer;
@@ -139,7 +143,7 @@ Result<int> Session::drive(const tcp::Socket& socket, tcp::Deadline deadline, Op
       case SSL_ERROR_WANT_WRITE:
         continue;
       case SSL_ERROR_WANT_READ: {
-        if (peer_closed) return 0;
+        if (peer_closed) return unexpected(unexpected_eof());
         auto n = tcp::read_some(socket, buffer.data(), buffer.size(), deadline);
         if (!n) return unexpected(n.error());
         if (*n == 0) {
@@ -151,9 +155,15 @@ Result<int> Session::drive(const tcp::Socket& socket, tcp::Deadline deadline, Op
         continue;
       }
       case SSL_ERROR_SYSCALL:
-        if (peer_closed) return 0;
+        if (peer_closed) return unexpected(unexpected_eof());
         [[fallthrough]];
       default: {
+        const unsigned long first = ERR_peek_error();
+        if (err == SSL_ERROR_SSL && ERR_GET_LIB(first) == ERR_LIB_SSL &&
+            ERR_GET_REASON(first) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+          ERR_clear_error();
+          return unexpected(unexpected_eof());
+        }
         long verify = SSL_get_verify_result(m_ssl);
         if (verify != X509_V_OK)
           return unexpected(local_error("NetworkError", "TLS certificate of " + m_host + " rejected: " +
@@ -162,6 +172,11 @@ Result<int> Session::drive(const tcp::Socket& socket, tcp::Deadline deadline, Op
       }
     }
   }
+}
+
+Error Session::unexpected_eof() const {
+  if (!m_handshaken) return local_error("NetworkError", "TLS handshake with " + m_host + ": connection closed");
+  return local_error("NetworkError", "TLS connection with " + m_host + " closed without close_notify (truncated)");
 }
 
 Result<void> Session::write_all(const tcp::Socket& socket, std::string_view data, tcp::Deadline deadline) {

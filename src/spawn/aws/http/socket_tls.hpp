@@ -52,7 +52,8 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   Result<void> write_all(const tcp::Socket& socket, std::string_view data, tcp::Deadline deadline);
-  // Up to size bytes of plaintext; 0 when the peer closed the connection.
+  // Up to size bytes of plaintext; 0 when the peer closed the TLS session (close_notify). A
+  // connection closed without close_notify is an error (NetworkError, "truncated").
   Result<std::size_t> read_some(const tcp::Socket& socket, char* buffer, std::size_t size, tcp::Deadline deadline);
 
  private:
@@ -60,12 +61,14 @@ class Session {
   template <class Op>
   Result<int> drive(const tcp::Socket& socket, tcp::Deadline deadline, Op op);
   Result<void> flush(const tcp::Socket& socket, tcp::Deadline deadline);
+  Error unexpected_eof() const;
 
   std::shared_ptr<Context> m_context;
   ssl_st* m_ssl = nullptr;
   bio_st* m_in = nullptr;   // what the engine reads: bytes received from the socket
   bio_st* m_out = nullptr;  // what the engine wrote: bytes to send
   std::string m_host;
+  bool m_handshaken = false;
 };
 
 }  // namespace spawn::aws::http::tls

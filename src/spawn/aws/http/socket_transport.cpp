@@ -130,7 +130,9 @@ Result<Response> SocketTransport::send(const Request& request) {
       if (!opened) return unexpected(with_request(opened.error(), request));
       c = std::move(*opened);
     }
-    http1::ResponseParser parser(request.method == "HEAD");
+    http1::ResponseParser parser({.head_request = request.method == "HEAD" ? http1::HeadRequest::yes : http1::HeadRequest::no,
+                                  .framing = request.framing,
+                                  .max_body = request.max_body});
     auto done = exchange(*c, bytes, parser, deadline);
     if (done) {
       if (keep_alive == KeepAlive::yes && parser.reusable()) m_impl->put_idle(origin, std::move(c));

@@ -2,7 +2,9 @@
 // The transport of the agent (spored), which is linked fully statically and so cannot use
 // libcurl: HTTP/1.1 over POSIX sockets, TLS through OpenSSL for https.
 //  - Certificates always verified (system CA store, or the CA file/dir given), SNI, host name check.
-//  - Replies framed by Content-Length, chunked encoding, or the connection closing.
+//  - Replies framed by Content-Length or chunked encoding; by the connection closing only when the
+//    request allows it (Request.framing), and over TLS only by a close_notify. Bodies are bounded
+//    while they are read (Request.max_body).
 //  - Request.connect_timeout bounds resolving and connecting; Request.timeout the whole request.
 //  - With KeepAlive::yes, one idle connection per scheme://host:port is kept and reused.
 // IP endpoints (169.254.169.254, 127.0.0.1) are connected to without name resolution; host
@@ -31,8 +33,10 @@ class SocketTransport final : public Transport {
   SocketTransport& operator=(const SocketTransport&) = delete;
 
   // See Transport::send. Errors: NetworkError (resolution, refused, reset, TLS, certificate,
-  // closed mid-reply), RequestTimeout (connect or total timeout), InvalidReply (not HTTP/1.x),
-  // InvalidConfig (URL not absolute http/https); http_status is 0 for all of them.
+  // closed mid-reply, a TLS stream ended without close_notify), RequestTimeout (connect or total
+  // timeout), InvalidReply (not HTTP/1.x, or not framed as Request.framing wants), ReplyTooLarge
+  // (body over Request.max_body), InvalidConfig (URL not absolute http/https); http_status is 0
+  // for all of them.
   // Safe to call from several threads; each request uses its own connection.
   Result<Response> send(const Request& request) override;
 

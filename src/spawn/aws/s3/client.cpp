@@ -69,9 +69,10 @@ std::string presigned_get_url(std::string_view bucket_endpoint, std::string_view
   return out;
 }
 
-Result<Object> Client::get_object(std::string_view key, std::string_view if_none_match) const {
+Result<Object> Client::get_object(std::string_view key, std::string_view if_none_match, std::size_t max_body) const {
   ServiceRequest req;
   req.method = "GET";
+  req.max_body = max_body;
   req.path = object_path(key);
   if (!if_none_match.empty()) req.headers.emplace_back("If-None-Match", std::string(if_none_match));
   auto reply = m_service->send(req, protocol::parse_rest_xml_error);

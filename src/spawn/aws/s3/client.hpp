@@ -56,8 +56,10 @@ class Client {
 
   // GET the object. With if_none_match (an ETag from an earlier get), a 304 answer is
   // {not_modified = true}. Errors as ServiceClient::send with the S3 error parser
-  // (NoSuchKey, NoSuchBucket, AccessDenied ...).
-  Result<Object> get_object(std::string_view key, std::string_view if_none_match = {}) const;
+  // (NoSuchKey, NoSuchBucket, AccessDenied ...); ReplyTooLarge for an object over max_body,
+  // found while reading, never buffered whole.
+  Result<Object> get_object(std::string_view key, std::string_view if_none_match = {},
+                            std::size_t max_body = http::k_default_max_body) const;
 
   // PUT the object in one request, signed over the body's SHA-256 (the real hash, not
   // UNSIGNED-PAYLOAD) and with x-amz-checksum-sha256, so S3 refuses a body that changed on the

@@ -107,3 +107,15 @@ TEST(Ec2Parsers, SpotInstanceRequestsWithTypeStateAndTags) {
   EXPECT_FALSE(page->first[1].can_launch_again());
   EXPECT_EQ(page->second, "n2");
 }
+
+TEST(Ec2Parsers, StopAndStartAnswerStateChanges) {
+  auto stop = parse_state_changes(R"(<StopInstancesResponse><instancesSet><item><instanceId>i-1</instanceId>
+    <currentState><code>64</code><name>stopping</name></currentState><previousState><code>16</code><name>running</name>
+    </previousState></item></instancesSet></StopInstancesResponse>)", "StopInstancesResponse");
+  ASSERT_TRUE(stop);
+  ASSERT_EQ(stop->size(), 1u);
+  EXPECT_EQ((*stop)[0].instance_id, "i-1");
+  EXPECT_EQ((*stop)[0].previous_state, "running");
+  EXPECT_EQ((*stop)[0].current_state, "stopping");
+  EXPECT_FALSE(parse_state_changes("<TerminateInstancesResponse/>", "StopInstancesResponse"));
+}

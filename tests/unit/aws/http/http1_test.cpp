@@ -12,10 +12,11 @@ util::Url url_of(const std::string& text) { return *util::parse_url(text); }
 // Feeds the reply whole, then byte by byte: both must give the same result.
 template <class Check>
 void parse_both_ways(std::string_view wire, bool head_request, Check check) {
-  ResponseParser whole(head_request);
+  const ParserOptions options{.head_request = head_request ? HeadRequest::yes : HeadRequest::no};
+  ResponseParser whole(options);
   ASSERT_TRUE(whole.feed(wire)) << wire;
   check(whole);
-  ResponseParser bytes(head_request);
+  ResponseParser bytes(options);
   for (char c : wire) ASSERT_TRUE(bytes.feed(std::string_view(&c, 1))) << wire;
   check(bytes);
 }
@@ -93,8 +94,8 @@ TEST(Http1Response, Chunked) {
       });
 }
 
-TEST(Http1Response, ReadUntilClose) {
-  ResponseParser p;
+TEST(Http1Response, ReadUntilCloseWhenAllowed) {
+  ResponseParser p({.framing = Framing::close_allowed});
   ASSERT_TRUE(p.feed("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\npart one, "));
   ASSERT_TRUE(p.feed("part two"));
   EXPECT_FALSE(p.done());
@@ -102,6 +103,29 @@ TEST(Http1Response, ReadUntilClose) {
   EXPECT_TRUE(p.done());
   EXPECT_EQ(p.response().body, "part one, part two");
   EXPECT_FALSE(p.reusable());
+}
+
+TEST(Http1Response, UnframedBodyRefusedByDefault) {
+  // Nothing tells a whole body from one cut by the connection closing: refused before it is read.
+  for (std::string_view wire : {
+           std::string_view("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n#!/bin/sh\nrm -rf /tmp/work"),
+           std::string_view("HTTP/1.1 200 OK\r\n\r\n"),
+           std::string_view("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc"),
+       }) {
+    ResponseParser p;
+    auto r = p.feed(wire);
+    ASSERT_FALSE(r) << wire;
+    EXPECT_EQ(r.error().code, "InvalidReply") << wire;
+    EXPECT_NE(r.error().message.find("neither Content-Length nor chunked"), std::string::npos) << r.error().message;
+    EXPECT_TRUE(p.response().body.empty());
+  }
+  // Replies that have no body need no framing.
+  ResponseParser head({.head_request = HeadRequest::yes});
+  EXPECT_TRUE(head.feed("HTTP/1.1 200 OK\r\n\r\n"));
+  EXPECT_TRUE(head.done());
+  ResponseParser not_modified;
+  EXPECT_TRUE(not_modified.feed("HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n"));
+  EXPECT_TRUE(not_modified.done());
 }
 
 TEST(Http1Response, Http10KeepAliveOnlyWhenAsked) {
@@ -139,9 +163,13 @@ TEST(Http1Response, BareLineFeedsAndFoldedHeaders) {
 TEST(Http1Response, Truncated) {
   ResponseParser p;
   ASSERT_TRUE(p.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
+  EXPECT_FALSE(p.done());
   auto r = p.finish();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "NetworkError");
+  EXPECT_NE(r.error().message.find("body 3 of 10 bytes"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("truncated"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(p.done());
   EXPECT_TRUE(p.started());
 
   ResponseParser nothing;
@@ -150,9 +178,67 @@ TEST(Http1Response, Truncated) {
   EXPECT_FALSE(nothing.started());
   EXPECT_NE(n.error().message.find("before any reply"), std::string::npos);
 
-  ResponseParser chunked;
-  ASSERT_TRUE(chunked.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"));
-  EXPECT_FALSE(chunked.finish());
+  // A chunked body cut inside a chunk, and one cut after whole chunks but before the last
+  // (zero-size) chunk: both truncated, whatever close_allowed says.
+  for (std::string_view wire : {
+           std::string_view("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"),
+           std::string_view("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
+           std::string_view("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"),
+       }) {
+    ResponseParser chunked({.framing = Framing::close_allowed});
+    ASSERT_TRUE(chunked.feed(wire)) << wire;
+    auto c = chunked.finish();
+    ASSERT_FALSE(c) << wire;
+    EXPECT_EQ(c.error().code, "NetworkError");
+    EXPECT_NE(c.error().message.find("truncated"), std::string::npos) << c.error().message;
+    EXPECT_FALSE(chunked.done());
+  }
+
+  // The same cut in the head.
+  ResponseParser head;
+  ASSERT_TRUE(head.feed("HTTP/1.1 200 OK\r\nContent-Len"));
+  EXPECT_FALSE(head.finish());
+}
+
+TEST(Http1Response, BodyOverTheLimitRefusedWhileReading) {
+  // A Content-Length over the limit: refused from the head, before a byte of the body.
+  ResponseParser length({.max_body = 1024});
+  auto l = length.feed("HTTP/1.1 200 OK\r\nContent-Length: 1025\r\n\r\n");
+  ASSERT_FALSE(l);
+  EXPECT_EQ(l.error().code, "ReplyTooLarge");
+  EXPECT_NE(l.error().message.find("1024 bytes"), std::string::npos) << l.error().message;
+
+  // Exactly the limit is fine.
+  ResponseParser exact({.max_body = 4});
+  ASSERT_TRUE(exact.feed("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd"));
+  EXPECT_TRUE(exact.done());
+
+  // Chunks: refused at the chunk that would pass the limit, with what came before not grown.
+  ResponseParser chunked({.max_body = 8});
+  ASSERT_TRUE(chunked.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
+  auto c = chunked.feed("4\r\n");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, "ReplyTooLarge");
+  EXPECT_EQ(chunked.response().body, "hello");
+  // A chunk size near 2^64 does not wrap around the check.
+  ResponseParser huge({.max_body = 8});
+  auto h = huge.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\nffffffffffffffff\r\n");
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().code, "ReplyTooLarge");
+
+  // Until the close: refused as the bytes come, the piece that passes the limit not kept.
+  ResponseParser until_close({.framing = Framing::close_allowed, .max_body = 10});
+  ASSERT_TRUE(until_close.feed("HTTP/1.0 200 OK\r\n\r\n0123456789"));
+  auto u = until_close.feed("X");
+  ASSERT_FALSE(u);
+  EXPECT_EQ(u.error().code, "ReplyTooLarge");
+  EXPECT_EQ(until_close.response().body.size(), 10u);
+
+  // The default is k_default_max_body (16 MiB).
+  ResponseParser by_default;
+  auto d = by_default.feed("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(k_default_max_body + 1) + "\r\n\r\n");
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, "ReplyTooLarge");
 }
 
 TEST(Http1Response, Malformed) {
@@ -206,8 +292,9 @@ TEST(Http1Response, RandomBytesNeverCrash) {
     std::string wire = n % 2 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" : "";
     size_t length = random() % 200;
     for (size_t i = 0; i < length; ++i) wire += alphabet[random() % alphabet.size()];
-    ResponseParser p;
+    ResponseParser p({.framing = n % 3 ? Framing::required : Framing::close_allowed, .max_body = 64});
     if (p.feed(wire)) (void)p.finish();
+    EXPECT_LE(p.response().body.size(), 64u);
   }
 }
 

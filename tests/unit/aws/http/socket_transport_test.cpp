@@ -1,140 +1,28 @@
 // SocketTransport against a loopback server run by the test itself, which answers each request
-// with bytes the test chooses (so framing, keep-alive, stalls and closes are exact).
+// with bytes the test chooses (support/loopback_server.hpp).
 // TLS against a real https server is in tests/integration/test_socket_transport.py.
 #include "spawn/aws/http/socket_transport.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cctype>
 #include <chrono>
-#include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "../../support/loopback_server.hpp"
 
 namespace spawn::aws::http {
 namespace {
 
 using namespace std::chrono_literals;
-
-// What the handler gets: one request as received. It writes the reply to fd itself and says
-// whether the connection stays open for another request.
-using Handler = std::function<bool(int fd, const std::string& request)>;
-
-void write_text(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-class LoopbackServer {
- public:
-  explicit LoopbackServer(Handler handler) : m_handler(std::move(handler)) {
-    m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(m_listen, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    EXPECT_EQ(::listen(m_listen, 16), 0);
-    socklen_t len = sizeof a;
-    ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&a), &len);
-    m_port = ntohs(a.sin_port);
-    m_thread = std::thread([this] { run(); });
-  }
-  ~LoopbackServer() {
-    m_stop = true;
-    m_thread.join();
-    ::close(m_listen);
-  }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(m_port) + path; }
-  int port() const { return m_port; }
-  int connections() const { return m_connections; }
-  std::vector<std::string> requests() {
-    std::lock_guard lock(m_mutex);
-    return m_requests;
-  }
-
- private:
-  bool wait_readable(int fd) {
-    while (!m_stop) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 20) > 0) return true;
-    }
-    return false;
-  }
-
-  void run() {
-    while (wait_readable(m_listen)) {
-      int fd = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      ++m_connections;
-      serve(fd);
-      ::close(fd);
-    }
-  }
-
-  // Reads requests (head + Content-Length body) one after the other on one connection.
-  void serve(int fd) {
-    std::string buffer;
-    char chunk[4096];
-    for (;;) {
-      auto end = buffer.find("\r\n\r\n");
-      while (end == std::string::npos) {
-        if (!wait_readable(fd)) return;
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) return;
-        buffer.append(chunk, static_cast<size_t>(n));
-        if (!std::isupper(static_cast<unsigned char>(buffer[0]))) {  // not HTTP (a TLS hello)
-          m_handler(fd, buffer);
-          return;
-        }
-        end = buffer.find("\r\n\r\n");
-      }
-      size_t length = 0;
-      auto cl = buffer.find("Content-Length: ");
-      if (cl != std::string::npos && cl < end) length = std::stoul(buffer.substr(cl + 16));
-      while (buffer.size() < end + 4 + length) {
-        if (!wait_readable(fd)) return;
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) return;
-        buffer.append(chunk, static_cast<size_t>(n));
-      }
-      std::string request = buffer.substr(0, end + 4 + length);
-      buffer.erase(0, request.size());
-      {
-        std::lock_guard lock(m_mutex);
-        m_requests.push_back(request);
-      }
-      if (!m_handler(fd, request)) return;
-    }
-  }
-
-  Handler m_handler;
-  int m_listen = -1;
-  int m_port = 0;
-  std::atomic<bool> m_stop{false};
-  std::atomic<int> m_connections{0};
-  std::mutex m_mutex;
-  std::vector<std::string> m_requests;
-  std::thread m_thread;
-};
-
-Handler reply_with(std::string wire, bool keep_open = true) {
-  return [wire, keep_open](int fd, const std::string&) {
-    write_text(fd, wire);
-    return keep_open;
-  };
-}
+using test::LoopbackServer;
+using test::reply_with;
+using test::write_text;
 
 Request get(const std::string& url, std::chrono::milliseconds timeout = 5000ms) {
   Request r;
@@ -169,12 +57,44 @@ TEST(SocketTransport, ChunkedReply) {
   EXPECT_EQ(reply->body, "spot-event");
 }
 
-TEST(SocketTransport, BodyUntilClose) {
+TEST(SocketTransport, BodyUntilCloseWhenAllowed) {
   LoopbackServer server(reply_with("HTTP/1.0 200 OK\r\n\r\nuntil the end", false));
   SocketTransport transport;
-  auto reply = transport.send(get(server.url("/")));
+  Request r = get(server.url("/"));
+  r.framing = Framing::close_allowed;
+  auto reply = transport.send(r);
   ASSERT_TRUE(reply) << reply.error().describe();
   EXPECT_EQ(reply->body, "until the end");
+}
+
+TEST(SocketTransport, BodyUntilCloseRefusedByDefault) {
+  // What a cut connection leaves looks the same: a script ending in the middle of a line.
+  LoopbackServer server(reply_with("HTTP/1.0 200 OK\r\n\r\n#!/bin/sh\nrm -rf /srv/job/tmp", false));
+  SocketTransport transport;
+  auto reply = transport.send(get(server.url("/")));
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, "InvalidReply");
+  EXPECT_EQ(reply.error().http_status, 0);
+}
+
+TEST(SocketTransport, BodyOverTheLimitStopsTheRead) {
+  // The server would send 64 MiB with no length; the read stops at the limit.
+  LoopbackServer server([](int fd, const std::string&) {
+    write_text(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    const std::string block(64 * 1024, 'x');
+    for (int i = 0; i < 1024; ++i) {
+      if (::send(fd, block.data(), block.size(), MSG_NOSIGNAL) <= 0) break;
+    }
+    return false;
+  });
+  SocketTransport transport;
+  Request r = get(server.url("/"));
+  r.framing = Framing::close_allowed;
+  r.max_body = 100 * 1024;
+  auto reply = transport.send(r);
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, "ReplyTooLarge");
+  EXPECT_NE(reply.error().message.find("102400 bytes"), std::string::npos) << reply.error().message;
 }
 
 TEST(SocketTransport, PutSendsBody) {
