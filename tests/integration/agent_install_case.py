@@ -14,7 +14,7 @@ import unittest
 
 from spawn_test_case import BIN
 from spot_sandbox import Sandbox
-from spot_test_case import AMI, SpotTestCase
+from spot_test_case import AMI, BucketTestCase
 
 SPORED = os.path.join(BIN, "spored")
 SPORED_ARM = os.path.join(BIN, "spored-aarch64")  # built by make unless SPAWN_ARM64_AGENT=OFF
@@ -84,32 +84,20 @@ class InstallSandbox(Sandbox):
             return ""
 
 
-class AgentInstallCase(SpotTestCase):
+class AgentInstallCase(BucketTestCase):
+    BUCKET = BUCKET
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         if not os.access(SPORED, os.X_OK):
             raise unittest.SkipTest(f"{SPORED} is not built (set SPAWN_BIN_DIR)")
-        cls.s3 = cls.aws.client("s3")
-        cls.s3.create_bucket(Bucket=BUCKET)
         cls.iam = cls.aws.client("iam")
         cls.binary = read_bytes(SPORED)
         cls.sha = hashlib.sha256(cls.binary).hexdigest()
         # The aarch64 build, when make built it (None otherwise: only the x86-64 one is uploaded).
         cls.arm = read_bytes(SPORED_ARM) if os.access(SPORED_ARM, os.R_OK) else None
         cls.arm_sha = hashlib.sha256(cls.arm).hexdigest() if cls.arm else None
-        cls.https_s3, cls.ca = cls.aws.https()
-
-    def setUp(self):
-        super().setUp()
-        self.tmp = tempfile.mkdtemp(prefix="agent-install-")
-        self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.config_home = os.path.join(self.tmp, "xdg")
-
-    def env(self, **extra):
-        env = {"XDG_CONFIG_HOME": self.config_home, "AWS_ENDPOINT_URL_S3": self.https_s3, "AWS_CA_BUNDLE": self.ca}
-        env.update(extra)
-        return env
 
     def skip_when_sanitized(self):
         if os.environ.get("SPAWN_SANITIZED") == "1":

@@ -83,11 +83,14 @@ class SporedSpecTest(SporedTestCase):
                 os.makedirs(self.state_dir)
                 # spawn of an earlier version wrote no spec_region: the instance's region is tried first.
                 self.config_path({"spot": True, "on_interruption": "checkpoint", "spec": f"s3://{BUCKET}/{KEY}"})
-                proc = self.start(log_name=f"spored-{answer}.log")
+                proc = self.start("--spec-refresh", "1s", log_name=f"spored-{answer}.log")
                 self.wait_for("spec_read", proc=proc)
+                # Asked again every second: the bucket's region is remembered, no wrong turn again.
+                self.wait_until(lambda: len(self.spec_gets()) >= 4, message="spec asked again")
                 gets = self.spec_gets()
-                self.assertEqual([(g["region"], g["status"]) for g in gets],
+                self.assertEqual([(g["region"], g["status"]) for g in gets[:2]],
                                  [("us-east-1", answer), ("eu-central-1", 200)])
+                self.assertEqual({(g["region"], g["status"]) for g in gets[2:]}, {("eu-central-1", 304)})
                 heads = [r for r in self.aws.requests(service="s3") if r["action"] == f"HEAD /{BUCKET}"]
                 self.assertEqual(len(heads), 1)
                 self.stop(proc)

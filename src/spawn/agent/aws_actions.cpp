@@ -110,6 +110,17 @@ AwsContext::AwsContext(std::string region, aws::config::Environment env,
   m_settings = load_settings(m_region, env, m_transport);
 }
 
+std::string AwsContext::bucket_region(const std::string& bucket) const {
+  std::lock_guard lock(m_regions_mutex);
+  auto it = m_bucket_regions.find(bucket);
+  return it == m_bucket_regions.end() ? std::string() : it->second;
+}
+
+void AwsContext::remember_bucket_region(const std::string& bucket, const std::string& region) const {
+  std::lock_guard lock(m_regions_mutex);
+  m_bucket_regions[bucket] = region;
+}
+
 std::string AwsContext::endpoint(const aws::ServiceInfo& info, const std::string& region) const {
   const std::string& where = region.empty() ? m_region : region;
   if (!m_settings) return aws::config::default_endpoint(info.service_id, info.endpoint_prefix, where);

@@ -5,7 +5,9 @@
 // each, so that no notification can hold up the checkpoint or the shutdown.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -71,12 +73,19 @@ class AwsContext {
   const CallLimits& limits() const { return m_limits; }
   const std::string& region() const { return m_region; }
 
+  // Where S3 said a bucket is, once a wrong-region answer was followed (empty: not known), so
+  // that the next GETs of the spec and the script go there at once. Thread-safe.
+  std::string bucket_region(const std::string& bucket) const;
+  void remember_bucket_region(const std::string& bucket, const std::string& region) const;
+
  private:
   std::string m_region;
   std::optional<aws::config::Settings> m_settings;     // nullopt: AWS's default endpoints
   std::shared_ptr<aws::http::Transport> m_transport;  // bounded
   std::shared_ptr<aws::auth::CredentialsProvider> m_credentials;
   CallLimits m_limits;
+  mutable std::mutex m_regions_mutex;
+  mutable std::map<std::string, std::string> m_bucket_regions;
 };
 
 std::shared_ptr<Actions> make_aws_actions(std::shared_ptr<AwsContext> aws, std::string instance_id);

@@ -21,12 +21,15 @@ aws::Result<aws::s3::Object> get_s3_object(const AwsContext& aws, const std::str
                                            const std::string& etag, std::size_t max_body) {
   auto location = aws::s3::parse_s3_url(url);
   if (!location) return unexpected(aws::local_error("InvalidConfig", "not an s3://bucket/key URL: " + url));
-  const std::string first = region.empty() ? aws.region() : region;
+  // A region S3 named before beats the one configured: the config may predate a bucket's move.
+  std::string first = aws.bucket_region(location->bucket);
+  if (first.empty()) first = region.empty() ? aws.region() : region;
   auto object = bucket_client(aws, location->bucket, first).get_object(location->key, etag, max_body);
   if (object || !is_wrong_region(object.error())) return object;
 
   auto actual = bucket_client(aws, location->bucket, first).bucket_region();
   if (!actual || *actual == first) return object;
+  aws.remember_bucket_region(location->bucket, *actual);
   return bucket_client(aws, location->bucket, *actual).get_object(location->key, etag, max_body);
 }
 

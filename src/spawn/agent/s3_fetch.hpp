@@ -13,7 +13,9 @@ namespace spawn::agent {
 // is not empty. S3 answers a request signed for another region than the bucket's with a 301
 // PermanentRedirect or a 400 AuthorizationHeaderMalformed; then the bucket's region is asked
 // (HeadBucket, whose x-amz-bucket-region S3 sends whatever the caller may do) and the request is
-// sent once more there, as the SDKs' S3 region redirector does. "InvalidConfig" for a URL that
+// sent once more there, as the SDKs' S3 region redirector does; the region is remembered in the
+// context, so later GETs of that bucket (the spec every minute, the script every 10) go there at
+// once. "InvalidConfig" for a URL that
 // is not s3://bucket/key.
 // max_body bounds the object while it is read (ReplyTooLarge).
 aws::Result<aws::s3::Object> get_s3_object(const AwsContext& aws, const std::string& url, const std::string& region,
