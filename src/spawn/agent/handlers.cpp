@@ -18,6 +18,13 @@ bool hibernating(const Event& event, const AgentConfig& config) {
   return event.action == "hibernate" || config.on_interruption == OnInterruption::hibernate;
 }
 
+// The job array's tags as {"id", "name", "size", "index"} under "job_array" (none outside an array).
+void add_job_array(nlohmann::json& body, const InstanceFacts& i) {
+  constexpr std::string_view prefix = "spawn:job-array-";
+  for (const auto& [key, value] : i.tags)
+    if (key.starts_with(prefix)) body["job_array"][key.substr(prefix.size())] = value;
+}
+
 }  // namespace
 
 ShutdownCommand make_shutdown_command(const std::string& command_line) {
@@ -64,8 +71,7 @@ Message Handlers::message_for(const Event& event, Detection detected) const {
       {"on_interruption", std::string(to_string(m_ctx.config.on_interruption))},
   };
   if (!rebalance) body["action"] = event.action;
-  for (const auto& [key, value] : i.tags)
-    if (key.starts_with("spawn:job-array")) body["job_array"][key.substr(std::string_view("spawn:job-array-").size())] = value;
+  add_job_array(body, i);
   std::string subject = rebalance ? fmt::format("spawn: rebalance recommendation for {}", i.instance_id)
                                   : fmt::format("spawn: spot interruption of {} ({} at {})", i.instance_id,
                                                 event.action, event.time_text);
@@ -203,8 +209,7 @@ Message Handlers::ttl_message(const char* what, const Event& event, std::chrono:
   const InstanceFacts i = instance();
   nlohmann::json body = {{"source", "spored"},       {"event", what},          {"instance_id", i.instance_id},
                          {"region", i.region},       {"deadline", event.time_text}, {"seconds_left", left.count()}};
-  for (const auto& [key, value] : i.tags)
-    if (key.starts_with("spawn:job-array")) body["job_array"][key.substr(std::string_view("spawn:job-array-").size())] = value;
+  add_job_array(body, i);
   std::string subject = std::string_view(what) == "ttl_warning"
                             ? fmt::format("spawn: {} reaches its TTL at {}", i.instance_id, event.time_text)
                             : fmt::format("spawn: {} terminated at its TTL ({})", i.instance_id, event.time_text);
@@ -260,19 +265,18 @@ bool Handlers::complete(const Event& event, int status) {
   const InstanceFacts i = instance();
   // A retried end (after a failure) is not told again.
   if (!m_completion_notified.exchange(true)) {
-  m_notifier.tag({{tag::k_completion_status, std::to_string(status)}}, now);
-  nlohmann::json body = {{"source", "spored"}, {"event", "completed"}, {"instance_id", i.instance_id},
-                         {"region", i.region}, {"status", status}, {"time", event.time_text},
-                         {"on_complete", std::string(model::to_string(action))}};
-  for (const auto& [key, value] : i.tags)
-    if (key.starts_with("spawn:job-array")) body["job_array"][key.substr(std::string_view("spawn:job-array-").size())] = value;
-  m_notifier.send(m_ctx.config.notify,
-                  Message{fmt::format("spawn: {} completed (status {}); {}", i.instance_id, status,
-                                      action == model::OnComplete::terminate ? "terminating" : "stopping"),
-                          body.dump()},
-                  now);
-  // The tag and the notifications first (bounded): they are how the owner learns the outcome.
-  m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+    m_notifier.tag({{tag::k_completion_status, std::to_string(status)}}, now);
+    nlohmann::json body = {{"source", "spored"}, {"event", "completed"}, {"instance_id", i.instance_id},
+                           {"region", i.region}, {"status", status}, {"time", event.time_text},
+                           {"on_complete", std::string(model::to_string(action))}};
+    add_job_array(body, i);
+    m_notifier.send(m_ctx.config.notify,
+                    Message{fmt::format("spawn: {} completed (status {}); {}", i.instance_id, status,
+                                        action == model::OnComplete::terminate ? "terminating" : "stopping"),
+                            body.dump()},
+                    now);
+    // The tag and the notifications first (bounded): they are how the owner learns the outcome.
+    m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
   }
   if (action == model::OnComplete::terminate) return end_by_terminating("completion");
   const bool hibernate = action == model::OnComplete::hibernate;
