@@ -439,3 +439,24 @@ TEST_F(HandlersTest, CompletionStopsOrHibernatesWhenAskedAndNeverPowersOff) {
 
 }  // namespace
 }  // namespace spawn::agent
+
+namespace spawn::agent {
+namespace {
+
+TEST_F(HandlersTest, MessagesNameTheJobArrayMemberAndFollowRereadTags) {
+  instance.tags = {{"spawn:job-array-name", "render"}, {"spawn:job-array-id", "ja-1"}, {"Name", "render-3"}};
+  auto h = make();
+  Event e{EventKind::interruption, "terminate", "2026-11-27T10:02:00Z", {}};
+  const auto seen = detect(e);
+  auto body = nlohmann::json::parse(h.message_for(e, seen).body);
+  EXPECT_EQ(body["job_array"], (nlohmann::json{{"name", "render"}, {"id", "ja-1"}}));
+  h.set_tags({{"spawn:job-array-name", "render"}, {"spawn:job-array-id", "ja-1"}, {"spawn:job-array-index", "3"}});
+  body = nlohmann::json::parse(h.message_for(e, seen).body);
+  EXPECT_EQ(body["job_array"]["index"], "3") << "the index tagged after the launch";
+  instance.tags.clear();
+  auto lone = make();
+  EXPECT_FALSE(nlohmann::json::parse(lone.message_for(e, seen).body).contains("job_array"));
+}
+
+}  // namespace
+}  // namespace spawn::agent
