@@ -9,6 +9,7 @@
 
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/cli/choices.hpp"
+#include "spawn/cli/idle_flags.hpp"
 #include "spawn/cli/launch_agent.hpp"
 #include "spawn/cli/launch_pricing.hpp"
 #include "spawn/cli/output.hpp"
@@ -86,6 +87,7 @@ class LaunchCommand final : public Command {
                                     "what spored does when the job runs 'spored complete' (default terminate): "
                                     "terminate, stop or hibernate"),
                   names_of(model::k_on_completes));
+    m_idle.add_to(*m_app);
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
     m_app->add_option("--spot-max-price", m_max_price,
                       "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
@@ -137,6 +139,9 @@ class LaunchCommand final : public Command {
       if (!on_complete) return usage(on_complete.error());
       m_options.on_complete = *on_complete;
     }
+    auto idle = m_idle.read();
+    if (!idle) return usage(idle.error());
+    m_options.idle = std::move(*idle);
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
     auto agent = plan_agent(m_options, m_agent, spawn_config_path(aws::config::process_environment()));
     if (!agent) return usage(agent.error());
@@ -457,6 +462,7 @@ class LaunchCommand final : public Command {
   std::optional<int> m_spot_count;
   std::vector<std::string> m_tags, m_instance_types, m_notify;
   AgentFlags m_agent;
+  IdleFlags m_idle;
 };
 
 }  // namespace

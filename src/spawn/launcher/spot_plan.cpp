@@ -44,6 +44,8 @@ expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOp
   setup.notify = o.spot.notify;
   setup.ttl_deadline = p.ttl_deadline;
   if (o.on_complete) setup.on_complete = std::string(model::to_string(*o.on_complete));
+  setup.idle = o.idle;
+  if (o.idle.enabled()) setup.idle.action = o.idle_action();
   setup.spec = agent.spec;
   setup.agent_install = agent.install;
   if (!o.spot.enabled) {
