@@ -359,6 +359,14 @@ void Daemon::poll_once() {
     else if (source == "events/recommendations/rebalance") note_absent(EventKind::rebalance);
   }
   if (all_ok) m_last_ok = format_time_ms(m_parts.clocks.wall());
+  if (m_idle_monitor) {
+    const IdleState idle = m_idle_monitor->state();
+    std::string seen = idle.idle_since + "|" + idle.last_activity;
+    if (seen != m_idle_seen) {
+      m_idle_seen = std::move(seen);
+      write_status("watching");
+    }
+  }
   maybe_complete();
   maybe_refresh_script();
   if (m_parts.clocks.steady() - m_status_written >= k_status_period) write_status("watching");
@@ -522,7 +530,9 @@ void Daemon::write_status(const char* state) {
     const IdleState idle = m_idle_monitor->state();
     status["idle"] = {{"idle_since", idle.idle_since.empty() ? nlohmann::json(nullptr) : nlohmann::json(idle.idle_since)},
                       {"acts_at", idle.act_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(idle.act_at)},
-                      {"last_activity", idle.last_activity}};
+                      {"last_activity", idle.last_activity},
+                      {"action", idle.action},
+                      {"timeout", idle.timeout}};
   }
   {
     std::lock_guard lock(m_spec_mutex);

@@ -139,6 +139,7 @@ class Daemon {
   std::atomic<bool> m_ttl_busy{false};
   std::atomic<bool> m_ttl_done{false};
   IdleMonitor* m_idle_monitor = nullptr;            // in m_monitors, when idle stop is on
+  std::string m_idle_seen;                          // its state as last written to status.json
   std::atomic<bool> m_idle_busy{false};
   std::atomic<bool> m_idle_done{false};
   std::atomic<SteadyTime::rep> m_next_idle_attempt{0};

@@ -98,6 +98,8 @@ aws::Result<std::optional<Event>> IdleMonitor::check_once() {
 IdleState IdleMonitor::state() const {
   IdleState s;
   s.last_activity = m_last_activity;
+  s.action = std::string(model::to_string(m_settings.action));
+  s.timeout = util::format_age(m_settings.timeout);
   if (m_idle) {
     s.idle_since = util::format_rfc3339(m_since_wall);
     s.act_at = util::format_rfc3339(std::chrono::time_point_cast<util::SystemTime::duration>(

@@ -35,6 +35,8 @@ struct IdleState {
   std::string idle_since;          // RFC 3339; empty while busy at the last look
   std::string last_activity;       // what made it busy last, e.g. "CPU at 37% of one CPU"
   std::string act_at;              // when it acts if nothing changes (RFC 3339), or empty
+  std::string action;              // stop | hibernate | terminate
+  std::string timeout;             // the window, "1h"
 };
 
 class IdleMonitor final : public Monitor {
