@@ -11,6 +11,7 @@
 #include "spawn/cli/extend_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
+#include "spawn/cli/logs_command.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/status_command.hpp"
@@ -39,6 +40,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_launch_command(app));
   commands.push_back(make_list_command(app));
   commands.push_back(make_status_command(app));
+  commands.push_back(make_logs_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_extend_command(app));
   commands.push_back(make_stop_command(app));
