@@ -64,7 +64,7 @@ class BashCompletionTest(unittest.TestCase):
         top = subcommands(spawn("--help").stdout)
         self.assertEqual(top, ["launch", "list", "status", "logs", "terminate", "extend", "stop", "start", "price", "agent"])
         self.assertEqual(self.complete("spawn", ""), top)
-        self.assertEqual(self.complete("spawn", "l"), ["launch", "list"])
+        self.assertEqual(self.complete("spawn", "l"), ["launch", "list", "logs"])
         self.assertEqual(self.complete("spawn", "agent", ""), ["upload"])
         self.assertNotIn("completion", self.complete("spawn", "c"), "the hidden command is not offered")
 
@@ -142,7 +142,7 @@ class ZshCompletionTest(unittest.TestCase):
 
     def test_commands(self):
         self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "logs", "terminate", "extend", "stop", "start", "price", "agent"])
-        self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list"])
+        self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list", "logs"])
         self.assertEqual(self.shell.complete("spawn agent "), ["upload"])
 
     def test_options_and_choices(self):
