@@ -35,7 +35,7 @@ Examples:
   spawn list
   spawn terminate --name dev
   spawn price --instance-type m7i.large,g5.xlarge
-  spawn agent upload --bucket my-bucket     # once: spot instances then install spored
+  spawn agent upload --bucket my-bucket     # once per account: launches in every region install spored from it
 
 Run 'spawn COMMAND --help' for a command's options.)");
 

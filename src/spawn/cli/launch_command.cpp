@@ -64,7 +64,7 @@ class LaunchCommand final : public Command {
  public:
   explicit LaunchCommand(CLI::App& parent) : Command(parent, "launch", "Launch EC2 instances") {
     m_app->footer(k_examples);
-    m_app->add_option("--instance-type,-t", m_options.instance_type, "EC2 instance type, e.g. m7i.large");
+    m_app->add_option("--instance-type,-t", m_options.instance_type, "EC2 instance type, e.g. m7i.large (several: --instance-types)");
     m_app->add_option("--instance-types", m_instance_types,
                       "several types for better availability, comma-separated (with or without --instance-type)");
     m_app->add_option("--ami", m_ami, "AMI id (default: the latest Amazon Linux 2023 for the type's architecture)");
@@ -90,21 +90,21 @@ class LaunchCommand final : public Command {
     m_idle.add_to(*m_app);
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
     m_app->add_option("--spot-max-price", m_max_price,
-                      "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
-    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "launch on demand when spot capacity is unavailable");
+                      "with --spot: max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
+    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "with --spot: launch on demand when spot capacity is unavailable");
     offer_choices(m_app->add_option("--spot-allocation-strategy", m_strategy,
-                                    "how EC2 Fleet picks spot pools (default price-capacity-optimized, what AWS "
+                                    "with --spot: how EC2 Fleet picks spot pools (default price-capacity-optimized, what AWS "
                                     "recommends)"),
                   names_of(model::k_allocation_strategies));
-    m_app->add_option("--spot-count", m_spot_count, "in a job array: N spot instances, the rest on demand");
+    m_app->add_option("--spot-count", m_spot_count, "with --spot, in a job array: N spot instances, the rest on demand");
     offer_choices(m_app->add_option("--on-interruption", m_on_interruption,
-                                    "what spored does on the two-minute notice (default terminate); hibernate keeps "
+                                    "with --spot: what spored does on the two-minute notice (default terminate); hibernate keeps "
                                     "the instance's memory and spawn does not power it off"),
                   names_of(model::k_on_interruptions));
     m_app->add_option("--checkpoint-script", m_checkpoint_script,
-                      "run on interruption: a local file (embedded), s3://bucket/key or https://...");
+                      "with --spot --on-interruption checkpoint: run on the notice; a local file (embedded), s3://bucket/key or https://...");
     m_app->add_option("--notify", m_notify,
-                      "tell this target about interruptions (repeatable): an SNS topic ARN or an https:// webhook");
+                      "tell this target about interruptions, the TTL, completion and idle stop (repeatable): an SNS topic ARN or an https:// webhook");
     m_app->add_option("--agent-url", m_agent.url,
                       "download spored from this https:// URL (default: where 'spawn agent upload' put it)");
     m_app->add_option("--agent-sha256", m_agent.sha256, "the SHA-256 of the --agent-url binary (the instance checks it)");
