@@ -50,7 +50,9 @@ moto gaps the C++ client must design around (moto 5.2.1; not fixed here):
   right code; InsufficientInstanceCapacity is turned into EC2's 500 here.
 - moto failures (exceptions) come back as HTTP 500 InternalError whose message names
   the moto error; the traceback goes to stderr.
-- CreateFleet with type maintain/request launches at once, like instant.
+- CreateFleet with type maintain/request launches at once, like instant; maintain fleets
+  then keep their target (replacements, ModifyFleet, DescribeFleetHistory, rebalance:
+  local_aws_fleet.py).
 """
 
 from __future__ import annotations
@@ -610,6 +612,8 @@ class LocalAws:
                 status, document = 400, {"error": str(e)}
         elif path == "os-shutdown" and method == "POST":
             status, document = self._os_shutdown(environ)
+        elif path in ("interrupt", "rebalance") and method == "POST":
+            status, document = self._fleet_event(path, environ)
         elif path == "health" and method == "GET":
             status, document = 200, {"status": "ok" if self.load_error is None else "broken", "pid": os.getpid(),
                                      "uptime_s": round(time.time() - self.started, 3),
@@ -630,6 +634,18 @@ class LocalAws:
             return 200, local_aws_ec2_state.os_shutdown(request["instance_id"], request.get("region", "us-east-1"))
         except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
+
+
+    def _fleet_event(self, path: str, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A spot interruption or a rebalance recommendation (local_aws_fleet.py)."""
+        self.loaded.wait()
+        try:
+            request = json.loads(_read_body(environ) or b"{}")
+            import local_aws_fleet
+            act = local_aws_fleet.interrupt if path == "interrupt" else local_aws_fleet.rebalance
+            return 200, act(request["instance_id"], request.get("region", "us-east-1"))
+        except Exception as e:  # a malformed body, an unknown instance, not a spot member
+            return 400, {"error": f"{path}: {type(e).__name__}: {e}"}
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
