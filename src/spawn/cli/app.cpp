@@ -12,6 +12,7 @@
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/pool_command.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/stop_start_command.hpp"
 #include "spawn/cli/terminate_command.hpp"
@@ -28,6 +29,7 @@ int run(int argc, char** argv) {
 Examples:
   spawn launch --instance-type m7i.large --name dev
   spawn list
+  spawn pool create ci --instance-type m7i.large --capacity 4   # 4 spot instances kept running
   spawn terminate --name dev
   spawn price --instance-type m7i.large,g5.xlarge
   spawn agent upload --bucket my-bucket     # once: spot instances then install spored
@@ -37,6 +39,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(make_launch_command(app));
   commands.push_back(make_list_command(app));
+  commands.push_back(make_pool_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_extend_command(app));
   commands.push_back(make_stop_command(app));
@@ -49,7 +52,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
     bool known = completion->app->get_name() == argv[1];
     for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
     if (!known) {
-      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price, agent)", argv[1]));
+      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, pool, terminate, price, agent)", argv[1]));
       return k_exit_usage;
     }
   }
