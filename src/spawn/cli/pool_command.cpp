@@ -160,9 +160,9 @@ class PoolCommand final : public Command {
     for (const auto& p : *pools) {
       const auto& f = p.fleet;
       rows.push_back({p.name, f.fleet_id, capacity_text(f), fmt::format("{} + {}", f.spot_target, f.on_demand_target),
-                      f.state, f.activity_status.empty() ? "-" : f.activity_status, age_of(f.create_time)});
+                      f.state, age_of(f.create_time), f.activity_status.empty() ? "-" : f.activity_status});
     }
-    fmt::print("{}", render_table({"NAME", "FLEET", "RUNNING/TARGET", "SPOT + ON-DEMAND", "STATE", "ACTIVITY", "AGE"}, rows));
+    fmt::print("{}", render_table({"NAME", "FLEET", "RUNNING/TARGET", "SPOT + ON-DEMAND", "STATE", "AGE", "ACTIVITY"}, rows));
     return k_exit_ok;
   }
 
@@ -207,8 +207,8 @@ class PoolCommand final : public Command {
                a.replacements);
     std::vector<std::vector<std::string>> rows;
     for (const auto& i : st->members)
-      rows.push_back({i.instance_id, i.instance_type, i.lifecycle, i.state, i.availability_zone, age_of(i.launch_time)});
-    if (!rows.empty()) fmt::print("{}", render_table({"ID", "TYPE", "LIFECYCLE", "STATE", "AZ", "AGE"}, rows));
+      rows.push_back({i.instance_id, i.instance_type, i.lifecycle, i.state, age_of(i.launch_time), i.availability_zone});
+    if (!rows.empty()) fmt::print("{}", render_table({"ID", "TYPE", "LIFECYCLE", "STATE", "AGE", "AZ"}, rows));
     std::vector<std::vector<std::string>> history;
     for (const auto& e : a.events)
       if (!e.instance_id.empty()) history.push_back({e.time, e.what, e.instance_id});

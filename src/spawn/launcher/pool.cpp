@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "spawn/model/tags.hpp"
 #include "spawn/util/encoding.hpp"
@@ -205,7 +206,8 @@ aws::Result<PoolStatus> pool_status(const aws::ec2::Client& ec2, const Pool& poo
   for (const auto& i : *tagged)
     if (ids.count(i.instance_id)) out.members.push_back(i);
   std::sort(out.members.begin(), out.members.end(), [](const Instance& a, const Instance& b) {
-    return a.launch_time != b.launch_time ? a.launch_time < b.launch_time : a.instance_id < b.instance_id;
+    return std::tie(a.launch_time, a.lifecycle, a.instance_type, a.instance_id) <
+           std::tie(b.launch_time, b.lifecycle, b.instance_type, b.instance_id);
   });
   const std::string since = pool.fleet.create_time.empty() ? "2000-01-01T00:00:00Z" : pool.fleet.create_time;
   auto history = ec2.describe_fleet_history(pool.fleet.fleet_id, since);
