@@ -5,7 +5,8 @@ from spawn_test_case import SpawnTestCase
 
 FIELDS = {"instance_id", "name", "instance_type", "state", "lifecycle", "spot", "availability_zone", "region",
           "launch_time", "job_array_id", "job_array_name", "job_array_index", "tags",
-          "hourly_price", "hourly_price_approximate", "spot_fallback"}  # the last three: prices and savings (issue 5)
+          "hourly_price", "hourly_price_approximate", "spot_fallback",  # these three: prices and savings (issue 5)
+          "pool"}  # spawn:pool of a pool's member, else null (issue 11)
 
 
 class ListTest(SpawnTestCase):
@@ -40,6 +41,7 @@ class ListTest(SpawnTestCase):
         self.assertEqual(only["instance_id"], solo["instances"][0]["instance_id"])
         self.assertIsNone(only["job_array_index"])
         self.assertIsNone(only["job_array_id"])
+        self.assertIsNone(only["pool"])
 
     def test_filters(self):
         self.spawn_json("launch", "--instance-type", "t3.micro", "--ami", self.ami, "--count", "2", "--job-array-name", "a")

@@ -145,7 +145,7 @@ class PoolBadInputTest(PoolTestCase):
     """Bad input exits 2; nothing is made (a lookup may be sent to say the name is taken or unknown)."""
 
     def assert_usage(self, args, text, requests_allowed=False):
-        r = self.spawn(*args)
+        r = self.spawn(*args, input="")  # stdin not a terminal
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn(text, r.stderr)
         if requests_allowed:

@@ -294,8 +294,7 @@ class PoolCommand final : public Command {
       fmt::print("{}\n", nlohmann::json{{"name", pool->name}, {"fleet_id", pool->fleet.fleet_id}, {"deleted", true}}.dump(2));
       return k_exit_ok;
     }
-    fmt::print("Deleted pool {}: fleet {} and its instances, its launch template{}\n", pool->name, pool->fleet.fleet_id,
-               pool->launch_id.empty() ? "" : ", its role and settings");
+    fmt::print("Deleted pool {}: fleet {}, its instances and its launch template\n", pool->name, pool->fleet.fleet_id);
     return k_exit_ok;
   }
 

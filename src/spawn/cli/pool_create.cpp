@@ -186,6 +186,7 @@ int run_pool_create(model::PoolOptions options, const AgentFlags& agent_flags, c
   in.launch_template.iam_instance_profile = o.iam_instance_profile;
   in.launch_template.user_data_base64 = util::base64_encode(*user_data);
   in.launch_template.instance_tags = launcher::base_tags();
+  in.launch_template.instance_tags[tag::k_name] = options.name;  // the console's name column; a --tag Name wins
   for (const auto& [k, v] : o.tags) in.launch_template.instance_tags[k] = v;
   for (const auto& [k, v] : launcher::launch_spot_tags(o.spot)) in.launch_template.instance_tags[k] = v;
   for (const auto& [k, v] : own) in.launch_template.instance_tags[k] = v;
