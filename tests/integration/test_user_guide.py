@@ -169,6 +169,7 @@ def terminal_text(raw):
 # Placeholders for what differs on every run. Both the guide's lines and the real ones go
 # through them, so the guide can show real output.
 PLACEHOLDERS = [
+    (re.compile(r"\bfleet-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "fleet-…"),  # EC2 Fleet's ids
     (re.compile(r"\b(i|ja|ami|sir|lt|fleet|r|vpc|subnet|sg)-[0-9a-f]{8,17}\b"), r"\1-…"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<request-id>"),
