@@ -40,6 +40,21 @@ class PoolAgentTest(PoolMixin, AgentInstallCase):
         self.assertEqual(self.s3.list_objects_v2(Bucket=BUCKET, Prefix=self.spec_key(role)).get("KeyCount"), 0)
         self.assertEqual(self.fleets("agents"), [])
 
+    def test_terminating_a_member_keeps_the_pools_role_for_its_replacement(self):
+        self.clean_iam()
+        self.upload()
+        out = self.spawn_json("pool", "create", "solo", "--instance-type", "m7i.large", "--ami", AMI,
+                              "--capacity", "1", env=self.env())
+        [member] = self.members("solo")
+        r = self.spawn_ok("terminate", member["InstanceId"], env=self.env())
+        self.assertIn(f"{member['InstanceId']} is a member of pool solo: EC2 launches a replacement", r.stderr)
+        self.assertEqual(self.launch_roles(), ["spawn-spored-" + out["launch_id"]],
+                         "the role stays: the fleet's replacements run with it")
+        [replacement] = self.members("solo")
+        self.assertNotEqual(replacement["InstanceId"], member["InstanceId"])
+        self.spawn_ok("pool", "delete", "solo", "--yes", env=self.env())
+        self.assertEqual(self.launch_roles(), [])
+
 
 if __name__ == "__main__":
     unittest.main()
