@@ -132,6 +132,28 @@ class PoolTest(PoolTestCase):
         self.assertEqual(self.ec2.describe_launch_templates()["LaunchTemplates"], [])
         self.assertEqual(self.spawn_json("pool", "list"), [])
 
+    def test_missing_capacity_is_pending_and_the_fleet_keeps_trying(self):
+        self.aws.set_scenario({"capacity": [{"instance_type": "m7i.large", "market": "spot", "available": 2}]})
+        self.spawn_json("pool", "create", "short", "--instance-type", "m7i.large", "--ami", "ami-12345678",
+                        "--capacity", "3")
+        [listed] = self.spawn_json("pool", "list")
+        self.assertEqual((listed["fulfilled_capacity"], listed["target_capacity"], listed["activity_status"]),
+                         (2.0, 3, "pending_fulfillment"))
+        self.assertIn("Capacity: 2 of 3 running", self.spawn_ok("pool", "status", "short").stdout)
+        self.aws.set_scenario({})  # capacity comes back: EC2 fulfils the target by itself
+        self.assertEqual(self.status("short")["fulfilled_capacity"], 3.0)
+        self.assertEqual(len(self.members("short")), 3)
+
+    def test_a_fleet_that_cannot_be_made_leaves_no_template(self):
+        self.aws.set_scenario({"throttle": {"every": 1, "actions": ["CreateFleet"]}})
+        r = self.spawn("pool", "create", "never", "--instance-type", "m7i.large", "--ami", "ami-12345678",
+                       "--capacity", "2", timeout=180)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("RequestLimitExceeded", r.stderr)
+        self.assertEqual(self.ec2.describe_launch_templates()["LaunchTemplates"], [])
+        self.assertEqual(self.fleets("never"), [])
+        self.assertEqual(self.members("never"), [])
+
     def test_spawn_list_groups_pool_members(self):
         self.create("grouped", "--spot-count", "1", capacity=2)
         table = self.spawn_ok("list", "--no-emoji").stdout
