@@ -136,7 +136,7 @@ class LaunchCommand final : public Command {
       setup.install = launcher::agent_install_snippet(*source);
       setup.architectures = source->architectures();
     }
-    if (auto region = checkpoint_script_region(*session)) setup.checkpoint_script_region = *region;
+    if (auto region = checkpoint_script_region(m_options, *session)) setup.checkpoint_script_region = *region;
     prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
     if (!prepared) return usage(prepared.error());
 
@@ -281,32 +281,6 @@ class LaunchCommand final : public Command {
       fmt::print(stderr, "spawn: hint: {}\n", error.hint);
     }
     return k_exit_usage;
-  }
-
-  // A source of the same shape as the real one, for the size check before the bucket's endpoint
-  // is known (the URLs are as long as AWS's own endpoint would make them).
-  static launcher::AgentSource placeholder_source(const std::vector<AgentLocation>& uploads) {
-    launcher::AgentSource source;
-    for (const auto& u : uploads) {
-      source.bucket = u.bucket;
-      source.region = u.region;
-      source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
-                                 "https://" + u.bucket + ".s3." + u.region + "." +
-                                     std::string(aws::config::partition_of(u.region).dns_suffix) + "/" + u.key, u.key, u.sha256});
-    }
-    return source;
-  }
-
-  // The region of an s3:// --checkpoint-script's bucket, so that spored signs for it; nullopt
-  // when there is none or it cannot be read (spored then follows S3's redirect).
-  std::optional<std::string> checkpoint_script_region(const Session& session) const {
-    const auto& script = m_options.spot.checkpoint_script;
-    if (!script || script->kind != model::CheckpointScript::Kind::s3) return std::nullopt;
-    auto where = aws::s3::parse_s3_url(script->source);
-    if (!where) return std::nullopt;
-    auto region = session.s3(where->bucket).bucket_region();
-    if (!region) return std::nullopt;
-    return *region;
   }
 
   launcher::SpecInput spec_input(const std::string& launch_id, const std::optional<std::string>& ttl_deadline,

@@ -39,20 +39,6 @@ expected<std::string, model::UsageError> member_user_data(const model::LaunchOpt
   return launcher::build_user_data(spot, o.user_data);
 }
 
-// As launch_command's, for the size check before the bucket's endpoint is known.
-launcher::AgentSource placeholder_source(const std::vector<AgentLocation>& uploads) {
-  launcher::AgentSource source;
-  for (const auto& u : uploads) {
-    source.bucket = u.bucket;
-    source.region = u.region;
-    source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
-                               "https://" + u.bucket + ".s3." + u.region + "." +
-                                   std::string(aws::config::partition_of(u.region).dns_suffix) + "/" + u.key,
-                               u.key, u.sha256});
-  }
-  return source;
-}
-
 }  // namespace
 
 int run_pool_create(model::PoolOptions options, const AgentFlags& agent_flags, const GlobalOptions& global) {
@@ -114,6 +100,7 @@ int run_pool_create(model::PoolOptions options, const AgentFlags& agent_flags, c
     setup.install = launcher::agent_install_snippet(*source);
     setup.architectures = source->architectures();
   }
+  if (auto region = checkpoint_script_region(o, *session)) setup.checkpoint_script_region = *region;
   if (auto fits = launcher::check_agent_architecture(types, *arch, setup.architectures); !fits) {
     print_error(fits.error());
     return k_exit_failure;
