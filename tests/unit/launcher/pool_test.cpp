@@ -63,3 +63,83 @@ TEST(Pool, AnEndNotYetReplacedIsNoReplacement) {
   a = pool_activity({change("terminated", "i-1")}, {});
   EXPECT_EQ(a.replacements, 0);
 }
+
+// delete_pool against a scripted EC2: what it makes of DeleteFleets' answers.
+#include "../support/query_form.hpp"
+#include "../support/scripted_transport.hpp"
+#include "../support/static_credentials.hpp"
+
+namespace {
+
+struct Ec2 {
+  std::shared_ptr<spawn::test::ScriptedTransport> transport = std::make_shared<spawn::test::ScriptedTransport>();
+  spawn::aws::ec2::Client ec2{std::make_shared<spawn::aws::ServiceClient>(
+      spawn::aws::services::ec2, "http://127.0.0.1:1", "us-east-1", std::make_shared<spawn::test::StaticCredentials>(),
+      transport,
+      std::make_shared<spawn::aws::http::Retrier>(spawn::aws::http::RetryPolicy{1, {}, {}},
+                                                  std::make_shared<spawn::aws::http::RetryQuota>(),
+                                                  [](std::chrono::milliseconds) {}))};
+  LaunchContext ctx{ec2, [](const std::string&) {}, [](const std::string&) {}, [](std::chrono::milliseconds) {}};
+
+  std::vector<std::string> actions() const {
+    std::vector<std::string> out;
+    for (const auto& r : transport->requests()) out.push_back(spawn::test::query_form(r.body)["Action"]);
+    return out;
+  }
+};
+
+Pool pool_ci() {
+  Pool p;
+  p.name = "ci";
+  p.fleet = fleet("fleet-1", "ci");
+  p.fleet.launch_template_ids = {"lt-1"};
+  return p;
+}
+
+std::string described(const std::string& state) {
+  return "<DescribeFleetsResponse><fleetSet><item><fleetId>fleet-1</fleetId><fleetState>" + state +
+         "</fleetState></item></fleetSet></DescribeFleetsResponse>";
+}
+const char* k_no_instances = "<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>";
+const char* k_template_deleted = "<DeleteLaunchTemplateResponse><launchTemplate/></DeleteLaunchTemplateResponse>";
+
+}  // namespace
+
+TEST(PoolDelete, AFleetNotDeletableBecauseAlreadyDeletedIsSuccess) {
+  Ec2 e;
+  e.transport->reply(200, "<DeleteFleetsResponse><unsuccessfulFleetDeletionSet><item><error><code>fleetNotInDeletableState"
+                          "</code><message>deleted</message></error><fleetId>fleet-1</fleetId></item>"
+                          "</unsuccessfulFleetDeletionSet></DeleteFleetsResponse>")
+      .reply(200, described("deleted"))
+      .reply(200, k_no_instances)
+      .reply(200, k_template_deleted);
+  auto r = delete_pool(e.ctx, pool_ci());
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(e.actions(), (std::vector<std::string>{"DeleteFleets", "DescribeFleets", "DescribeInstances",
+                                                   "DeleteLaunchTemplate"}));
+  EXPECT_EQ(spawn::test::query_form(e.transport->requests()[0].body)["TerminateInstances"], "true");
+}
+
+TEST(PoolDelete, NoReplyIsCheckedAndAFleetStillActiveIsAnError) {
+  Ec2 e;
+  e.transport->fail().reply(200, described("active"));
+  auto r = delete_pool(e.ctx, pool_ci());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("the fleet fleet-1 is still active"), std::string::npos) << r.error().message;
+  EXPECT_EQ(e.actions(), (std::vector<std::string>{"DeleteFleets", "DescribeFleets"}));
+}
+
+TEST(PoolDelete, NoReplyButDeletedGoesOnAndEndsWhatIsLeft) {
+  Ec2 e;
+  e.transport->fail()
+      .reply(200, described("deleted_terminating"))
+      .reply(200, "<DescribeInstancesResponse><reservationSet><item><instancesSet><item><instanceId>i-left</instanceId>"
+                  "<instanceState><name>running</name></instanceState></item></instancesSet></item></reservationSet>"
+                  "</DescribeInstancesResponse>")
+      .reply(200, "<TerminateInstancesResponse><instancesSet><item><instanceId>i-left</instanceId></item></instancesSet>"
+                  "</TerminateInstancesResponse>")
+      .reply(200, k_template_deleted);
+  ASSERT_TRUE(delete_pool(e.ctx, pool_ci()));
+  EXPECT_EQ(e.actions(), (std::vector<std::string>{"DeleteFleets", "DescribeFleets", "DescribeInstances",
+                                                   "TerminateInstances", "DeleteLaunchTemplate"}));
+}
