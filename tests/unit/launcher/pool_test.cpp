@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 using namespace spawn::launcher;
 using spawn::aws::ec2::FleetDescription;
 using spawn::aws::ec2::FleetHistoryRecord;
@@ -142,4 +144,54 @@ TEST(PoolDelete, NoReplyButDeletedGoesOnAndEndsWhatIsLeft) {
   ASSERT_TRUE(delete_pool(e.ctx, pool_ci()));
   EXPECT_EQ(e.actions(), (std::vector<std::string>{"DeleteFleets", "DescribeFleets", "DescribeInstances",
                                                    "TerminateInstances", "DeleteLaunchTemplate"}));
+}
+
+namespace {
+
+PoolCreateInput create_input() {
+  PoolCreateInput in;
+  in.name = "ci";
+  in.launch_template.image_id = "ami-12345678";
+  in.overrides = {{"m7i.large", std::nullopt, std::nullopt}};
+  in.capacity = 2;
+  in.spot_count = 2;
+  return in;
+}
+const char* k_made_template = R"(<CreateLaunchTemplateResponse><launchTemplate><launchTemplateId>lt-1</launchTemplateId>
+  <latestVersionNumber>1</latestVersionNumber></launchTemplate></CreateLaunchTemplateResponse>)";
+
+}  // namespace
+
+TEST(PoolCreate, AnUnansweredCreateFleetIsResentWithItsTokenThenLookedFor) {
+  Ec2 e;
+  e.transport->reply(200, k_made_template);
+  for (size_t i = 0; i <= k_resend_waits.size(); ++i) e.transport->fail();
+  e.transport->reply(200, "<DescribeFleetsResponse><fleetSet><item><fleetId>fleet-made</fleetId><fleetState>active"
+                          "</fleetState><tagSet><item><key>spawn:pool</key><value>ci</value></item></tagSet></item>"
+                          "</fleetSet></DescribeFleetsResponse>");
+  auto made = create_pool(e.ctx, create_input());
+  ASSERT_TRUE(made) << made.error().describe();
+  EXPECT_EQ(made->fleet_id, "fleet-made");
+  std::set<std::string> tokens;
+  for (const auto& r : e.transport->requests()) {
+    auto form = spawn::test::query_form(r.body);
+    if (form["Action"] == "CreateFleet") tokens.insert(form["ClientToken"]);
+  }
+  EXPECT_EQ(tokens.size(), 1u) << "every resend carries the first call's ClientToken";
+  EXPECT_EQ(e.actions().back(), "DescribeFleets");
+}
+
+TEST(PoolCreate, AFleetThatWasNotMadeLeavesNoTemplate) {
+  Ec2 e;
+  e.transport->reply(200, k_made_template)
+      .reply(400, "<Response><Errors><Error><Code>InvalidParameterValue</Code><Message>bad</Message></Error></Errors>"
+                  "<RequestID>r-1</RequestID></Response>")
+      .reply(200, k_template_deleted);
+  auto made = create_pool(e.ctx, create_input());
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, "InvalidParameterValue");
+  EXPECT_EQ(e.actions(), (std::vector<std::string>{"CreateLaunchTemplate", "CreateFleet", "DeleteLaunchTemplate"}));
+  auto form = spawn::test::query_form(e.transport->requests()[0].body);
+  EXPECT_EQ(form["LaunchTemplateName"], "spawn-pool-ci");
+  EXPECT_EQ(form["VersionDescription"], "spawn pool ci (deleted with the pool)");
 }
