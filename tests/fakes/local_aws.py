@@ -419,10 +419,12 @@ class LocalAws:
         try:
             from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+            import local_aws_console
             import local_aws_ec2
             import local_aws_pricing
 
             local_aws_ec2.install(self.state)
+            local_aws_console.install()
             self.price_list = local_aws_pricing.PriceList(self.state)
             self.moto_app = DomainDispatcherApplication(create_backend_app)
             self.model.warm()
@@ -614,6 +616,8 @@ class LocalAws:
             status, document = self._os_shutdown(environ)
         elif path in ("interrupt", "rebalance") and method == "POST":
             status, document = self._fleet_event(path, environ)
+        elif path in ("console-output", "instance-address") and method == "POST":
+            status, document = self._instance_view(path, environ)
         elif path == "health" and method == "GET":
             status, document = 200, {"status": "ok" if self.load_error is None else "broken", "pid": os.getpid(),
                                      "uptime_s": round(time.time() - self.started, 3),
@@ -635,7 +639,6 @@ class LocalAws:
         except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
 
-
     def _fleet_event(self, path: str, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """A spot interruption or a rebalance recommendation (local_aws_fleet.py)."""
         self.loaded.wait()
@@ -645,6 +648,18 @@ class LocalAws:
             act = local_aws_fleet.interrupt if path == "interrupt" else local_aws_fleet.rebalance
             return 200, act(request["instance_id"], request.get("region", "us-east-1"))
         except Exception as e:  # a malformed body, an unknown instance, not a spot member
+            return 400, {"error": f"{path}: {type(e).__name__}: {e}"}
+
+    def _instance_view(self, path: str, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """What the instance shows: its console output, its public address (local_aws_console)."""
+        self.loaded.wait()
+        try:
+            request = json.loads(_read_body(environ) or b"{}")
+            import local_aws_console
+            if path == "console-output":
+                return 200, local_aws_console.set_console_output(request)
+            return 200, local_aws_console.set_instance_address(request)
+        except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"{path}: {type(e).__name__}: {e}"}
 
 

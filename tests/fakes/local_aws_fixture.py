@@ -254,6 +254,18 @@ class LocalAws:
         """Replaces the scenario (laid over the defaults); returns the effective one."""
         return self._control("POST", "scenario", scenario)
 
+    def set_console_output(self, instance_id: str, output: str, append: bool = False,
+                           region: str = "us-east-1") -> dict[str, Any]:
+        """What GetConsoleOutput shows for the instance (local_aws_console)."""
+        return self._control("POST", "console-output",
+                             {"instance_id": instance_id, "output": output, "append": append, "region": region})
+
+    def set_instance_address(self, instance_id: str, public_ip: str | None,
+                             region: str = "us-east-1") -> dict[str, Any]:
+        """The instance's public address (127.0.0.1 in tests), or none."""
+        return self._control("POST", "instance-address",
+                             {"instance_id": instance_id, "public_ip": public_ip, "region": region})
+
     def get_scenario(self) -> dict[str, Any]:
         return self._control("GET", "scenario")
 

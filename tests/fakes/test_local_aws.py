@@ -750,6 +750,22 @@ class LocalAwsTest(unittest.TestCase):
 
     # --- lifecycle, AMIs, instance types ---
 
+    def test_console_output_and_public_address_are_the_tests_to_set(self):
+        instance_id = self.launch()["Instances"][0]["InstanceId"]
+        empty = self.ec2.get_console_output(InstanceId=instance_id)
+        self.assertNotIn("Output", empty, "a fresh instance shows nothing yet")
+        self.aws.set_console_output(instance_id, "cloud-init: boot\n")
+        self.aws.set_console_output(instance_id, "ssh-ed25519 AAAA host\n", append=True)
+        out = self.ec2.get_console_output(InstanceId=instance_id, Latest=True)
+        self.assertEqual(out["Output"], "cloud-init: boot\nssh-ed25519 AAAA host\n")  # boto3 decodes the base64
+        with self.assertRaises(Exception) as caught:
+            self.ec2.get_console_output(InstanceId="i-0123456789abcdef0")
+        self.assertIn("InvalidInstanceID.NotFound", str(caught.exception))
+        self.aws.set_instance_address(instance_id, "127.0.0.1")
+        self.assertEqual(self.instances(**{"instance-id": instance_id})[0]["PublicIpAddress"], "127.0.0.1")
+        self.aws.set_instance_address(instance_id, None)
+        self.assertNotIn("PublicIpAddress", self.instances(**{"instance-id": instance_id})[0])
+
     def test_instance_lifecycle(self):
         spot = self.launch(InstanceMarketOptions={"MarketType": "spot"})["Instances"][0]["InstanceId"]
         on_demand = self.launch()["Instances"][0]["InstanceId"]

@@ -62,9 +62,9 @@ class BashCompletionTest(unittest.TestCase):
 
     def test_commands(self):
         top = subcommands(spawn("--help").stdout)
-        self.assertEqual(top, ["launch", "list", "pool", "terminate", "extend", "stop", "start", "price", "agent"])
+        self.assertEqual(top, ["launch", "list", "status", "logs", "pool", "terminate", "extend", "stop", "start", "price", "agent"])
         self.assertEqual(self.complete("spawn", ""), top)
-        self.assertEqual(self.complete("spawn", "l"), ["launch", "list"])
+        self.assertEqual(self.complete("spawn", "l"), ["launch", "list", "logs"])
         self.assertEqual(self.complete("spawn", "agent", ""), ["upload"])
         self.assertEqual(self.complete("spawn", "pool", ""), ["create", "list", "status", "resize", "delete"])
         self.assertNotIn("completion", self.complete("spawn", "c"), "the hidden command is not offered")
@@ -142,8 +142,8 @@ class ZshCompletionTest(unittest.TestCase):
             self.assertEqual(f.read(), self.script)
 
     def test_commands(self):
-        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "pool", "terminate", "extend", "stop", "start", "price", "agent"])
-        self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list"])
+        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "logs", "pool", "terminate", "extend", "stop", "start", "price", "agent"])
+        self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list", "logs"])
         self.assertEqual(self.shell.complete("spawn agent "), ["upload"])
 
     def test_options_and_choices(self):

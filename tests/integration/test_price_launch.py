@@ -182,7 +182,7 @@ class TtlTest(LaunchPricingCase):
         self.aws.reset_log()
         r = self.spawn("launch", "--instance-type", "t3.micro", "--ami", AMI, "--ttl", "8h")
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("--ttl needs spored on the instance to enforce the deadline", r.stderr)
+        self.assertIn("--ttl needs spored on the instance, and spawn knows no upload", r.stderr)
         self.assertIn("spawn agent upload --bucket BUCKET", r.stderr)
         self.assertEqual(self.requests(), [])
 

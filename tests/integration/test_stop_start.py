@@ -86,6 +86,14 @@ class StopStartTest(BucketTestCase):
         actions = [r["action"] for r in self.requests() if r["action"] in ("CreateTags", "StartInstances")]
         self.assertEqual(actions[-2:], ["CreateTags", "StartInstances"], "the deadline is moved before the start")
 
+    def test_the_idle_clock_says_it_starts_again(self):
+        self.upload_agent()
+        instance_id = self.launch("--idle-timeout", "45m")
+        r = self.spawn_ok("stop", instance_id, "--wait", env=self.env())
+        self.assertIn("The idle clock stops too", r.stdout)
+        r = self.spawn_ok("start", instance_id, env=self.env())
+        self.assertIn(f"{instance_id}: the idle clock starts from zero (45m idle: stop)", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()

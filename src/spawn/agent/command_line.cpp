@@ -37,6 +37,11 @@ const FlagHelp k_flags[] = {
   {"on-complete",       "ACTION",     "after 'spored complete': terminate | stop | hibernate (default terminate)", false},
   {"notify",            "TARGET",     "SNS topic ARN or https:// webhook; repeatable", true},
   {"ttl-deadline",      "TIME",       "RFC 3339 time at which to terminate this instance", false},
+  {"idle-timeout",      "DURATION",   "act once the instance has been idle this long, e.g. 1h (default: never)", false},
+  {"on-idle",           "ACTION",     "stop | hibernate | terminate (default stop; terminate on one-time spot)", false},
+  {"active-process",    "NAME",       "the instance is busy while a process of this name runs; repeatable", true},
+  {"idle-cpu",          "PERCENT",    "busy while the CPUs use more than this share of one CPU (default 5)", false},
+  {"proc-root",         "DIR",        "where /proc is read for idle detection (default /proc)", false},
 };
 // clang-format on
 

@@ -172,6 +172,53 @@ expected<void, std::string> set_checkpoint_script_region(AgentConfig& c, const V
   return set_region(c.checkpoint_script_region, v);
 }
 
+// spawn launch refuses windows under ten minutes; spored takes any from 1 s (tests, trials by hand).
+expected<void, std::string> set_idle_timeout(AgentConfig& c, const Values& v, const Sources&) {
+  if (v.at(0).empty()) {
+    c.idle_timeout.reset();
+    return {};
+  }
+  auto timeout = util::parse_duration(v.at(0));
+  if (!timeout) return unexpected(std::string("not a duration with its unit (use 1h, 90m, 30s)"));
+  c.idle_timeout = *timeout;
+  return {};
+}
+
+expected<void, std::string> set_on_idle(AgentConfig& c, const Values& v, const Sources&) {
+  if (v.at(0).empty()) {
+    c.on_idle.reset();
+    return {};
+  }
+  auto parsed = model::parse_on_idle(v.at(0));
+  if (!parsed) return unexpected(std::string("must be stop, hibernate or terminate"));
+  c.on_idle = *parsed;
+  return {};
+}
+
+expected<void, std::string> set_active_processes(AgentConfig& c, const Values& v, const Sources&) {
+  c.active_processes.clear();
+  for (const auto& name : v) {
+    if (name.empty()) continue;
+    if (auto ok = model::check_process_name(name); !ok) return unexpected(fmt::format("{}: not a process name", name.substr(0, 80)));
+    c.active_processes.push_back(name);
+  }
+  return {};
+}
+
+expected<void, std::string> set_idle_cpu(AgentConfig& c, const Values& v, const Sources&) {
+  auto parsed = model::parse_idle_cpu(v.at(0));
+  if (!parsed) return unexpected(std::string("must be a percentage above 0 and below 100"));
+  c.idle_cpu_percent = *parsed;
+  return {};
+}
+
+expected<void, std::string> set_proc_root(AgentConfig& c, const Values& v, const Sources&) {
+  if (!v.at(0).starts_with('/')) return unexpected(std::string("must be an absolute path"));
+  c.proc_root = v.at(0);
+  while (c.proc_root.size() > 1 && c.proc_root.ends_with('/')) c.proc_root.pop_back();
+  return {};
+}
+
 struct OptionSpec {
   std::string_view name;      // the flag is --<name>
   std::string_view env;       // "" when no environment variable
@@ -200,6 +247,11 @@ const OptionSpec k_options[] = {
   {"on-complete",              "SPAWN_ON_COMPLETE",                 "on_complete",              true,  "terminate",              false, set_on_complete},
   {"notify",                   "SPAWN_NOTIFY",                      "notify",                   true,  "",                       true,  set_notify},
   {"ttl-deadline",             "SPAWN_TTL_DEADLINE",                "ttl_deadline",             true,  "",                       false, set_ttl_deadline},
+  {"idle-timeout",             "SPAWN_IDLE_TIMEOUT",                "idle_timeout",             true,  "",                       false, set_idle_timeout},
+  {"on-idle",                  "SPAWN_ON_IDLE",                     "on_idle",                  true,  "",                       false, set_on_idle},
+  {"active-process",           "SPAWN_ACTIVE_PROCESS",              "active_processes",         true,  "",                       true,  set_active_processes},
+  {"idle-cpu",                 "SPAWN_IDLE_CPU",                    "idle_cpu",                 true,  "5",                      false, set_idle_cpu},
+  {"proc-root",                "SPORED_PROC_ROOT",                  "",                         false, "/proc",                  false, set_proc_root},
 };
 // clang-format on
 
@@ -391,6 +443,12 @@ nlohmann::json describe(const AgentConfig& c) {
       {"checkpoint_script_region", entry("checkpoint-script-region", c.checkpoint_script_region)},
       {"ttl_deadline", entry("ttl-deadline", c.ttl_deadline ? nlohmann::json(util::format_rfc3339(*c.ttl_deadline))
                                                             : nlohmann::json(nullptr))},
+      {"idle_timeout", entry("idle-timeout", c.idle_timeout ? nlohmann::json(util::format_age(*c.idle_timeout))
+                                                            : nlohmann::json(nullptr))},
+      {"on_idle", entry("on-idle", c.on_idle ? nlohmann::json(std::string(model::to_string(*c.on_idle)))
+                                             : nlohmann::json("stop, or terminate on one-time spot"))},
+      {"active_processes", entry("active-process", c.active_processes)},
+      {"idle_cpu_percent", entry("idle-cpu", c.idle_cpu_percent)},
   };
 }
 

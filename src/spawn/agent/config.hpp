@@ -18,6 +18,11 @@
 // on-complete               --on-complete                SPAWN_ON_COMPLETE                  on_complete (S)
 // notify                    --notify (repeated)          SPAWN_NOTIFY (comma-separated)     notify (array) (S)
 // ttl-deadline              --ttl-deadline               SPAWN_TTL_DEADLINE                 ttl_deadline (S)
+// idle-timeout              --idle-timeout               SPAWN_IDLE_TIMEOUT                 idle_timeout (S)
+// on-idle                   --on-idle                    SPAWN_ON_IDLE                      on_idle (S)
+// active-process            --active-process (repeated)  SPAWN_ACTIVE_PROCESS (comma-sep.)  active_processes (array) (S)
+// idle-cpu                  --idle-cpu                   SPAWN_IDLE_CPU                     idle_cpu (S)
+// proc-root                 --proc-root                  SPORED_PROC_ROOT                   -
 // The file itself: --config, SPORED_CONFIG, default /etc/spawn/spot-config.json (the one the
 // spot launch's user-data writes). An empty environment variable counts as unset.
 // The spec (s3://, read with the instance role: agent/launch_spec.hpp) is the launch's own
@@ -34,6 +39,7 @@
 
 #include "spawn/agent/log.hpp"
 #include "spawn/aws/config/environment.hpp"
+#include "spawn/model/idle_options.hpp"
 #include "spawn/model/launch_options.hpp"
 #include "spawn/model/spot_options.hpp"
 #include "spawn/util/expected.hpp"
@@ -69,6 +75,11 @@ struct AgentConfig {
   std::string spec_region;                              // its bucket's region; empty: the instance's
   std::chrono::seconds spec_refresh{60};                // how often the spec is asked for again
   std::string checkpoint_script_region;                 // an s3:// script's bucket region; empty: the instance's
+  std::optional<std::chrono::seconds> idle_timeout;     // nullopt: no idle stop
+  std::optional<model::OnIdle> on_idle;                 // nullopt: terminate on one-time spot, else stop
+  std::vector<std::string> active_processes;            // busy while one of these runs
+  double idle_cpu_percent = model::k_default_idle_cpu_percent;
+  std::string proc_root = "/proc";                      // where the kernel's process tree is read
   std::map<std::string, Origin> origins;                // option name -> the layer that set it
 };
 

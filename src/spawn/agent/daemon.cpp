@@ -152,6 +152,18 @@ void Daemon::arm() {
                              {"message", "on-demand instance: no spot interruption or rebalance to watch for"}});
   }
   if (m_config.ttl_deadline) m_monitors.push_back(make_ttl_monitor(*m_config.ttl_deadline, m_parts.clocks.wall));
+  m_idle_monitor = nullptr;
+  if (m_config.idle_timeout) {
+    IdleSettings idle;
+    idle.timeout = *m_config.idle_timeout;
+    const bool one_time_spot = m_spot && m_config.on_interruption != OnInterruption::hibernate;
+    idle.action = m_config.on_idle.value_or(model::default_on_idle(one_time_spot));
+    idle.active_processes = m_config.active_processes;
+    idle.cpu_percent = m_config.idle_cpu_percent;
+    auto monitor = std::make_unique<IdleMonitor>(std::move(idle), ProcReader(m_config.proc_root), m_parts.clocks);
+    m_idle_monitor = monitor.get();
+    m_monitors.push_back(std::move(monitor));
+  }
 
   m_scripts = std::make_unique<ScriptCache>(
       m_config.state_dir + "/checkpoint", m_config.checkpoint_script,
@@ -347,6 +359,14 @@ void Daemon::poll_once() {
     else if (source == "events/recommendations/rebalance") note_absent(EventKind::rebalance);
   }
   if (all_ok) m_last_ok = format_time_ms(m_parts.clocks.wall());
+  if (m_idle_monitor) {
+    const IdleState idle = m_idle_monitor->state();
+    std::string seen = idle.idle_since + "|" + idle.last_activity;
+    if (seen != m_idle_seen) {
+      m_idle_seen = std::move(seen);
+      write_status("watching");
+    }
+  }
   maybe_complete();
   maybe_refresh_script();
   if (m_parts.clocks.steady() - m_status_written >= k_status_period) write_status("watching");
@@ -372,9 +392,30 @@ void Daemon::note_absent(EventKind kind) {
   m_already_logged.erase(key);
 }
 
+// The whole window idle: acted on once (retried after ttl_retry when AWS said no), never while
+// a handler is at work or the instance is already ending.
+void Daemon::act_on_idle(const Event& event, SteadyTime now) {
+  if (m_idle_done.load() || m_idle_busy.load() || m_busy.load() > 0 || m_ttl_done.load() || m_completion_done.load() ||
+      m_store.latched("interruption"))
+    return;
+  if (now.time_since_epoch().count() < m_next_idle_attempt.load()) return;
+  m_idle_busy = true;
+  write_status("handling");
+  start_worker("idle", [this, event, retry = m_parts.ttl_retry] {
+    if (m_handlers->idle(event)) m_idle_done = true;
+    else m_next_idle_attempt = (m_parts.clocks.steady() + retry).time_since_epoch().count();
+    m_idle_busy = false;
+  });
+}
+
 void Daemon::dispatch(const Event& event) {
   m_absent_since.erase(event.kind);
   const Detection detected{m_parts.clocks.wall(), m_parts.clocks.steady()};
+  if (event.kind == EventKind::idle) return act_on_idle(event, detected.steady);
+  if (event.kind == EventKind::idle_cancelled) {
+    if (!m_idle_done.load()) m_handlers->idle_cancelled(event);
+    return;
+  }
   if (event.kind == EventKind::ttl_deadline) {
     if (m_ttl_done.load() || m_ttl_busy.load()) return;
     if (detected.steady.time_since_epoch().count() < m_next_ttl_attempt.load()) return;
@@ -412,7 +453,13 @@ void Daemon::dispatch(const Event& event) {
     case EventKind::ttl_warning:
       start_worker(key, [this, event] { m_handlers->ttl_warning(event); });
       break;
-    case EventKind::ttl_deadline: break;
+    case EventKind::idle_warning:
+      start_worker(key, [this, event] { m_handlers->idle_warning(event); });
+      break;
+    case EventKind::ttl_deadline:
+    case EventKind::completion:
+    case EventKind::idle_cancelled:
+    case EventKind::idle: break;
   }
 }
 
@@ -479,6 +526,14 @@ void Daemon::write_status(const char* state) {
     status["watching"] = watching();
   }
   if (m_scripts) status["checkpoint_script"] = m_scripts->describe();
+  if (m_idle_monitor) {
+    const IdleState idle = m_idle_monitor->state();
+    status["idle"] = {{"idle_since", idle.idle_since.empty() ? nlohmann::json(nullptr) : nlohmann::json(idle.idle_since)},
+                      {"acts_at", idle.act_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(idle.act_at)},
+                      {"last_activity", idle.last_activity},
+                      {"action", idle.action},
+                      {"timeout", idle.timeout}};
+  }
   {
     std::lock_guard lock(m_spec_mutex);
     if (!m_spec_status.is_null()) status["spec"] = m_spec_status;

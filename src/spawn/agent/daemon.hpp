@@ -22,6 +22,7 @@
 #include "spawn/agent/config.hpp"
 #include "spawn/agent/event_store.hpp"
 #include "spawn/agent/handlers.hpp"
+#include "spawn/agent/idle_monitor.hpp"
 #include "spawn/agent/instance.hpp"
 #include "spawn/agent/launch_spec.hpp"
 #include "spawn/aws/s3/client.hpp"
@@ -91,6 +92,7 @@ class Daemon {
   void maybe_refresh_tags();
   void maybe_complete();
   void dispatch(const Event& event);
+  void act_on_idle(const Event& event, SteadyTime now);
   void note_absent(EventKind kind);
   void start_worker(std::string name, std::function<void()> work);
   void report_error(const std::string& source, const aws::Error& error);
@@ -136,6 +138,11 @@ class Daemon {
   std::atomic<bool> m_script_refreshing{false};
   std::atomic<bool> m_ttl_busy{false};
   std::atomic<bool> m_ttl_done{false};
+  IdleMonitor* m_idle_monitor = nullptr;            // in m_monitors, when idle stop is on
+  std::string m_idle_seen;                          // its state as last written to status.json
+  std::atomic<bool> m_idle_busy{false};
+  std::atomic<bool> m_idle_done{false};
+  std::atomic<SteadyTime::rep> m_next_idle_attempt{0};
   std::atomic<bool> m_completion_busy{false};
   std::atomic<bool> m_completion_done{false};
   std::atomic<SteadyTime::rep> m_next_completion_attempt{0};

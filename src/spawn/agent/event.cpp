@@ -9,6 +9,9 @@ std::string_view to_string(EventKind kind) {
     case EventKind::ttl_warning: return "ttl_warning";
     case EventKind::ttl_deadline: return "ttl_deadline";
     case EventKind::completion: return "completion";
+    case EventKind::idle_warning: return "idle_warning";
+    case EventKind::idle_cancelled: return "idle_cancelled";
+    case EventKind::idle: return "idle";
   }
   return "unknown";
 }
@@ -19,7 +22,10 @@ std::string latch_key(const Event& event) {
     case EventKind::rebalance:
     case EventKind::completion: return std::string(to_string(event.kind));
     case EventKind::ttl_warning:
-    case EventKind::ttl_deadline: return std::string(to_string(event.kind)) + ":" + event.time_text;
+    case EventKind::ttl_deadline:
+    case EventKind::idle_warning:
+    case EventKind::idle_cancelled:
+    case EventKind::idle: return std::string(to_string(event.kind)) + ":" + event.time_text;
   }
   return "unknown";
 }

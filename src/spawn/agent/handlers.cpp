@@ -18,14 +18,13 @@ bool hibernating(const Event& event, const AgentConfig& config) {
   return event.action == "hibernate" || config.on_interruption == OnInterruption::hibernate;
 }
 
-// The job array's tags as {"id", "name", "size", "index"} under "job_array" (none outside an array).
+}  // namespace
+
 void add_job_array(nlohmann::json& body, const InstanceFacts& i) {
   constexpr std::string_view prefix = "spawn:job-array-";
   for (const auto& [key, value] : i.tags)
     if (key.starts_with(prefix)) body["job_array"][key.substr(prefix.size())] = value;
 }
-
-}  // namespace
 
 ShutdownCommand make_shutdown_command(const std::string& command_line) {
   auto words = util::shell_split(command_line);
@@ -279,16 +278,20 @@ bool Handlers::complete(const Event& event, int status) {
     m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
   }
   if (action == model::OnComplete::terminate) return end_by_terminating("completion");
-  const bool hibernate = action == model::OnComplete::hibernate;
+  return end_by_stopping("completion", action == model::OnComplete::hibernate);
+}
+
+bool Handlers::end_by_stopping(const char* reason, bool hibernate) {
+  auto& log = *m_ctx.log;
+  const std::string what = std::string(reason) + (hibernate ? "_hibernate" : "_stop");
   auto stopped = m_ctx.actions->stop_instance(hibernate);
   if (stopped) {
-    log.warning(hibernate ? "completion_hibernate" : "completion_stop", {{"instance_id", i.instance_id}, {"ok", true}});
+    log.warning(what, {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});
     return true;
   }
   // Never a power-off instead: the launch's shutdown behaviour is terminate, and the user asked
   // to keep the instance.
-  log.error(hibernate ? "completion_hibernate_failed" : "completion_stop_failed",
-            {{"error", stopped.error().describe()}});
+  log.error(what + "_failed", {{"error", stopped.error().describe()}});
   return false;
 }
 

@@ -35,6 +35,10 @@ using ShutdownCommand = std::function<expected<void, std::string>()>;
 // an empty function for an empty command (none).
 ShutdownCommand make_shutdown_command(const std::string& command_line);
 
+// The job array's tags as {"id", "name", "size", "index"} under "job_array" of a message's body
+// (nothing outside an array).
+void add_job_array(nlohmann::json& body, const InstanceFacts& i);
+
 struct HandlerContext {
   std::shared_ptr<Logger> log;
   EventStore* store = nullptr;
@@ -81,6 +85,16 @@ class Handlers {
   // instance is on its way out.
   bool complete(const Event& event, int status);
 
+  // Idle (idle_handlers.cpp). Most of the window idle: a log record, a wall message and the
+  // notify targets, saying when and what spored will do.
+  void idle_warning(const Event& event);
+  // Busy again after that warning: a log record and a wall message (nothing will happen).
+  void idle_cancelled(const Event& event);
+  // The whole window idle: the tag spawn:idle-action (what and why), the notify targets (bounded
+  // by notify_wait), then stop, hibernate or terminate (as the TTL does). true when the instance
+  // is on its way out.
+  bool idle(const Event& event);
+
   // The message for SNS and webhooks about event (pure; public for tests).
   Message message_for(const Event& event, Detection detected) const;
 
@@ -97,11 +111,14 @@ class Handlers {
   bool end_by_terminating(const char* reason);
   // The instance facts with the tags as they are now.
   InstanceFacts instance() const;
+  // StopInstances on itself; logged as <reason>_stop / _hibernate[_failed].
+  bool end_by_stopping(const char* reason, bool hibernate);
 
   HandlerContext m_ctx;
   mutable std::mutex m_tags_mutex;                  // m_ctx.instance.tags
   std::atomic<bool> m_ttl_notified{false};
   std::atomic<bool> m_completion_notified{false};
+  std::atomic<bool> m_idle_notified{false};
   Notifier m_notifier;
 };
 

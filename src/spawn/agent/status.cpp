@@ -80,6 +80,15 @@ StatusReport status_report(const std::string& state_dir, StatusFormat format) {
                    str(status, "imds_endpoint"));
   std::string ttl = config_value(config, "ttl_deadline");
   if (!ttl.empty()) t += fmt::format("ttl:        terminate at {}\n", ttl);
+  if (status.contains("idle") && status["idle"].is_object()) {
+    const auto& idle = status["idle"];
+    if (!str(idle, "idle_since").empty())
+      t += fmt::format("idle:       since {}; {} at {} unless it becomes busy\n", str(idle, "idle_since"),
+                       str(idle, "action"), str(idle, "acts_at"));
+    else
+      t += fmt::format("idle:       busy ({}); after {} idle: {}\n", str(idle, "last_activity", "not looked yet"),
+                       str(idle, "timeout"), str(idle, "action"));
+  }
   t += fmt::format("on notice:  {}; checkpoint script {}; notify {}\n", config_value(config, "on_interruption"),
                    config_value(config, "checkpoint_script").empty() ? "none" : config_value(config, "checkpoint_script"),
                    config_value(config, "notify").empty() ? "nobody" : config_value(config, "notify"));

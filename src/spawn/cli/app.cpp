@@ -11,9 +11,11 @@
 #include "spawn/cli/extend_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
+#include "spawn/cli/logs_command.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/pool_command.hpp"
 #include "spawn/cli/price_command.hpp"
+#include "spawn/cli/status_command.hpp"
 #include "spawn/cli/stop_start_command.hpp"
 #include "spawn/cli/terminate_command.hpp"
 #include "spawn/util/help_format.hpp"
@@ -39,6 +41,8 @@ Run 'spawn COMMAND --help' for a command's options.)");
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(make_launch_command(app));
   commands.push_back(make_list_command(app));
+  commands.push_back(make_status_command(app));
+  commands.push_back(make_logs_command(app));
   commands.push_back(make_pool_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_extend_command(app));

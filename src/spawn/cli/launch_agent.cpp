@@ -16,6 +16,7 @@ std::string needs_spored(const model::LaunchOptions& o) {
   if (!o.spot.notify.empty()) return "--notify";
   if (o.ttl) return "--ttl";
   if (o.on_complete) return "--on-complete";
+  if (o.idle.enabled()) return "--idle-timeout";
   return {};
 }
 
@@ -35,11 +36,11 @@ expected<void, model::UsageError> no_secrets_without_bucket(const model::LaunchO
 expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o, const AgentFlags& flags,
                                                   const std::optional<std::string>& config_path) {
   AgentPlan plan;
-  const bool wanted = o.spot.enabled || o.ttl.has_value() || o.on_complete.has_value();
+  const bool wanted = o.spot.enabled || o.ttl.has_value() || o.on_complete.has_value() || o.idle.enabled();
   if (!wanted) {
     const char* flag = flags.url ? "--agent-url" : flags.sha256 ? "--agent-sha256" : flags.none ? "--no-agent" : nullptr;
-    if (flag) return unexpected(model::UsageError{std::string(flag) + " needs --spot or --ttl (spored runs on spot "
-                                                                       "instances and enforces --ttl)"});
+    if (flag) return unexpected(model::UsageError{std::string(flag) + " needs --spot, --ttl, --on-complete or "
+                                                                       "--idle-timeout (what spored is installed for)"});
     return plan;
   }
   if (flags.none && (flags.url || flags.sha256))
@@ -63,6 +64,10 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
       return unexpected(model::UsageError{"--on-complete needs spored, which 'spored complete' talks to; --no-agent "
                                           "installs none",
                                           "drop --no-agent (spawn installs spored even when the AMI has one)"});
+    if (o.idle.enabled())
+      return unexpected(model::UsageError{"--idle-timeout needs spored, which decides on the instance when it is idle; "
+                                          "--no-agent installs none",
+                                          "drop --no-agent (spawn installs spored even when the AMI has one)"});
     if (!o.spot.enabled)
       return unexpected(model::UsageError{"--ttl on demand needs spored to enforce it; --no-agent leaves nothing to",
                                           "drop --no-agent (the AMI's own spored is fine: spawn installs one anyway), "
@@ -81,8 +86,7 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
     return plan;
   }
   if (!o.spot.enabled)
-    return unexpected(model::UsageError{"--ttl needs spored on the instance to enforce the deadline, and spawn knows no "
-                                        "upload of it",
+    return unexpected(model::UsageError{needs_spored(o) + " needs spored on the instance, and spawn knows no upload of it",
                                         "run 'spawn agent upload --bucket BUCKET' once, or pass --agent-url URL "
                                         "--agent-sha256 HEX"});
   // Nothing known: the launch goes ahead and spot-config.json is still written (an AMI may start
@@ -133,7 +137,8 @@ launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::s
     for (const auto& u : uploads) g.agent_keys.push_back(u.key);
   }
   g.cancel_own_spot_request = o.spot.enabled && o.spot.interruption() == model::OnInterruption::hibernate;
-  g.stop_itself = o.on_complete && *o.on_complete != model::OnComplete::terminate;
+  g.stop_itself = (o.on_complete && *o.on_complete != model::OnComplete::terminate) ||
+                  (o.idle.enabled() && o.idle_action() != model::OnIdle::terminate);
   return g;
 }
 

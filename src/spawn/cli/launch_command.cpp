@@ -9,6 +9,7 @@
 
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/cli/choices.hpp"
+#include "spawn/cli/idle_flags.hpp"
 #include "spawn/cli/launch_agent.hpp"
 #include "spawn/cli/launch_flags.hpp"
 #include "spawn/cli/launch_pricing.hpp"
@@ -77,6 +78,7 @@ class LaunchCommand final : public Command {
                                     "what spored does when the job runs 'spored complete' (default terminate): "
                                     "terminate, stop or hibernate"),
                   names_of(model::k_on_completes));
+    m_idle.add_to(*m_app);
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
     m_flags.add_spot_pricing(*m_app);
     m_app->add_flag("--spot-fallback", m_options.spot.fallback, "launch on demand when spot capacity is unavailable");
@@ -99,6 +101,9 @@ class LaunchCommand final : public Command {
       if (!on_complete) return usage(on_complete.error());
       m_options.on_complete = *on_complete;
     }
+    auto idle = m_idle.read();
+    if (!idle) return usage(idle.error());
+    m_options.idle = std::move(*idle);
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
     auto agent = plan_agent(m_options, m_flags.agent(), spawn_config_path(aws::config::process_environment()));
     if (!agent) return usage(agent.error());
@@ -359,6 +364,7 @@ class LaunchCommand final : public Command {
   LaunchFlags m_flags;
   std::optional<std::string> m_name, m_job_array_name, m_ttl, m_on_complete;
   std::optional<int> m_spot_count;
+  IdleFlags m_idle;
 };
 
 }  // namespace

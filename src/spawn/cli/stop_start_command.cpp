@@ -128,16 +128,19 @@ only be terminated. The TTL pauses while stopped: spawn start gives back the tim
                        "launch with --spot --on-interruption hibernate (a persistent request) to stop spot instances"});
     }
     std::vector<std::string> ids;
-    bool any_ttl = false;
+    bool any_ttl = false, any_idle = false;
     for (const auto& i : *found) {
       ids.push_back(i.instance_id);
       any_ttl = any_ttl || i.tags.contains(tag::k_ttl_deadline);
+      any_idle = any_idle || i.tags.contains(tag::k_idle_timeout);
     }
     auto changes = ec2.stop_instances(ids, m_hibernate);
     if (!changes) return fail({changes.error(), {}, {}});
     print_changes(m_global, "stopped", *changes);
     if (any_ttl && m_global.output != OutputFormat::json)
       fmt::print("The TTL pauses while stopped: 'spawn start' gives back the time that was left.\n");
+    if (any_idle && m_global.output != OutputFormat::json)
+      fmt::print("The idle clock stops too: after 'spawn start' spored counts the idle window from zero.\n");
     if (m_wait)
       if (auto waited = wait_for(ec2, ids, "stopped"); !waited) return fail(waited.error());
     return k_exit_ok;
@@ -155,7 +158,8 @@ Examples:
   spawn start --name dev --wait
 
 An instance with a TTL gets back the time it had left when it stopped (the deadline moves in the
-launch's settings, which spored reads when it starts, and in the tag spawn:ttl-deadline).)");
+launch's settings, which spored reads when it starts, and in the tag spawn:ttl-deadline). The idle
+window of --idle-timeout starts from zero when spored starts.)");
   }
 
   int run() override {
@@ -174,6 +178,10 @@ launch's settings, which spored reads when it starts, and in the tag spawn:ttl-d
       if (i.state != "stopped")
         return fail({std::nullopt, fmt::format("{} is {}: only a stopped instance can be started", i.instance_id, i.state),
                      i.state == "stopping" ? "wait until it is stopped ('spawn stop --wait')" : ""});
+      if (auto idle = i.tags.find(tag::k_idle_timeout); idle != i.tags.end())
+        notes.push_back(fmt::format("{}: the idle clock starts from zero ({} idle: {})", i.instance_id,
+                                    idle->second.substr(0, idle->second.find(' ')),
+                                    idle->second.substr(std::min(idle->second.size(), idle->second.find(' ') + 1))));
       auto ttl = i.tags.find(tag::k_ttl_deadline);
       if (ttl == i.tags.end()) continue;
       auto deadline = util::parse_rfc3339(ttl->second);

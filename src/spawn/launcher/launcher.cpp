@@ -153,6 +153,8 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   // An absolute time, so that the deadline survives restarts of spored and of the instance.
   const std::optional<std::string>& ttl_deadline = p.ttl_deadline;
   if (ttl_deadline) tags[tag::k_ttl_deadline] = *ttl_deadline;
+  if (o.idle.enabled())
+    tags[tag::k_idle_timeout] = util::format_age(*o.idle.timeout) + " " + std::string(model::to_string(o.idle_action()));
   // A power-off from inside the instance (spored's TTL fallback, a user's `poweroff`) ends it:
   // EC2's default would stop it and bill its volumes. Hibernation is the one launch meant to stop.
   const std::string shutdown_behavior = hibernate ? "" : "terminate";

@@ -65,7 +65,7 @@ json spored_policy(const SporedGrants& g) {
   json tag_condition = self_condition(g.partition);
   tag_condition["ForAllValues:StringEquals"] = {
       {"aws:TagKeys", json::array({tag::k_interruption_notice, tag::k_interruption_action, tag::k_checkpoint_status,
-                                   tag::k_completion_status})}};
+                                   tag::k_completion_status, tag::k_idle_action})}};
   json statements = json::array();
   statements.push_back({{"Sid", k_sid_tag},
                         {"Effect", "Allow"},

@@ -31,6 +31,8 @@ SpotSetup spot_setup(const model::LaunchOptions& o, const AgentSetup& agent, con
   setup.notify = o.spot.notify;
   setup.ttl_deadline = ttl_deadline;
   if (o.on_complete) setup.on_complete = std::string(model::to_string(*o.on_complete));
+  setup.idle = o.idle;
+  if (o.idle.enabled()) setup.idle.action = o.idle_action();
   setup.spec = agent.spec;
   setup.agent_install = agent.install;
   return setup;

@@ -74,6 +74,12 @@ std::string spot_config_json(const SpotSetup& s) {
   doc["notify"] = notify;
   if (s.ttl_deadline) doc["ttl_deadline"] = *s.ttl_deadline;
   if (s.on_complete) doc["on_complete"] = *s.on_complete;
+  if (s.idle.timeout) {
+    doc["idle_timeout"] = std::to_string(s.idle.timeout->count()) + "s";
+    if (s.idle.action) doc["on_idle"] = std::string(model::to_string(*s.idle.action));
+    doc["active_processes"] = s.idle.active_processes;
+    if (s.idle.cpu_percent) doc["idle_cpu"] = fmt::format("{}", *s.idle.cpu_percent);
+  }
   if (s.spec) {
     doc["spec"] = s.spec->url();
     doc["spec_region"] = s.spec->region;

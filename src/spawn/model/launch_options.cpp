@@ -59,23 +59,47 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
   return {};
 }
 
-// --on-complete stop|hibernate needs an instance EC2 lets stop: on demand, or spot from a
-// persistent request (spawn's --on-interruption hibernate); hibernating needs one launched
-// hibernation-capable, which spawn does for --on-interruption hibernate only.
-expected<void, UsageError> validate_on_complete(const LaunchOptions& o) {
-  if (!o.on_complete || *o.on_complete == OnComplete::terminate) return {};
-  const bool persistent = o.spot.enabled && o.spot.interruption() == OnInterruption::hibernate;
-  const std::string flag = "--on-complete " + std::string(to_string(*o.on_complete));
-  if (*o.on_complete == OnComplete::hibernate && !persistent)
+// Stopping (--on-complete or --on-idle stop|hibernate) needs an instance EC2 lets stop: on
+// demand, or spot from a persistent request (spawn's --on-interruption hibernate); hibernating
+// needs one launched hibernation-capable, which spawn does for --on-interruption hibernate only.
+expected<void, UsageError> validate_stop_action(const LaunchOptions& o, const std::string& flag, bool hibernate,
+                                                const char* instead) {
+  const bool persistent = o.spot.enabled && !o.one_time_spot();
+  if (hibernate && !persistent)
     return unexpected(UsageError{flag + " needs an instance launched hibernation-capable (--spot --on-interruption "
                                         "hibernate)",
-                                 "use --on-complete stop or terminate"});
-  if (o.spot.enabled && !persistent)
+                                 std::string("use ") + instead});
+  if (o.one_time_spot())
     return unexpected(UsageError{flag + ": EC2 cannot stop a one-time spot instance (it can only be terminated)",
-                                 "use --on-complete terminate, or --on-interruption hibernate (a persistent request)"});
+                                 std::string("use ") + instead + ", or --on-interruption hibernate (a persistent request)"});
   if (o.spot.enabled && o.spot.spot_count && *o.spot.spot_count < o.count)
     return unexpected(UsageError{flag + ": not with --spot-count (the spot members cannot be stopped)"});
   return {};
+}
+
+expected<void, UsageError> validate_on_complete(const LaunchOptions& o) {
+  if (!o.on_complete || *o.on_complete == OnComplete::terminate) return {};
+  return validate_stop_action(o, "--on-complete " + std::string(to_string(*o.on_complete)),
+                              *o.on_complete == OnComplete::hibernate, "--on-complete stop or terminate");
+}
+
+expected<void, UsageError> validate_idle(const LaunchOptions& o) {
+  const IdleOptions& idle = o.idle;
+  if (!idle.enabled()) {
+    const char* flag = idle.action ? "--on-idle"
+                       : !idle.active_processes.empty() ? "--active-process"
+                       : idle.cpu_percent ? "--idle-cpu"
+                                          : nullptr;
+    if (flag) return unexpected(UsageError{std::string(flag) + " needs --idle-timeout (how long idle before acting)"});
+    return {};
+  }
+  if (idle.active_processes.size() > k_max_active_processes)
+    return unexpected(UsageError{"--active-process: at most " + std::to_string(k_max_active_processes) + " names"});
+  for (const auto& name : idle.active_processes)
+    if (auto ok = check_process_name(name); !ok) return ok;
+  if (!idle.action || *idle.action == OnIdle::terminate) return {};
+  return validate_stop_action(o, "--on-idle " + std::string(to_string(*idle.action)), *idle.action == OnIdle::hibernate,
+                              "--on-idle terminate (the default for one-time spot), or stop on demand");
 }
 
 }  // namespace
@@ -182,7 +206,8 @@ expected<void, UsageError> validate(const LaunchOptions& o) {
     return unexpected(UsageError{"--user-data: " + std::to_string(o.user_data->size()) +
                                  " bytes is over EC2's 16 KB limit; put the script in S3 and fetch it from a short user-data"});
   if (auto spot = validate_spot(o, o.all_instance_types().size()); !spot) return spot;
-  return validate_on_complete(o);
+  if (auto complete = validate_on_complete(o); !complete) return complete;
+  return validate_idle(o);
 }
 
 }  // namespace spawn::model

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "spawn/model/idle_options.hpp"
 #include "spawn/model/spot_options.hpp"
 #include "spawn/model/usage_error.hpp"
 #include "spawn/util/expected.hpp"
@@ -37,12 +38,17 @@ struct LaunchOptions {
   bool wait = false;
   std::optional<std::chrono::seconds> ttl;  // --ttl: tag spawn:ttl-deadline = launch time + ttl (spored ends it then)
   std::optional<OnComplete> on_complete;    // --on-complete (spored complete)
+  IdleOptions idle;                         // --idle-timeout, --on-idle, --active-process, --idle-cpu
   SpotOptions spot;
 
   // Every type asked for: --instance-type first, then --instance-types, each once.
   std::vector<std::string> all_instance_types() const;
   // A job array: more than one instance, or a name given for one.
   bool job_array() const { return count > 1 || job_array_name.has_value(); }
+  // Spot from one-time requests: EC2 can terminate these, never stop them.
+  bool one_time_spot() const { return spot.enabled && spot.interruption() != OnInterruption::hibernate; }
+  // --on-idle, or its default for the market.
+  OnIdle idle_action() const { return idle.action.value_or(default_on_idle(one_time_spot())); }
 };
 
 // "K=V" -> {K, V}. K must be non-empty, at most 128 characters, and not start with "aws:"

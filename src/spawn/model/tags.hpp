@@ -24,6 +24,11 @@ inline constexpr const char* k_on_interruption = "spawn:on-interruption";
 inline constexpr const char* k_checkpoint_script = "spawn:checkpoint-script";
 inline constexpr const char* k_spot_fallback = "spawn:spot-fallback";
 inline constexpr const char* k_ttl_deadline = "spawn:ttl-deadline";
+inline constexpr const char* k_idle_timeout = "spawn:idle-timeout";
+// Job arrays that relaunch (read by spawn status; written by the relaunch work, issue 15)
+inline constexpr const char* k_generation = "spawn:generation";          // 0 for the first launch
+inline constexpr const char* k_replaces = "spawn:replaces";              // the instance a replacement replaces
+inline constexpr const char* k_relaunch_status = "spawn:relaunch-status";  // --idle-timeout and --on-idle: "1h stop"
 // On the spot request of a persistent launch: the ARN of its instance. spored's role may cancel a
 // request only when this equals its own instance's ARN (docs/spored.md).
 inline constexpr const char* k_instance_arn = "spawn:instance-arn";
@@ -32,5 +37,6 @@ inline constexpr const char* k_interruption_notice = "spawn:interruption-notice"
 inline constexpr const char* k_interruption_action = "spawn:interruption-action";
 inline constexpr const char* k_checkpoint_status = "spawn:checkpoint-status";
 inline constexpr const char* k_completion_status = "spawn:completion-status";  // `spored complete --status N`
+inline constexpr const char* k_idle_action = "spawn:idle-action";  // "stop at T: idle since S, CPU at most ..."
 
 }  // namespace spawn::model::tag

@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "fake_actions.hpp"
+#include "../support/fake_proc.hpp"
 #include "../support/imds_routes.hpp"
 #include "../support/temp_dir.hpp"
 #include "spawn/agent/completion.hpp"
@@ -459,6 +460,63 @@ TEST_F(DaemonTest, SporedCompleteEndsTheInstanceOnceEvenAcrossARestart) {
   d->poll_once();
   EXPECT_EQ(actions->calls("terminate").size(), 1u);
   EXPECT_EQ(actions->calls("tags").at(0).args.at(0).second, "7");
+}
+
+// Idle stop through the whole loop: warned once on the terminal and the targets, then the
+// instance stopped (on demand) once, with the reason tagged; the status says what it sees.
+TEST_F(DaemonTest, AnIdleOnDemandInstanceIsWarnedThenStoppedOnce) {
+  test::FakeProc proc(dir.path() + "/proc");
+  routes->set("meta-data/instance-life-cycle", "on-demand");
+  flags["idle-timeout"] = {"20s"};
+  flags["proc-root"] = {proc.root()};
+  flags["notify"] = {"https://hooks.example.com/t"};
+  auto d = make();
+  EXPECT_EQ(d->watching(), std::vector<std::string>{});
+  for (int i = 0; i < 25; ++i) {
+    proc.pass(1, 0.0);
+    advance(1s);
+    d->poll_once();
+    d->wait_for_handlers();
+  }
+  EXPECT_EQ(d->watching(), std::vector<std::string>{"idle"});
+  EXPECT_EQ(walls, 1);
+  EXPECT_EQ(count("idle_warning"), 1);
+  ASSERT_EQ(actions->calls("stop").size(), 1u);
+  EXPECT_EQ(actions->calls("stop")[0].args.at(0).second, "false");
+  EXPECT_TRUE(actions->calls("terminate").empty());
+  auto tags = actions->calls("tags");
+  ASSERT_FALSE(tags.empty());
+  EXPECT_EQ(tags.back().args.at(0).first, model::tag::k_idle_action);
+  EXPECT_TRUE(tags.back().args.at(0).second.starts_with("stop at ")) << tags.back().args.at(0).second;
+  EXPECT_EQ(actions->calls("webhook").size(), 2u);  // the warning and the stop
+  auto status = nlohmann::json::parse(**util::read_file(dir.path() + "/status.json"));
+  EXPECT_TRUE(status["idle"]["idle_since"].is_string());
+}
+
+TEST_F(DaemonTest, AnIdleOneTimeSpotInstanceIsTerminatedAndABusyOneNever) {
+  test::FakeProc proc(dir.path() + "/proc");
+  flags["idle-timeout"] = {"20s"};
+  flags["proc-root"] = {proc.root()};
+  flags["active-process"] = {"train.py"};
+  proc.start(4242, "python3", {"python3", "train.py"});
+  auto d = make();
+  for (int i = 0; i < 40; ++i) {
+    proc.pass(1, 0.0);
+    advance(1s);
+    d->poll_once();
+    d->wait_for_handlers();
+  }
+  EXPECT_EQ(walls, 0);
+  EXPECT_TRUE(actions->calls("terminate").empty());
+  proc.end(4242);
+  for (int i = 0; i < 25; ++i) {
+    proc.pass(1, 0.0);
+    advance(1s);
+    d->poll_once();
+    d->wait_for_handlers();
+  }
+  EXPECT_TRUE(actions->calls("stop").empty());
+  EXPECT_EQ(actions->calls("terminate").size(), 1u);
 }
 
 }  // namespace

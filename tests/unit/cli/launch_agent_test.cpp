@@ -35,7 +35,7 @@ std::string remembered_config(const test::TempDir& dir) {
 TEST(LaunchAgent, FlagRules) {
   model::LaunchOptions on_demand;
   on_demand.instance_type = "m7i.large";
-  const std::string needs = " needs --spot or --ttl (spored runs on spot instances and enforces --ttl)";
+  const std::string needs = " needs --spot, --ttl, --on-complete or --idle-timeout (what spored is installed for)";
   EXPECT_EQ(problem(on_demand, {"https://x/spored", k_sha, false}), "--agent-url" + needs);
   EXPECT_EQ(problem(on_demand, {{}, {}, true}), "--no-agent" + needs);
   EXPECT_EQ(problem(on_demand, {}), "");
