@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "spawn/cli/host_key_store.hpp"
 #include "spawn/cli/instance_selection.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
@@ -65,6 +66,7 @@ class TerminateCommand final : public Command {
       print_error(changes.error());
       return k_exit_failure;
     }
+    forget_host_keys(aws::config::process_environment(), ids);  // what spawn connect trusted
     if (m_global.output == OutputFormat::json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& c : *changes)

@@ -24,6 +24,7 @@ struct Instance {
   std::string lifecycle;  // "spot" or "on-demand" (EC2's instanceLifecycle; absent means on-demand)
   std::string launch_time;  // ISO 8601 as EC2 gives it
   std::string image_id;
+  std::string key_name;  // the EC2 key pair it was launched with, "" when none
   std::string private_ip;
   std::string public_ip;
   std::string spot_request_id;
