@@ -616,7 +616,7 @@ class LocalAws:
             status, document = self._os_shutdown(environ)
         elif path in ("interrupt", "rebalance") and method == "POST":
             status, document = self._fleet_event(path, environ)
-        elif path in ("console-output", "instance-address") and method == "POST":
+        elif path in ("console-output", "instance-address", "instance-launch-time") and method == "POST":
             status, document = self._instance_view(path, environ)
         elif path == "health" and method == "GET":
             status, document = 200, {"status": "ok" if self.load_error is None else "broken", "pid": os.getpid(),
@@ -658,6 +658,8 @@ class LocalAws:
             import local_aws_console
             if path == "console-output":
                 return 200, local_aws_console.set_console_output(request)
+            if path == "instance-launch-time":
+                return 200, local_aws_console.set_instance_launch_time(request)
             return 200, local_aws_console.set_instance_address(request)
         except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"{path}: {type(e).__name__}: {e}"}

@@ -266,6 +266,11 @@ class LocalAws:
         return self._control("POST", "instance-address",
                              {"instance_id": instance_id, "public_ip": public_ip, "region": region})
 
+    def set_instance_launch_time(self, instance_id: str, launch_time: str, region: str = "us-east-1") -> dict[str, Any]:
+        """When EC2 says the instance was launched (ISO 8601)."""
+        return self._control("POST", "instance-launch-time",
+                             {"instance_id": instance_id, "launch_time": launch_time, "region": region})
+
     def get_scenario(self) -> dict[str, Any]:
         return self._control("GET", "scenario")
 

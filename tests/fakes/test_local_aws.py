@@ -765,6 +765,21 @@ class LocalAwsTest(unittest.TestCase):
         self.assertEqual(self.instances(**{"instance-id": instance_id})[0]["PublicIpAddress"], "127.0.0.1")
         self.aws.set_instance_address(instance_id, None)
         self.assertNotIn("PublicIpAddress", self.instances(**{"instance-id": instance_id})[0])
+        self.aws.set_instance_launch_time(instance_id, "2026-12-01T08:00:00Z")
+        launched = self.instances(**{"instance-id": instance_id})[0]["LaunchTime"]
+        self.assertEqual(launched.isoformat(), "2026-12-01T08:00:00+00:00")
+
+    def test_spot_price_history_with_changes(self):
+        self.aws.set_scenario({"spot_price_history": {"m7i.large": {"us-east-1a": [
+            ["2026-12-01T00:00:00Z", "0.03"], ["2026-12-01T06:00:00Z", "0.05"], ["2026-12-01T12:00:00Z", "0.04"]]}}})
+        rows = self.ec2.describe_spot_price_history(InstanceTypes=["m7i.large"], AvailabilityZone="us-east-1a",
+                                                   ProductDescriptions=["Linux/UNIX"],
+                                                   StartTime="2026-12-01T08:00:00Z")["SpotPriceHistory"]
+        self.assertEqual([(r["Timestamp"].isoformat(), r["SpotPrice"]) for r in rows],
+                         [("2026-12-01T12:00:00+00:00", "0.040000"), ("2026-12-01T06:00:00+00:00", "0.050000")],
+                         "the price in effect at StartTime, then each change, newest first")
+        with self.assertRaises(Exception):
+            self.aws.set_scenario({"spot_price_history": {"m7i.large": {"us-east-1a": [["soon"]]}}})
 
     def test_instance_lifecycle(self):
         spot = self.launch(InstanceMarketOptions={"MarketType": "spot"})["Instances"][0]["InstanceId"]

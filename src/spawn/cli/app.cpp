@@ -10,6 +10,7 @@
 #include "spawn/cli/agent_command.hpp"
 #include "spawn/cli/completion.hpp"
 #include "spawn/cli/connect_command.hpp"
+#include "spawn/cli/cost_command.hpp"
 #include "spawn/cli/extend_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
@@ -36,7 +37,7 @@ Examples:
   spawn pool create ci --instance-type m7i.large --capacity 4   # 4 spot instances kept running
   spawn terminate --name dev
   spawn price --instance-type m7i.large,g5.xlarge
-  spawn agent upload --bucket my-bucket     # once: spot instances then install spored
+  spawn agent upload --bucket my-bucket     # once per account: launches in every region install spored from it
 
 Run 'spawn COMMAND --help' for a command's options.)");
 
@@ -52,6 +53,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_stop_command(app));
   commands.push_back(make_start_command(app));
   commands.push_back(make_price_command(app));
+  commands.push_back(make_cost_command(app));
   commands.push_back(make_agent_command(app));
   const auto completion = add_completion_subcommand(app);
 

@@ -80,10 +80,10 @@ class LaunchCommand final : public Command {
                   names_of(model::k_on_completes));
     m_idle.add_to(*m_app);
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
-    m_flags.add_spot_pricing(*m_app);
-    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "launch on demand when spot capacity is unavailable");
-    m_app->add_option("--spot-count", m_spot_count, "in a job array: N spot instances, the rest on demand");
-    m_flags.add_interruption_and_agent(*m_app);
+    m_flags.add_spot_pricing(*m_app, SpotFlagsNeed::spot);
+    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "with --spot: launch on demand when spot capacity is unavailable");
+    m_app->add_option("--spot-count", m_spot_count, "with --spot, in a job array: N spot instances, the rest on demand");
+    m_flags.add_interruption_and_agent(*m_app, SpotFlagsNeed::spot);
   }
 
   int run() override {
@@ -271,6 +271,7 @@ class LaunchCommand final : public Command {
             li.instance.state = i.state;
             li.instance.availability_zone = i.availability_zone;
             li.instance.public_ip = i.public_ip;
+            li.instance.private_ip = i.private_ip;
           }
     }
     print_result(*result, pricing);
@@ -315,7 +316,9 @@ class LaunchCommand final : public Command {
                              {"availability_zone", li.instance.availability_zone},
                              {"state", li.instance.state},
                              {"job_array_index", li.job_array_index ? nlohmann::json(*li.job_array_index) : nlohmann::json()},
-                             {"name", li.name}});
+                             {"name", li.name},
+                             {"public_ip", address_json(li.instance.public_ip)},
+                             {"private_ip", address_json(li.instance.private_ip)}});
       }
       nlohmann::json out{{"instances", instances},
                          {"job_array_id", r.job_array_id.empty() ? nlohmann::json() : nlohmann::json(r.job_array_id)},
@@ -332,6 +335,7 @@ class LaunchCommand final : public Command {
       if (r.spot) row.push_back(max_price_cell(r, li));
       row.push_back(li.instance.state);
       row.push_back(li.job_array_index ? std::to_string(*li.job_array_index) : "-");
+      if (m_options.wait) row.push_back(address_cell(li.instance));
       rows.push_back(std::move(row));
       if (li.instance.spot()) ++spot;
       if (li.fell_back) ++fell_back;
@@ -345,6 +349,7 @@ class LaunchCommand final : public Command {
     std::vector<std::string> header{"ID", "NAME", "TYPE", "AZ", "LIFECYCLE"};
     if (r.spot) header.push_back("MAX PRICE");
     header.insert(header.end(), {"STATE", "INDEX"});
+    if (m_options.wait) header.push_back("ADDRESS");
     fmt::print("{}", render_table(header, rows));
     if (estimate && wants_total()) {
       size_t on_demand = 0;

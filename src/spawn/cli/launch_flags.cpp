@@ -5,9 +5,17 @@
 #include "spawn/cli/choices.hpp"
 
 namespace spawn::cli {
+namespace {
+
+// "with --spot: " before a spot flag's help when it needs --spot, else nothing.
+std::string needs(SpotFlagsNeed need, const std::string& text) {
+  return need == SpotFlagsNeed::spot ? "with --spot: " + text : text;
+}
+
+}  // namespace
 
 void LaunchFlags::add_instance(CLI::App& app, model::LaunchOptions& options) {
-  app.add_option("--instance-type,-t", options.instance_type, "EC2 instance type, e.g. m7i.large");
+  app.add_option("--instance-type,-t", options.instance_type, "EC2 instance type, e.g. m7i.large (several: --instance-types)");
   app.add_option("--instance-types", m_instance_types,
                  "several types for better availability, comma-separated (with or without --instance-type)");
   app.add_option("--ami", m_ami, "AMI id (default: the latest Amazon Linux 2023 for the type's architecture)");
@@ -24,24 +32,27 @@ void LaunchFlags::add_tags(CLI::App& app) {
   app.add_option("--iam-instance-profile", m_profile, "instance profile name or ARN");
 }
 
-void LaunchFlags::add_spot_pricing(CLI::App& app) {
+void LaunchFlags::add_spot_pricing(CLI::App& app, SpotFlagsNeed need) {
   app.add_option("--spot-max-price", m_max_price,
-                 "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
+                 needs(need, "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)"));
   offer_choices(app.add_option("--spot-allocation-strategy", m_strategy,
-                               "how EC2 Fleet picks spot pools (default price-capacity-optimized, what AWS "
-                               "recommends)"),
+                               needs(need, "how EC2 Fleet picks spot pools (default price-capacity-optimized, what AWS "
+                                           "recommends)")),
                 names_of(model::k_allocation_strategies));
 }
 
-void LaunchFlags::add_interruption_and_agent(CLI::App& app) {
+void LaunchFlags::add_interruption_and_agent(CLI::App& app, SpotFlagsNeed need) {
   offer_choices(app.add_option("--on-interruption", m_on_interruption,
-                               "what spored does on the two-minute notice (default terminate); hibernate keeps "
-                               "the instance's memory and spawn does not power it off"),
+                               needs(need, "what spored does on the two-minute notice (default terminate); hibernate "
+                                           "keeps the instance's memory and spawn does not power it off")),
                 names_of(model::k_on_interruptions));
   app.add_option("--checkpoint-script", m_checkpoint_script,
-                 "run on interruption: a local file (embedded), s3://bucket/key or https://...");
+                 std::string(need == SpotFlagsNeed::spot ? "with --spot --on-interruption checkpoint"
+                                                         : "with --on-interruption checkpoint") +
+                     ": run on the notice; a local file (embedded), s3://bucket/key or https://...");
   app.add_option("--notify", m_notify,
-                 "tell this target about interruptions (repeatable): an SNS topic ARN or an https:// webhook");
+                 "tell this target about interruptions, the TTL, completion and idle stop (repeatable): an SNS topic "
+                 "ARN or an https:// webhook");
   app.add_option("--agent-url", m_agent.url,
                  "download spored from this https:// URL (default: where 'spawn agent upload' put it)");
   app.add_option("--agent-sha256", m_agent.sha256, "the SHA-256 of the --agent-url binary (the instance checks it)");

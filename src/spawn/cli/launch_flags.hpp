@@ -14,6 +14,9 @@
 
 namespace spawn::cli {
 
+// Whether the spot flags need --spot (launch) or apply as they are (pool create: a pool is spot).
+enum class SpotFlagsNeed { spot, nothing };
+
 class LaunchFlags {
  public:
   // --instance-type, --instance-types, --ami, --key-name, --subnet-id, --security-group-ids, --user-data
@@ -21,9 +24,9 @@ class LaunchFlags {
   // --tag, --iam-instance-profile
   void add_tags(CLI::App& app);
   // --spot-max-price, --spot-allocation-strategy
-  void add_spot_pricing(CLI::App& app);
+  void add_spot_pricing(CLI::App& app, SpotFlagsNeed need);
   // --on-interruption, --checkpoint-script, --notify, --agent-url, --agent-sha256, --no-agent
-  void add_interruption_and_agent(CLI::App& app);
+  void add_interruption_and_agent(CLI::App& app, SpotFlagsNeed need);
 
   // The flags given as text, parsed into options (cross-flag rules: model::validate).
   expected<void, model::UsageError> read(model::LaunchOptions& options) const;

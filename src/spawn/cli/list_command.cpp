@@ -258,7 +258,9 @@ class ListCommand final : public Command {
                      {"tags", i.tags},
                      {"hourly_price", usd_json(h.price)},
                      {"hourly_price_approximate", h.price && h.approximate},
-                     {"spot_fallback", fell_back(i)}};
+                     {"spot_fallback", fell_back(i)},
+                     {"public_ip", address_json(i.public_ip)},
+                     {"private_ip", address_json(i.private_ip)}};
       // Indented one level deeper, as an array element.
       const std::string one = element.dump(2);
       text += "  ";
@@ -310,7 +312,7 @@ class ListCommand final : public Command {
         approximate = approximate || (h.price && h.approximate);
       }
       rows.push_back({i.instance_id, tag_or(i, tag::k_name, "-"), i.instance_type, state, lifecycle, i.availability_zone,
-                      price, age, array});
+                      price, age, array, billed(i) ? address_cell(i) : "-"});
 
       const std::string& id = instances[r].group;
       const bool first_of_array = !id.empty() && (r == 0 || instances[r - 1].group != id ||
@@ -318,7 +320,7 @@ class ListCommand final : public Command {
       if (first_of_array) titles[r] = array_title(instances, r, prices.book);
     }
     const std::string table = render_table(
-        {"ID", "NAME", "TYPE", "STATE", "LIFECYCLE", "AZ", "$/HR", "AGE", "ARRAY/INDEX"}, rows);
+        {"ID", "NAME", "TYPE", "STATE", "LIFECYCLE", "AZ", "$/HR", "AGE", "ARRAY/INDEX", "ADDRESS"}, rows);
     size_t line = 0, start = 0;
     while (start < table.size()) {
       const size_t end = table.find('\n', start);

@@ -72,8 +72,8 @@ class PoolCommand final : public Command {
     m_create->add_option("--spot-count", m_options.spot_count, "of them spot (default: all); the rest on demand");
     m_create->add_flag("--yes", m_options.yes, "a capacity above 100 is meant");
     m_flags.add_tags(*m_create);
-    m_flags.add_spot_pricing(*m_create);
-    m_flags.add_interruption_and_agent(*m_create);
+    m_flags.add_spot_pricing(*m_create, SpotFlagsNeed::nothing);
+    m_flags.add_interruption_and_agent(*m_create, SpotFlagsNeed::nothing);
 
     m_list = m_app->add_subcommand("list", "List the pools: fleet, target and fulfilled capacity, state");
     add_global_options(*m_list, m_global);
