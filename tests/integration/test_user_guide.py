@@ -176,6 +176,7 @@ PLACEHOLDERS = [
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"), "<time>"),
     (re.compile(r"(?<= )\d+[sm](?= )"), "<age>"),  # spawn list's AGE: 3s, 2m
     (re.compile(r"\b\d+(\.\d+)? (bytes|KiB|MiB)\b"), "<size>"),  # spored's size changes with its code
+    (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<ipv4>"),  # spawn list's ADDRESS: the local AWS picks them at random
 ]
 
 
