@@ -67,6 +67,8 @@ def install(state: ScenarioState) -> None:
     _install_spot_price_history(state)
     import local_aws_ec2_state
     local_aws_ec2_state.install(state)
+    import local_aws_fleet
+    local_aws_fleet.install()  # after both: it wraps their Fleet and Instance.terminate
     from moto.ec2 import utils as ec2_utils
     ec2_utils.filter_dict_attribute_mapping["instance-lifecycle"] = "lifecycle"
 

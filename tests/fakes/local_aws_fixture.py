@@ -277,6 +277,14 @@ class LocalAws:
     def health(self) -> dict[str, Any]:
         return self._control("GET", "health")
 
+    def interrupt(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
+        """EC2 takes a spot instance back; a maintain fleet replaces it (local_aws_fleet.py)."""
+        return self._control("POST", "interrupt", {"instance_id": instance_id, "region": region})
+
+    def rebalance(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
+        """A rebalance recommendation for a spot fleet member (local_aws_fleet.py)."""
+        return self._control("POST", "rebalance", {"instance_id": instance_id, "region": region})
+
     def _control(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.endpoint}/_spawn/{path}", data=data, method=method,

@@ -62,10 +62,11 @@ class BashCompletionTest(unittest.TestCase):
 
     def test_commands(self):
         top = subcommands(spawn("--help").stdout)
-        self.assertEqual(top, ["launch", "list", "status", "logs", "connect", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
+        self.assertEqual(top, ["launch", "list", "status", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
         self.assertEqual(self.complete("spawn", ""), top)
         self.assertEqual(self.complete("spawn", "l"), ["launch", "list", "logs"])
         self.assertEqual(self.complete("spawn", "agent", ""), ["upload"])
+        self.assertEqual(self.complete("spawn", "pool", ""), ["create", "list", "status", "resize", "delete"])
         self.assertEqual(self.complete("spawn", "c"), ["connect", "cost", "completion"])
 
     def test_every_spot_flag(self):
@@ -141,7 +142,7 @@ class ZshCompletionTest(unittest.TestCase):
             self.assertEqual(f.read(), self.script)
 
     def test_commands(self):
-        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "logs", "connect", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
+        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
         self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list", "logs"])
         self.assertEqual(self.shell.complete("spawn agent "), ["upload"])
 

@@ -6,7 +6,8 @@ from spawn_test_case import SpawnTestCase
 FIELDS = {"instance_id", "name", "instance_type", "state", "lifecycle", "spot", "availability_zone", "region",
           "launch_time", "job_array_id", "job_array_name", "job_array_index", "tags",
           "hourly_price", "hourly_price_approximate", "spot_fallback",  # prices and savings (issue 5)
-          "public_ip", "private_ip"}  # where to reach it (issue 13)
+          "public_ip", "private_ip",  # where to reach it (issue 13)
+          "pool"}  # spawn:pool of a pool's member, else null (issue 11)
 
 
 class ListTest(SpawnTestCase):
@@ -48,6 +49,7 @@ class ListTest(SpawnTestCase):
         self.assertEqual(only["instance_id"], solo["instances"][0]["instance_id"])
         self.assertIsNone(only["job_array_index"])
         self.assertIsNone(only["job_array_id"])
+        self.assertIsNone(only["pool"])
 
     def test_filters(self):
         self.spawn_json("launch", "--instance-type", "t3.micro", "--ami", self.ami, "--count", "2", "--job-array-name", "a")

@@ -244,6 +244,27 @@ BAD = [
     (["price", "--instance-type", "m7i.large", "--regions", "us-east-1,,us-west-2"], "--regions", {}),
     (["price", "--instance-type", "m7i.large", "--regions", "us-east-1", "--region", "us-east-1"], "--regions", {}),
 
+    # --- spawn pool (the name taken, an unknown pool: tests/integration/test_pool.py, after a lookup) ---
+    (["pool"], "subcommand", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large"], "--capacity", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "0"], "--capacity", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "101"], "more than 100", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "3", "--spot-count", "4"], "--spot-count", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "3", "--spot-count", "-1"], "--spot-count", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "2", "--on-interruption", "hibernate"],
+     "not in a pool", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "2", "--on-interruption", "checkpoint"],
+     "--checkpoint-script", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "2", "--ttl", "1h"], "--ttl", {}),
+    (["pool", "create", "a/b", "--instance-type", "m7i.large", "--capacity", "2"], "pool name", {}),
+    (["pool", "create", "p", "--capacity", "2"], "--instance-type", {}),
+    (["pool", "create", "p", "--instance-type", "m7i.large", "--capacity", "2", "--tag", "spawn:pool=x"], "--tag", {}),
+    (["pool", "resize", "p", "--capacity", "0"], "--capacity", {}),
+    (["pool", "resize", "p", "--capacity", "500"], "more than 100", {}),
+    (["pool", "resize", "p", "--capacity", "2", "--spot-count", "3"], "--spot-count", {}),
+    (["pool", "resize", "p"], "--capacity", {}),
+    (["pool", "status"], "NAME", {}),
+
     # --- spawn agent ---
     (["agent"], "subcommand", {}),
     (["agent", "bogus"], "subcommand", {}),

@@ -16,6 +16,7 @@
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/logs_command.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/pool_command.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/status_command.hpp"
 #include "spawn/cli/stop_start_command.hpp"
@@ -33,6 +34,7 @@ int run(int argc, char** argv) {
 Examples:
   spawn launch --instance-type m7i.large --name dev
   spawn list
+  spawn pool create ci --instance-type m7i.large --capacity 4   # 4 spot instances kept running
   spawn terminate --name dev
   spawn price --instance-type m7i.large,g5.xlarge
   spawn agent upload --bucket my-bucket     # once per account: launches in every region install spored from it
@@ -45,6 +47,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_status_command(app));
   commands.push_back(make_logs_command(app));
   commands.push_back(make_connect_command(app));
+  commands.push_back(make_pool_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_extend_command(app));
   commands.push_back(make_stop_command(app));

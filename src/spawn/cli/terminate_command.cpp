@@ -136,6 +136,11 @@ class TerminateCommand final : public Command {
                    m_all_regions ? "  (" + region + ")" : "");
     }
     remove_finished_launches(session, ec2, found);
+    for (const auto& i : found)
+      if (auto pool = i.tags.find(tag::k_pool); pool != i.tags.end())
+        fmt::print(stderr, "spawn: note: {} is a member of pool {}: EC2 launches a replacement ('spawn pool resize {} "
+                           "--capacity N' makes the pool smaller, 'spawn pool delete {}' ends it)\n",
+                   i.instance_id, pool->second, pool->second, pool->second);
     if (uncancelled) {
       print_error(uncancelled->first);
       fmt::print(stderr, "spawn: hint: the instances are terminated, but EC2 may launch new ones for these spot requests "
@@ -159,6 +164,7 @@ class TerminateCommand final : public Command {
       auto it = i.tags.find(tag::k_launch_id);
       if (it == i.tags.end() || !i.iam_instance_profile_arn.ends_with("/" + launcher::launch_role_name(it->second)))
         continue;
+      if (i.tags.count(tag::k_pool)) continue;  // the pool's role: its replacements need it ('spawn pool delete')
       if (std::find(launches.begin(), launches.end(), it->second) == launches.end()) launches.push_back(it->second);
     }
     if (launches.empty()) return;

@@ -31,6 +31,7 @@ struct Instance {
   int ami_launch_index = 0;
   std::string iam_instance_profile_arn;  // "" when it runs without one
   std::string state_transition_reason;   // "User initiated (2026-12-04 06:13:53 GMT)" after a stop
+  std::string state_reason_code;         // stateReason: "Server.SpotInstanceTermination" after an interruption
   bool hibernation_configured = false;   // hibernationOptions.configured: StopInstances may hibernate
   Tags tags;
 
