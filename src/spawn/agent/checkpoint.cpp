@@ -48,6 +48,14 @@ CheckpointRunner::CheckpointRunner(Logger& log, std::chrono::milliseconds kill_g
 // or while its script ran (its deadline becomes now: SIGTERM to the group), and a later normal
 // run, asked for after the preempting one, is not affected.
 CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
+  std::unique_lock lock(m_run_mutex, std::defer_lock);
+  CheckpointResult result = run_holding(run, lock);
+  // Still the runner's: what the caller says of the end comes before the next run's start.
+  if (run.on_finish) run.on_finish(result);
+  return result;
+}
+
+CheckpointResult CheckpointRunner::run_holding(const CheckpointRun& run, std::unique_lock<std::mutex>& lock) {
   const bool preempts = run.priority == Priority::preempts;
   const std::uint64_t asked_at = m_preemptions.load();
   if (preempts) {
@@ -55,7 +63,7 @@ CheckpointResult CheckpointRunner::run(const CheckpointRun& run) {
     m_preemptor = run.reason;
     ++m_preemptions;
   }
-  std::lock_guard lock(m_run_mutex);
+  lock.lock();
   CheckpointResult result;
   bool preempted = false;  // the deadline became now because a preempting run asked
   auto effective_deadline = [&] {

@@ -41,6 +41,8 @@ EnvVars checkpoint_environment(const Event& event, OnInterruption on_interruptio
 // can take its whole deadline.
 enum class Priority { normal, preempts };
 
+struct CheckpointResult;
+
 struct CheckpointRun {
   std::string script;      // run as `bash <script>`
   EnvVars environment;     // added to (or replacing) spored's own
@@ -48,6 +50,8 @@ struct CheckpointRun {
   std::string reason;      // "interruption" or "rebalance", for the log
   Priority priority = Priority::normal;
   std::function<void()> on_start = {};  // once the runner is this run's, before the script starts
+  // Once the run is over, the runner still its (so the log says the end before the next start).
+  std::function<void(const CheckpointResult&)> on_finish = {};
 };
 
 struct CheckpointResult {
@@ -77,6 +81,9 @@ class CheckpointRunner {
   CheckpointResult run(const CheckpointRun& run);
 
  private:
+  // run() with the runner's mutex taken in `lock` (and kept when it returns).
+  CheckpointResult run_holding(const CheckpointRun& run, std::unique_lock<std::mutex>& lock);
+
   Logger& m_log;
   std::chrono::milliseconds m_kill_grace;
   std::mutex m_run_mutex;

@@ -105,17 +105,20 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
               {"seconds_available", seconds_between(m_ctx.clocks.steady(), steady_deadline)},
               {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
   };
+  // Logged while the runner is still this run's: a preempted run's end comes before the next start.
+  run.on_finish = [&](const CheckpointResult& done) {
+    nlohmann::json fields = {{"reason", reason},
+                             {"status", std::string(to_string(done.status))},
+                             {"seconds", done.seconds},
+                             {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}};
+    if (done.exit_code >= 0) fields["exit_code"] = done.exit_code;
+    if (done.signal != 0) fields["signal"] = done.signal;
+    if (done.killed) fields["killed"] = true;
+    if (!done.error.empty()) fields["error"] = done.error;
+    if (!done.stopped_for.empty()) fields["stopped_for"] = done.stopped_for;
+    log.log(done.status == CheckpointStatus::ok ? Level::info : Level::warning, "checkpoint_finished", fields);
+  };
   result = m_ctx.runner->run(run);
-  nlohmann::json fields = {{"reason", reason},
-                           {"status", std::string(to_string(result.status))},
-                           {"seconds", result.seconds},
-                           {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}};
-  if (result.exit_code >= 0) fields["exit_code"] = result.exit_code;
-  if (result.signal != 0) fields["signal"] = result.signal;
-  if (result.killed) fields["killed"] = true;
-  if (!result.error.empty()) fields["error"] = result.error;
-  if (!result.stopped_for.empty()) fields["stopped_for"] = result.stopped_for;
-  log.log(result.status == CheckpointStatus::ok ? Level::info : Level::warning, "checkpoint_finished", fields);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "spawn/aws/ec2/spot_prices.hpp"
 #include "spawn/cli/instance_selection.hpp"
@@ -117,6 +118,14 @@ class CostCommand final : public Command {
       r.group = it != i.tags.end() ? it->second : i.tags.contains(tag::k_name) ? i.tags.at(tag::k_name) : i.instance_id;
       rows.push_back(r);
     }
+    // By array (or name), then index.
+    auto index_of = [](const Instance& i) {
+      auto it = i.tags.find(tag::k_job_array_index);
+      return it == i.tags.end() ? -1 : std::atoi(it->second.c_str());
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+      return std::tuple(a.group, a.group_id, index_of(*a.instance)) < std::tuple(b.group, b.group_id, index_of(*b.instance));
+    });
     auto interval = [&](const Instance& i, bool& approximate) -> std::pair<util::SystemTime, util::SystemTime> {
       auto start = util::parse_rfc3339(i.launch_time).value_or(now);
       util::SystemTime end = now;

@@ -64,8 +64,8 @@ std::string format_age(std::chrono::seconds age) {
   long long s = std::max<long long>(0, age.count());
   if (s < 60) return fmt::format("{}s", s);
   if (s < 3600) return fmt::format("{}m", s / 60);
-  if (s < 86400) return fmt::format("{}h{}m", s / 3600, (s % 3600) / 60);
-  return fmt::format("{}d{}h", s / 86400, (s % 86400) / 3600);
+  if (s < 86400) return (s % 3600) / 60 ? fmt::format("{}h{}m", s / 3600, (s % 3600) / 60) : fmt::format("{}h", s / 3600);
+  return (s % 86400) / 3600 ? fmt::format("{}d{}h", s / 86400, (s % 86400) / 3600) : fmt::format("{}d", s / 86400);
 }
 
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {

@@ -13,7 +13,7 @@ using SystemTime = std::chrono::system_clock::time_point;
 std::optional<SystemTime> parse_rfc3339(std::string_view text);
 // "2026-11-27T10:00:00Z" (whole seconds, UTC).
 std::string format_rfc3339(SystemTime t);
-// A short human age: "45s", "12m", "3h12m", "2d4h".
+// A short human age: "45s", "12m", "3h12m", "2h", "2d4h", "3d".
 std::string format_age(std::chrono::seconds age);
 // "8h", "90m", "2d", "1h30m", "45s" -> seconds; nullopt when malformed or zero.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);

@@ -32,6 +32,8 @@ TEST(Time, AgeAndDuration) {
   EXPECT_EQ(format_age(12min), "12m");
   EXPECT_EQ(format_age(3h + 12min), "3h12m");
   EXPECT_EQ(format_age(52h), "2d4h");
+  EXPECT_EQ(format_age(2h), "2h");
+  EXPECT_EQ(format_age(72h), "3d");
   EXPECT_EQ(*parse_duration("8h"), 8h);
   EXPECT_EQ(*parse_duration("1h30m"), 90min);
   EXPECT_EQ(*parse_duration("2d"), 48h);
