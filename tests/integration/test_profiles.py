@@ -108,7 +108,7 @@ class ProfilesTest(SpawnTestCase):
         self.write_config(f"[profile top]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/top\nsource_profile = mid\n"
                           f"[profile mid]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/mid\nsource_profile = base\n")
         before = int(time.time())
-        r = self.run_spawn("--profile", "top", "list", env=self.env())
+        r = self.run_spawn("list", "--profile", "top", env=self.env())
         self.assert_listed(r)
         assumed = self.requests("AssumeRole")
         self.assertEqual([q["params"]["RoleArn"] for q in assumed],
@@ -125,7 +125,7 @@ class ProfilesTest(SpawnTestCase):
     def test_credential_source_environment(self):
         self.write_config(f"[profile ci]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/ci\ncredential_source = Environment\n")
         # With --profile the environment's keys are not used directly, only as the role's source.
-        r = self.run_spawn("--profile", "ci", "list", env=self.env(keys=True))
+        r = self.run_spawn("list", "--profile", "ci", env=self.env(keys=True))
         self.assert_listed(r)
         assumed = self.requests("AssumeRole")
         self.assertEqual(len(assumed), 1)
@@ -173,17 +173,17 @@ class ProfilesTest(SpawnTestCase):
                 break
             seen += chunk
             if not typed and f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/alice: ".encode() in seen:
-                os.write(fd, b"123456\n")
+                os.write(fd, b"908172\n")
                 typed = True
         _, status = os.waitpid(pid, 0)
         os.close(fd)
         self.assertTrue(typed, seen)
         self.assertEqual(os.waitstatus_to_exitcode(status), 0, seen)
-        self.assertNotIn(b"123456", seen)  # not echoed
+        self.assertNotIn(b"908172", seen)  # not echoed
         assumed = self.requests("AssumeRole")
         self.assertEqual(len(assumed), 1)
         self.assertEqual((assumed[0]["params"]["SerialNumber"], assumed[0]["params"]["TokenCode"]),
-                         (f"arn:aws:iam::{ACCOUNT}:mfa/alice", "123456"))
+                         (f"arn:aws:iam::{ACCOUNT}:mfa/alice", "908172"))
         self.assertEqual(self.ec2_keys(), {assumed[0]["issued_access_key_id"]})
 
     # --- web identity --------------------------------------------------------------------
@@ -215,7 +215,7 @@ class ProfilesTest(SpawnTestCase):
     def test_web_identity_profile(self):
         role = f"arn:aws:iam::{ACCOUNT}:role/web"
         self.write_config(f"[profile eks]\nrole_arn = {role}\nweb_identity_token_file = {self.write_token()}\n")
-        r = self.run_spawn("--profile", "eks", "list", env=self.env())
+        r = self.run_spawn("list", "--profile", "eks", env=self.env())
         self.assert_web_identity(r, role, "spawn-session-")
 
     # --- IAM Identity Center (SSO) ---------------------------------------------------------
@@ -225,13 +225,13 @@ class ProfilesTest(SpawnTestCase):
                       "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
                       "sso_registration_scopes = sso:account:access\n")
 
-    def write_sso_cache(self, key, expires_at, text=None):
+    def write_sso_cache(self, key, expires_at, text=None, token=SSO_TOKEN):
         folder = os.path.join(self.home, ".aws", "sso", "cache")
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, hashlib.sha1(key.encode()).hexdigest() + ".json")
         with open(path, "w") as f:
             f.write(text if text is not None else json.dumps(
-                {"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": SSO_TOKEN,
+                {"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": token,
                  "expiresAt": expires_at, "clientId": "c", "clientSecret": "cs", "refreshToken": "rt"}))
         return path
 
@@ -254,7 +254,7 @@ class ProfilesTest(SpawnTestCase):
                           f"sso_account_id = {ACCOUNT}\nsso_role_name = ReadOnly\n")
         self.write_sso_cache("https://legacy.awsapps.com/start", utc(3600))
         self.aws.grant_sso_token(SSO_TOKEN, ACCOUNT, "ReadOnly")
-        r = self.run_spawn("--profile", "old", "list", env=self.env())
+        r = self.run_spawn("list", "--profile", "old", env=self.env())
         self.assert_listed(r)
         portal = self.requests("GET /federation/credentials")
         self.assertEqual(portal[0]["params"], {"role_name": "ReadOnly", "account_id": ACCOUNT})
@@ -266,7 +266,7 @@ class ProfilesTest(SpawnTestCase):
                           f"[profile admin]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/admin\nsource_profile = dev\n")
         self.write_sso_cache("corp", utc(3600))
         self.aws.grant_sso_token(SSO_TOKEN, ACCOUNT, "Developer")
-        r = self.run_spawn("--profile", "admin", "list", env=self.env())
+        r = self.run_spawn("list", "--profile", "admin", env=self.env())
         self.assert_listed(r)
         portal = self.requests("GET /federation/credentials")
         assumed = self.requests("AssumeRole")
@@ -296,14 +296,15 @@ class ProfilesTest(SpawnTestCase):
 
     def test_sso_token_the_portal_refuses(self):
         self.write_config(self.SESSION_CONFIG)
-        self.write_sso_cache("corp", utc(3600))  # not granted: the portal answers 401
+        revoked = "sso-token-never-granted-do-not-print"
+        self.write_sso_cache("corp", utc(3600), token=revoked)  # not granted: the portal answers 401
         r = self.run_spawn("list", env=self.env(AWS_PROFILE="dev"))
         self.assertEqual(r.returncode, 1, r.stderr)
         line = self.one_error_line(r)
         self.assertIn("profile dev: the SSO portal no longer accepts its login; run `aws sso login --profile dev`", line)
         self.assertIn("(UnauthorizedException, request ", line)
         self.assertEqual([q["status"] for q in self.requests()], [401])
-        self.assert_no_secret(r)
+        self.assert_no_secret(r, revoked)
 
     def test_malformed_sso_cache(self):
         self.write_config(self.SESSION_CONFIG)

@@ -35,7 +35,7 @@ class SsoProvider final : public CredentialsProvider {
     if (!credentials) {
       Error e = credentials.error();
       if (e.code == "UnauthorizedException") {
-        e.message = "profile " + m_profile.profile + ": the SSO portal no longer accepts its login; run `" + login() + "`";
+        e.message = "profile " + m_profile.profile + ": the SSO portal no longer accepts its login; run " + login();
       } else {
         e.message = "profile " + m_profile.profile + ": the SSO portal gave no credentials for role " +
                     m_profile.role_name + " in account " + m_profile.account_id + ": " +
@@ -47,14 +47,15 @@ class SsoProvider final : public CredentialsProvider {
   }
 
  private:
+  // "`aws sso login --profile dev` (or `aws sso login --sso-session corp`)"
   std::string login() const {
-    std::string out = m_profile.login_command();
-    if (!m_profile.session_name.empty()) out += "` (or `aws sso login --sso-session " + m_profile.session_name;
+    std::string out = "`" + m_profile.login_command() + "`";
+    if (!m_profile.session_name.empty()) out += " (or `aws sso login --sso-session " + m_profile.session_name + "`)";
     return out;
   }
   Result<Credentials> login_required(const std::string& what) const {
-    return unexpected(local_error("SSOLoginRequired", "profile " + m_profile.profile + " " + what + "; run `" +
-                                                          login() + "`, then spawn again"));
+    return unexpected(local_error("SSOLoginRequired", "profile " + m_profile.profile + " " + what + "; run " +
+                                                          login() + ", then spawn again"));
   }
 
   SsoProfile m_profile;
