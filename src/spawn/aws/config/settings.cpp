@@ -6,7 +6,6 @@
 #include <cctype>
 
 #include "spawn/aws/auth/caching_provider.hpp"
-#include "spawn/aws/auth/default_chain.hpp"
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/config/shared_files.hpp"
 #include "spawn/aws/http/retry.hpp"
@@ -100,10 +99,20 @@ auth::ServiceFactory service_factory(std::shared_ptr<const Settings> endpoints, 
   };
 }
 
+// The credentials of settings loaded without a chain (spored's).
+class NoChain final : public auth::CredentialsProvider {
+ public:
+  Result<auth::Credentials> get() override {
+    return unexpected(auth::credentials_error("these settings were loaded without a credentials chain"));
+  }
+};
+
 Result<std::shared_ptr<auth::CredentialsProvider>> credentials_for(const Context& ctx, const Environment& env,
                                                                    std::shared_ptr<http::Transport> transport,
                                                                    std::shared_ptr<const Settings> endpoints,
-                                                                   std::string region, int max_attempts) {
+                                                                   std::string region, int max_attempts,
+                                                                   ChainBuilder build) {
+  if (build == nullptr) return std::shared_ptr<auth::CredentialsProvider>(std::make_shared<NoChain>());
   auth::DefaultChainInputs inputs;
   inputs.services = service_factory(std::move(endpoints), transport, max_attempts);
   inputs.sts_region = std::move(region);
@@ -113,7 +122,7 @@ Result<std::shared_ptr<auth::CredentialsProvider>> credentials_for(const Context
   inputs.profile = ctx.profile;
   inputs.profile_flag = ctx.flag;
   inputs.transport = std::move(transport);
-  auto chain = auth::make_default_chain(inputs);
+  auto chain = build(inputs);
   if (!chain) return unexpected(chain.error());
   return auth::make_caching_provider(*chain);
 }
@@ -160,18 +169,19 @@ Settings::Settings(std::string region, std::string profile, std::shared_ptr<auth
     : m_region(std::move(region)), m_profile(std::move(profile)), m_credentials(std::move(credentials)) {}
 
 Result<std::shared_ptr<auth::CredentialsProvider>> Settings::load_credentials(
-    const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport) {
+    const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport,
+    ChainBuilder chain) {
   auto ctx = resolve_context(overrides, env);
   if (!ctx) return unexpected(ctx.error());
   std::string region = "us-east-1";  // STS's, when neither the environment nor the profile names one
   if (auto r = lookup(env, "AWS_REGION", ctx->values, "region"); r && valid_region(r->value)) region = r->value;
-  return credentials_for(*ctx, env, std::move(transport), nullptr, region, 3);
+  return credentials_for(*ctx, env, std::move(transport), nullptr, region, 3, chain);
 }
 
 // One block per setting, each in the order flag > environment > profile > default, validated
 // as soon as it is found.
 Result<Settings> Settings::load(const Overrides& overrides, const Environment& env,
-                                std::shared_ptr<http::Transport> transport) {
+                                std::shared_ptr<http::Transport> transport, ChainBuilder chain) {
   auto ctx = resolve_context(overrides, env);
   if (!ctx) return unexpected(ctx.error());
   Settings s;
@@ -251,7 +261,7 @@ Result<Settings> Settings::load(const Overrides& overrides, const Environment& e
   }
 
   auto endpoints = std::make_shared<const Settings>(s);
-  auto credentials = credentials_for(*ctx, env, std::move(transport), endpoints, s.m_region, s.m_max_attempts);
+  auto credentials = credentials_for(*ctx, env, std::move(transport), endpoints, s.m_region, s.m_max_attempts, chain);
   if (!credentials) return unexpected(credentials.error());
   s.m_credentials = std::move(*credentials);
   return s;
