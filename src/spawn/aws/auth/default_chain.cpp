@@ -169,6 +169,8 @@ Result<std::shared_ptr<CredentialsProvider>> make_default_chain(const DefaultCha
     auto roles = role_chain(in, **plan, profile);
     if (!roles) return unexpected(roles.error());
     chain.push_back(*roles);
+  } else {
+    chain.push_back(std::make_shared<LeftOut>("assume role: no role_arn in profile " + in.profile));
   }
   auto own = profile_providers(in, in.profile, in.profile_flag == ProfileFlag::absent ? env : config::Environment());
   if (!own) return unexpected(own.error());

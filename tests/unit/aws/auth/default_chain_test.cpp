@@ -160,7 +160,7 @@ TEST(DefaultChain, NothingFoundListsEverySourceInOrder) {
   Chain chain({});
   chain.transport->otherwise_fail("RequestTimeout", "timed out");
   auto key = chain.key();
-  const char* in_order[] = {"environment:", "assume role, web identity, SSO:", "shared credentials file",
+  const char* in_order[] = {"environment:", "assume role:", "web identity:", "SSO:", "shared credentials file",
                             "credential_process:", "config file", "container:", "instance role:"};
   size_t at = 0;
   for (const char* part : in_order) {
