@@ -2,12 +2,14 @@
 // each parser (each checks its own root element). Invariants: no crash or sanitizer report, an
 // error is always "InvalidReply", RunInstances instances come back in launch-index order, and
 // DescribeInstances parsed in place (what spawn list uses) reads exactly what the copying parser reads.
+// The maintain fleet parsers of spawn pool (aws/ec2/maintain_fleet.hpp) too: errors are InvalidReply.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "fuzz_check.hpp"
+#include "spawn/aws/ec2/maintain_fleet.hpp"
 #include "spawn/aws/ec2/parsers.hpp"
 
 using namespace spawn::aws::ec2;
@@ -49,5 +51,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto r = parse_terminate_instances(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
 
   if (auto r = parse_describe_instance_types(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+
+  if (auto r = parse_create_fleet(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+  if (auto r = parse_modify_fleet(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+  if (auto r = parse_delete_fleets(xml)) {
+    for (const auto& d : *r) FUZZ_CHECK(!d.deleted || d.error_code.empty());
+  } else {
+    FUZZ_CHECK(r.error().code == "InvalidReply");
+  }
+  if (auto r = parse_describe_fleets(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+  if (auto r = parse_describe_fleet_instances(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
+  if (auto r = parse_describe_fleet_history(xml); !r) FUZZ_CHECK(r.error().code == "InvalidReply");
   return 0;
 }

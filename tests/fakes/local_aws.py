@@ -50,7 +50,9 @@ moto gaps the C++ client must design around (moto 5.2.1; not fixed here):
   right code; InsufficientInstanceCapacity is turned into EC2's 500 here.
 - moto failures (exceptions) come back as HTTP 500 InternalError whose message names
   the moto error; the traceback goes to stderr.
-- CreateFleet with type maintain/request launches at once, like instant.
+- CreateFleet with type maintain/request launches at once, like instant; maintain fleets
+  then keep their target (replacements, ModifyFleet, DescribeFleetHistory, rebalance:
+  local_aws_fleet.py).
 """
 
 from __future__ import annotations
@@ -660,7 +662,9 @@ class LocalAws:
                 status, document = 400, {"error": f"sso-token: {type(e).__name__}: {e}"}
         elif path == "os-shutdown" and method == "POST":
             status, document = self._os_shutdown(environ)
-        elif path in ("console-output", "instance-address") and method == "POST":
+        elif path in ("interrupt", "rebalance") and method == "POST":
+            status, document = self._fleet_event(path, environ)
+        elif path in ("console-output", "instance-address", "instance-launch-time") and method == "POST":
             status, document = self._instance_view(path, environ)
         elif path == "health" and method == "GET":
             status, document = 200, {"status": "ok" if self.load_error is None else "broken", "pid": os.getpid(),
@@ -683,6 +687,16 @@ class LocalAws:
         except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"os-shutdown: {type(e).__name__}: {e}"}
 
+    def _fleet_event(self, path: str, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A spot interruption or a rebalance recommendation (local_aws_fleet.py)."""
+        self.loaded.wait()
+        try:
+            request = json.loads(_read_body(environ) or b"{}")
+            import local_aws_fleet
+            act = local_aws_fleet.interrupt if path == "interrupt" else local_aws_fleet.rebalance
+            return 200, act(request["instance_id"], request.get("region", "us-east-1"))
+        except Exception as e:  # a malformed body, an unknown instance, not a spot member
+            return 400, {"error": f"{path}: {type(e).__name__}: {e}"}
 
     def _instance_view(self, path: str, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """What the instance shows: its console output, its public address (local_aws_console)."""
@@ -692,6 +706,8 @@ class LocalAws:
             import local_aws_console
             if path == "console-output":
                 return 200, local_aws_console.set_console_output(request)
+            if path == "instance-launch-time":
+                return 200, local_aws_console.set_instance_launch_time(request)
             return 200, local_aws_console.set_instance_address(request)
         except Exception as e:  # a malformed body, or moto's own error (unknown instance)
             return 400, {"error": f"{path}: {type(e).__name__}: {e}"}

@@ -8,6 +8,8 @@
 2. Its addresses. `POST /_spawn/instance-address {"instance_id", "region"?, "public_ip"}` gives
    an instance a public address (127.0.0.1 in tests: nothing may reach beyond the machine), or
    removes it with "public_ip": null.
+3. Its age. `POST /_spawn/instance-launch-time {"instance_id", "region"?, "launch_time"}` (ISO
+   8601): an instance launched hours ago, for what it has cost so far.
 """
 
 from __future__ import annotations
@@ -58,3 +60,15 @@ def set_instance_address(request: dict[str, Any], account: str = "123456789012")
     nic = instance.nics[0]
     nic.public_ip = request.get("public_ip")
     return {"instance_id": instance.id, "public_ip": nic.public_ip, "private_ip": instance.private_ip}
+
+
+def set_instance_launch_time(request: dict[str, Any], account: str = "123456789012") -> dict[str, Any]:
+    from datetime import datetime
+
+    from moto.ec2.models import ec2_backends
+
+    region = request.get("region", "us-east-1")
+    instance = ec2_backends[account][region].get_instance(request["instance_id"])
+    when = datetime.fromisoformat(request["launch_time"].replace("Z", "+00:00"))
+    instance.launch_time = when.replace(tzinfo=None)
+    return {"instance_id": instance.id, "launch_time": request["launch_time"]}

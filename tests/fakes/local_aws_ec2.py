@@ -67,6 +67,8 @@ def install(state: ScenarioState) -> None:
     _install_spot_price_history(state)
     import local_aws_ec2_state
     local_aws_ec2_state.install(state)
+    import local_aws_fleet
+    local_aws_fleet.install()  # after both: it wraps their Fleet and Instance.terminate
     from moto.ec2 import utils as ec2_utils
     ec2_utils.filter_dict_attribute_mapping["instance-lifecycle"] = "lifecycle"
 
@@ -409,7 +411,9 @@ def spot_price_history(state: ScenarioState, region: str, instance_types: list[s
     """The scenario's spot prices in `region` that pass the filters, newest first.
 
     Each price is in effect since the top of the previous hour, so any StartTime up
-    to now sees it; an EndTime before then sees nothing.
+    to now sees it; an EndTime before then sees nothing. A pool in `spot_price_history`
+    ({type: {az: [[time, price], ...]}}) has those changes instead: as EC2 answers, the
+    price in effect at StartTime and every change after it, up to EndTime.
     """
     stamp = (now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
     start_time, end_time = _parse_time(start), _parse_time(end)
@@ -422,19 +426,34 @@ def spot_price_history(state: ScenarioState, region: str, instance_types: list[s
     wanted_azs = ({az} if az else set()) | set(filters.get("availability-zone", []))
     wanted_prices = {Decimal(p) for p in filters.get("spot-price", [])}
     rows = []
-    for itype, by_az in sorted(state.get("spot_prices", {}).items()):
+    history = state.get("spot_price_history", {}) or {}
+    pools = {(t, z): price for t, by_az in state.get("spot_prices", {}).items() for z, price in by_az.items()}
+    for t, by_az in history.items():
+        for z in by_az:
+            pools.setdefault((t, z), None)
+    by_type: dict[str, dict[str, Any]] = {}
+    for (t, z), price in pools.items():
+        by_type.setdefault(t, {})[z] = price
+    for itype, by_az in sorted(by_type.items()):
         if wanted_types and itype not in wanted_types:
             continue
         for zone, price in sorted(by_az.items()):
             if region_of_az(zone) != region or (wanted_azs and zone not in wanted_azs):
                 continue
-            if wanted_prices and Decimal(price) not in wanted_prices:
-                continue
-            for product in SPOT_PRODUCTS:
-                if wanted_products and product not in wanted_products:
+            points = [(stamp, price)]
+            if zone in history.get(itype, {}):
+                changes = sorted((_parse_time(t), p) for t, p in history[itype][zone])
+                first = max([i for i, (t, _) in enumerate(changes) if start_time is None or t <= start_time], default=0)
+                points = [(t, p) for t, p in changes[first:] if end_time is None or t <= end_time]
+            for when, value in points:
+                if wanted_prices and Decimal(value) not in wanted_prices:
                     continue
-                rows.append({"AvailabilityZone": zone, "InstanceType": itype, "ProductDescription": product,
-                             "SpotPrice": _six_places(price), "Timestamp": stamp})
+                for product in SPOT_PRODUCTS:
+                    if wanted_products and product not in wanted_products:
+                        continue
+                    rows.append({"AvailabilityZone": zone, "InstanceType": itype, "ProductDescription": product,
+                                 "SpotPrice": _six_places(value), "Timestamp": when})
+    rows.sort(key=lambda r: r["Timestamp"], reverse=True)
     return rows
 
 

@@ -272,11 +272,24 @@ class LocalAws:
         return self._control("POST", "instance-address",
                              {"instance_id": instance_id, "public_ip": public_ip, "region": region})
 
+    def set_instance_launch_time(self, instance_id: str, launch_time: str, region: str = "us-east-1") -> dict[str, Any]:
+        """When EC2 says the instance was launched (ISO 8601)."""
+        return self._control("POST", "instance-launch-time",
+                             {"instance_id": instance_id, "launch_time": launch_time, "region": region})
+
     def get_scenario(self) -> dict[str, Any]:
         return self._control("GET", "scenario")
 
     def health(self) -> dict[str, Any]:
         return self._control("GET", "health")
+
+    def interrupt(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
+        """EC2 takes a spot instance back; a maintain fleet replaces it (local_aws_fleet.py)."""
+        return self._control("POST", "interrupt", {"instance_id": instance_id, "region": region})
+
+    def rebalance(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
+        """A rebalance recommendation for a spot fleet member (local_aws_fleet.py)."""
+        return self._control("POST", "rebalance", {"instance_id": instance_id, "region": region})
 
     def _control(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()

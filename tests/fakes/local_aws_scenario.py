@@ -22,7 +22,7 @@ DEFAULT_SCENARIO_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 MARKETS = ("spot", "on-demand")
 KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "rate_limits",
-              "deny", "new_instance_invisible_seconds", "s3_wrong_region", "description")
+              "deny", "new_instance_invisible_seconds", "s3_wrong_region", "spot_price_history", "description")
 
 
 class ScenarioError(ValueError):
@@ -91,6 +91,18 @@ def validate(doc: Any) -> None:
         _require(isinstance(by_az, dict), f"spot_prices.{itype}", "must be {az: price}")
         for az, price in by_az.items():
             _check_price(price, f"spot_prices.{itype}.{az}")
+
+    history = doc.get("spot_price_history") or {}
+    _require(isinstance(history, dict), "spot_price_history", "must be {instance_type: {az: [[time, price], ...]}}")
+    for itype, by_az in history.items():
+        _require(isinstance(by_az, dict), f"spot_price_history.{itype}", "must be {az: [[time, price], ...]}")
+        for az, points in by_az.items():
+            where = f"spot_price_history.{itype}.{az}"
+            _require(isinstance(points, list) and points, where, "must be a non-empty list of [time, price]")
+            for point in points:
+                _require(isinstance(point, list) and len(point) == 2 and isinstance(point[0], str), where,
+                         "each point is [ISO 8601 time, price]")
+                _check_price(point[1], where)
 
     on_demand = doc.get("on_demand_prices") or {}
     _require(isinstance(on_demand, dict), "on_demand_prices", "must be {region: {instance_type: price}}")

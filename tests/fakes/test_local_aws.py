@@ -446,6 +446,133 @@ class LocalAwsTest(unittest.TestCase):
         self.assertEqual(error_of(e)[1], "IdempotentParameterMismatch")
         self.assertEqual(len(self.running()), 3)
 
+    # --- maintain fleets (local_aws_fleet.py) ---
+
+    def maintain_fleet(self, name, total=3, spot=2, strategy="launch-before-terminate"):
+        lt = self.launch_template(name)
+        spot_options = {"AllocationStrategy": "price-capacity-optimized"}
+        if strategy:
+            spot_options["MaintenanceStrategies"] = {"CapacityRebalance": {"ReplacementStrategy": strategy,
+                                                                           "TerminationDelay": 120}}
+        fleet_id = self.ec2.create_fleet(
+            Type="maintain", ClientToken="token-" + name,
+            LaunchTemplateConfigs=[{"LaunchTemplateSpecification": {"LaunchTemplateId": lt, "Version": "1"},
+                                    "Overrides": [{"InstanceType": "m7i.large"}, {"InstanceType": "m6i.large"}]}],
+            TargetCapacitySpecification={"TotalTargetCapacity": total, "SpotTargetCapacity": spot,
+                                         "OnDemandTargetCapacity": total - spot, "DefaultTargetCapacityType": "spot"},
+            SpotOptions=spot_options,
+            TagSpecifications=[{"ResourceType": "fleet", "Tags": [{"Key": "spawn:pool", "Value": name}]}])["FleetId"]
+        # Before tearDown's TerminateInstances, which the fleet would answer with replacements.
+        self.addCleanup(self.ec2.delete_fleets, FleetIds=[fleet_id], TerminateInstances=True)
+        return fleet_id
+
+    def fleet_members(self, fleet_id):
+        """{instance id: "spot" | "on-demand"} of the fleet's active instances."""
+        active = self.ec2.describe_fleet_instances(FleetId=fleet_id)["ActiveInstances"]
+        return {a["InstanceId"]: "spot" if a.get("SpotInstanceRequestId") else "on-demand" for a in active}
+
+    def history(self, fleet_id):
+        records = self.ec2.describe_fleet_history(FleetId=fleet_id, StartTime=datetime(2020, 1, 1))["HistoryRecords"]
+        return [(r["EventType"], r["EventInformation"]["EventSubType"], r["EventInformation"].get("InstanceId"))
+                for r in records]
+
+    def test_maintain_fleet_is_described_with_its_id_state_and_capacity(self):
+        fleet_id = self.maintain_fleet("pool-describe")
+        fleet = self.ec2.describe_fleets(FleetIds=[fleet_id])["Fleets"][0]
+        self.assertEqual((fleet["FleetId"], fleet["FleetState"], fleet["ActivityStatus"], fleet["Type"]),
+                         (fleet_id, "active", "fulfilled", "maintain"))
+        self.assertEqual((fleet["FulfilledCapacity"], fleet["FulfilledOnDemandCapacity"]), (3.0, 1.0))
+        self.assertIsInstance(fleet["CreateTime"], datetime)
+        self.assertEqual(fleet["SpotOptions"]["MaintenanceStrategies"]["CapacityRebalance"]["ReplacementStrategy"],
+                         "launch-before-terminate")
+        self.assertEqual(fleet["Tags"], [{"Key": "spawn:pool", "Value": "pool-describe"}])
+        self.assertEqual(sorted(self.fleet_members(fleet_id).values()), ["on-demand", "spot", "spot"],
+                         "an on-demand member names no spot request (moto: its reservation)")
+
+    def test_maintain_fleet_replaces_an_interrupted_or_terminated_member(self):
+        fleet_id = self.maintain_fleet("pool-replace")
+        members = self.fleet_members(fleet_id)
+        spot = [i for i, market in members.items() if market == "spot"][0]
+        on_demand = [i for i, market in members.items() if market == "on-demand"][0]
+        reply = self.aws.interrupt(spot)
+        self.assertEqual(len(reply["replacements"]), 1)
+        described = self.ec2.describe_instances(InstanceIds=[spot])["Reservations"][0]["Instances"][0]
+        self.assertEqual((described["State"]["Name"], described["StateReason"]["Code"]),
+                         ("terminated", "Server.SpotInstanceTermination"))
+        self.ec2.terminate_instances(InstanceIds=[on_demand])
+        after = self.fleet_members(fleet_id)
+        self.assertEqual(sorted(after.values()), ["on-demand", "spot", "spot"], "each replaced in its market")
+        self.assertNotIn(spot, after)
+        self.assertNotIn(on_demand, after)
+        history = self.history(fleet_id)
+        self.assertEqual(history[:2], [("fleet-change", "submitted", None), ("fleet-change", "active", None)])
+        self.assertEqual([h for h in history if h[2] in (spot, on_demand)],
+                         [("instance-change", "launched", i) for i in members if i in (spot, on_demand)]
+                         + [("instance-change", "terminated", spot), ("instance-change", "terminated", on_demand)])
+        self.assertEqual(len([h for h in history if h[1] == "launched"]), 5)
+
+    def test_rebalance_launches_the_replacement_before_terminating(self):
+        fleet_id = self.maintain_fleet("pool-rebalance", total=1, spot=1)
+        member = next(iter(self.fleet_members(fleet_id)))
+        reply = self.aws.rebalance(member)
+        self.assertEqual((reply["terminated"], reply["termination_delay"], len(reply["replacements"])), (True, 120, 1))
+        self.assertEqual(list(self.fleet_members(fleet_id)), reply["replacements"])
+        self.assertEqual(self.history(fleet_id)[-2:], [("instance-change", "launched", reply["replacements"][0]),
+                                                       ("instance-change", "terminated", member)])
+        plain = self.maintain_fleet("pool-no-rebalance", total=1, spot=1, strategy=None)
+        member = next(iter(self.fleet_members(plain)))
+        self.assertEqual(self.aws.rebalance(member)["replacements"], [], "no CapacityRebalance: nothing happens")
+
+    def test_modify_fleet_changes_the_target_and_the_fleet_follows(self):
+        fleet_id = self.maintain_fleet("pool-modify")
+        self.assertTrue(self.ec2.modify_fleet(FleetId=fleet_id, TargetCapacitySpecification={
+            "TotalTargetCapacity": 5, "SpotTargetCapacity": 4, "OnDemandTargetCapacity": 1})["Return"])
+        self.assertEqual(sorted(self.fleet_members(fleet_id).values()), ["on-demand"] + ["spot"] * 4)
+        self.ec2.modify_fleet(FleetId=fleet_id, TargetCapacitySpecification={
+            "TotalTargetCapacity": 1, "SpotTargetCapacity": 1, "OnDemandTargetCapacity": 0})
+        self.assertEqual(list(self.fleet_members(fleet_id).values()), ["spot"])
+        fleet = self.ec2.describe_fleets(FleetIds=[fleet_id])["Fleets"][0]
+        self.assertEqual((fleet["TargetCapacitySpecification"]["TotalTargetCapacity"], fleet["FulfilledCapacity"]),
+                         (1, 1.0))
+        subtypes = [h[1] for h in self.history(fleet_id)]
+        self.assertEqual(subtypes.count("modify_succeeded"), 2)
+        self.assertEqual(subtypes.count("termination_notified"), 4)
+
+    def test_history_pages_and_filters_by_event_type(self):
+        fleet_id = self.maintain_fleet("pool-history")
+        page = self.ec2.describe_fleet_history(FleetId=fleet_id, StartTime=datetime(2020, 1, 1), MaxResults=2)
+        self.assertEqual(len(page["HistoryRecords"]), 2)
+        rest = self.ec2.describe_fleet_history(FleetId=fleet_id, StartTime=datetime(2020, 1, 1),
+                                               NextToken=page["NextToken"])
+        self.assertEqual(len(rest["HistoryRecords"]), 3)
+        self.assertNotIn("NextToken", rest)
+        self.assertIsInstance(rest["LastEvaluatedTime"], datetime)
+        changes = self.ec2.describe_fleet_history(FleetId=fleet_id, StartTime=datetime(2020, 1, 1),
+                                                  EventType="instance-change")["HistoryRecords"]
+        self.assertEqual({r["EventInformation"]["EventSubType"] for r in changes}, {"launched"})
+        later = self.ec2.describe_fleet_history(FleetId=fleet_id, StartTime=datetime(2100, 1, 1))
+        self.assertEqual(later["HistoryRecords"], [])
+
+    def test_delete_fleets_terminates_members_and_reports_unknown_ids(self):
+        fleet_id = self.maintain_fleet("pool-delete")
+        members = list(self.fleet_members(fleet_id))
+        unknown = "fleet-00000000-0000-0000-0000-000000000000"
+        reply = self.ec2.delete_fleets(FleetIds=[fleet_id, unknown], TerminateInstances=True)
+        self.assertEqual(reply["SuccessfulFleetDeletions"], [{"FleetId": fleet_id, "CurrentFleetState": "deleted_terminating",
+                                                              "PreviousFleetState": "active"}])
+        self.assertEqual([(f["FleetId"], f["Error"]["Code"]) for f in reply["UnsuccessfulFleetDeletions"]],
+                         [(unknown, "fleetIdDoesNotExist")])
+        states = {i["InstanceId"]: i["State"]["Name"]
+                  for r in self.ec2.describe_instances(InstanceIds=members)["Reservations"] for i in r["Instances"]}
+        self.assertEqual(set(states.values()), {"terminated"}, "no replacement for a deleted fleet")
+        self.assertEqual(self.fleet_members(fleet_id), {})
+        self.assertEqual(self.ec2.describe_fleets(FleetIds=[fleet_id])["Fleets"][0]["FleetState"], "deleted")
+        again = self.ec2.delete_fleets(FleetIds=[fleet_id], TerminateInstances=True)
+        self.assertEqual([f["Error"]["Code"] for f in again["UnsuccessfulFleetDeletions"]], ["fleetNotInDeletableState"])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.ec2.modify_fleet(FleetId=unknown, TargetCapacitySpecification={"TotalTargetCapacity": 1})
+        self.assertEqual(error_of(e)[:2], (400, "InvalidFleetId.NotFound"))
+
     # --- the model check ---
 
     def ec2_raw(self, **params):
@@ -705,6 +832,21 @@ class LocalAwsTest(unittest.TestCase):
         self.assertEqual(self.instances(**{"instance-id": instance_id})[0]["PublicIpAddress"], "127.0.0.1")
         self.aws.set_instance_address(instance_id, None)
         self.assertNotIn("PublicIpAddress", self.instances(**{"instance-id": instance_id})[0])
+        self.aws.set_instance_launch_time(instance_id, "2026-12-01T08:00:00Z")
+        launched = self.instances(**{"instance-id": instance_id})[0]["LaunchTime"]
+        self.assertEqual(launched.isoformat(), "2026-12-01T08:00:00+00:00")
+
+    def test_spot_price_history_with_changes(self):
+        self.aws.set_scenario({"spot_price_history": {"m7i.large": {"us-east-1a": [
+            ["2026-12-01T00:00:00Z", "0.03"], ["2026-12-01T06:00:00Z", "0.05"], ["2026-12-01T12:00:00Z", "0.04"]]}}})
+        rows = self.ec2.describe_spot_price_history(InstanceTypes=["m7i.large"], AvailabilityZone="us-east-1a",
+                                                   ProductDescriptions=["Linux/UNIX"],
+                                                   StartTime="2026-12-01T08:00:00Z")["SpotPriceHistory"]
+        self.assertEqual([(r["Timestamp"].isoformat(), r["SpotPrice"]) for r in rows],
+                         [("2026-12-01T12:00:00+00:00", "0.040000"), ("2026-12-01T06:00:00+00:00", "0.050000")],
+                         "the price in effect at StartTime, then each change, newest first")
+        with self.assertRaises(Exception):
+            self.aws.set_scenario({"spot_price_history": {"m7i.large": {"us-east-1a": [["soon"]]}}})
 
     def test_instance_lifecycle(self):
         spot = self.launch(InstanceMarketOptions={"MarketType": "spot"})["Instances"][0]["InstanceId"]

@@ -62,11 +62,12 @@ class BashCompletionTest(unittest.TestCase):
 
     def test_commands(self):
         top = subcommands(spawn("--help").stdout)
-        self.assertEqual(top, ["launch", "list", "status", "logs", "terminate", "extend", "stop", "start", "price", "agent"])
+        self.assertEqual(top, ["launch", "list", "status", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
         self.assertEqual(self.complete("spawn", ""), top)
         self.assertEqual(self.complete("spawn", "l"), ["launch", "list", "logs"])
         self.assertEqual(self.complete("spawn", "agent", ""), ["upload"])
-        self.assertNotIn("completion", self.complete("spawn", "c"), "the hidden command is not offered")
+        self.assertEqual(self.complete("spawn", "pool", ""), ["create", "list", "status", "resize", "delete"])
+        self.assertEqual(self.complete("spawn", "c"), ["connect", "cost", "completion"])
 
     def test_every_spot_flag(self):
         spot = [o for o in option_names(spawn("launch", "--help").stdout) if o.startswith("--sp")]
@@ -101,7 +102,7 @@ class BashCompletionTest(unittest.TestCase):
         r = spawn("completion", "fish")
         self.assertEqual(r.returncode, 2)
         self.assertIn("fish", r.stderr)
-        self.assertNotIn("completion", spawn("--help").stdout, "hidden from the help")
+        self.assertIn("completion", subcommands(spawn("--help").stdout), "listed: the README uses it")
 
 
 class ZshCompletionTest(unittest.TestCase):
@@ -141,7 +142,7 @@ class ZshCompletionTest(unittest.TestCase):
             self.assertEqual(f.read(), self.script)
 
     def test_commands(self):
-        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "logs", "terminate", "extend", "stop", "start", "price", "agent"])
+        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
         self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list", "logs"])
         self.assertEqual(self.shell.complete("spawn agent "), ["upload"])
 

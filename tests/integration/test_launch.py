@@ -17,7 +17,7 @@ class LaunchTest(SpawnTestCase):
         self.assertEqual(len(out["instances"]), 1)
         got = out["instances"][0]
         self.assertEqual(set(got), {"instance_id", "instance_type", "lifecycle", "availability_zone", "state",
-                                    "job_array_index", "name"})
+                                    "job_array_index", "name", "public_ip", "private_ip"})
         self.assertEqual(got["instance_type"], "m7i.large")
         self.assertEqual(got["lifecycle"], "on-demand")
         self.assertEqual(got["name"], "web")
@@ -121,6 +121,13 @@ class LaunchTest(SpawnTestCase):
         out = self.spawn_json("launch", "--instance-type", "t3.micro", "--wait")
         self.assertEqual(out["instances"][0]["state"], "running")
         self.assertGreaterEqual(len(self.requests("DescribeInstances")), 1)
+        listed = self.ec2.describe_instances(InstanceIds=[out["instances"][0]["instance_id"]])
+        instance = listed["Reservations"][0]["Instances"][0]
+        self.assertEqual(out["instances"][0]["private_ip"], instance["PrivateIpAddress"])
+        self.assertEqual(out["instances"][0]["public_ip"], instance.get("PublicIpAddress"))
+        table = self.spawn_ok("launch", "--instance-type", "t3.micro", "--name", "waited", "--wait").stdout
+        self.assertIn("ADDRESS", table)
+        self.assertRegex(table, r"\d+\.\d+\.\d+\.\d+")
 
 
 class LaunchFailureTest(SpawnTestCase):

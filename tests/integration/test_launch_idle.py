@@ -40,13 +40,14 @@ class LaunchIdleTest(BucketTestCase):
         self.aws.reset_log()
         self.spawn_ok("launch", "--instance-type", "m7i.large", "--ami", AMI, "--idle-timeout", "90m",
                       "--active-process", "train.py", "--active-process", "blender", "--idle-cpu", "12.5",
-                      env=self.env())
+                      "--notify", "arn:aws:sns:us-east-1:123456789012:ops", env=self.env())
         params = self.params("RunInstances")
         config = self.spot_config_in(self.user_data_of(params))
         self.assertEqual(config["idle_timeout"], "5400s")
         self.assertEqual(config["on_idle"], "stop")
         self.assertEqual(config["active_processes"], ["train.py", "blender"])
         self.assertEqual(config["idle_cpu"], "12.5")
+        self.assertEqual(config["notify"], ["arn:aws:sns:us-east-1:123456789012:ops"], "told of the idle stop on demand too")
         tags = {t["Key"]: t["Value"] for i in self.ec2.describe_instances()["Reservations"] for t in i["Instances"][0]["Tags"]}
         self.assertEqual(tags["spawn:idle-timeout"], "1h30m stop")
         role = params["IamInstanceProfile.Name"]
@@ -55,6 +56,8 @@ class LaunchIdleTest(BucketTestCase):
             policy = json.loads(policy)
         self.assertEqual([s["Action"] for s in policy["Statement"] if s.get("Sid") == "StopItself"],
                          ["ec2:StopInstances"])
+        publish = [s for s in policy["Statement"] if "sns:Publish" in json.dumps(s.get("Action"))]
+        self.assertEqual([s["Resource"] for s in publish], [["arn:aws:sns:us-east-1:123456789012:ops"]])
 
     def test_a_spot_launch_terminates_when_idle_and_its_role_cannot_stop(self):
         self.upload_agent()

@@ -5,7 +5,9 @@ from spawn_test_case import SpawnTestCase
 
 FIELDS = {"instance_id", "name", "instance_type", "state", "lifecycle", "spot", "availability_zone", "region",
           "launch_time", "job_array_id", "job_array_name", "job_array_index", "tags",
-          "hourly_price", "hourly_price_approximate", "spot_fallback"}  # the last three: prices and savings (issue 5)
+          "hourly_price", "hourly_price_approximate", "spot_fallback",  # prices and savings (issue 5)
+          "public_ip", "private_ip",  # where to reach it (issue 13)
+          "pool"}  # spawn:pool of a pool's member, else null (issue 11)
 
 
 class ListTest(SpawnTestCase):
@@ -37,9 +39,17 @@ class ListTest(SpawnTestCase):
         self.assertEqual({m["job_array_id"] for m in members}, {launched["job_array_id"]})
         self.assertEqual(members[0]["tags"]["team"], "ml")
         only = [i for i in listed if i["name"] == "solo"][0]
+        self.assertRegex(only["private_ip"], r"^\d+\.\d+\.\d+\.\d+$")
+        self.aws.set_instance_address(only["instance_id"], "198.51.100.7")
+        again = [i for i in self.spawn_json("list") if i["name"] == "solo"][0]
+        self.assertEqual(again["public_ip"], "198.51.100.7")
+        table = self.spawn_ok("list", "--no-emoji").stdout
+        self.assertRegex(table, rf"{only['instance_id']} .* 198\.51\.100\.7\n")
+        self.assertRegex(table, r"ADDRESS\n")
         self.assertEqual(only["instance_id"], solo["instances"][0]["instance_id"])
         self.assertIsNone(only["job_array_index"])
         self.assertIsNone(only["job_array_id"])
+        self.assertIsNone(only["pool"])
 
     def test_filters(self):
         self.spawn_json("launch", "--instance-type", "t3.micro", "--ami", self.ami, "--count", "2", "--job-array-name", "a")

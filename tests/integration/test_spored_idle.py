@@ -99,7 +99,7 @@ class SporedIdleTest(SporedTestCase):
         self.proc.end_process(4242)
         time.sleep(4)
         self.assertEqual(self.aws.requests("TerminateInstances"), [])
-        status = json.loads(self.run_spored("status", "--state-dir", self.state_dir, "--json").stdout)["status"]
+        status = json.loads(self.run_spored("status", "--state-dir", self.state_dir, "--output", "json").stdout)["status"]
         self.assertEqual(status["idle"]["last_activity"], "1 SSH or SSM session open")
         text = self.run_spored("status", "--state-dir", self.state_dir).stdout
         self.assertIn("idle:       busy (1 SSH or SSM session open); after 3s idle: terminate", text)

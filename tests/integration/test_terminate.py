@@ -30,6 +30,30 @@ class TerminateTest(SpawnTestCase):
         self.assertEqual(len(live), 1)
         self.assertNotEqual(live[0]["InstanceId"], gone)
 
+    def test_all_regions(self):
+        east = self.launch("--count", "2", "--job-array-name", "everywhere")["instances"]
+        west = self.spawn_json("launch", "--region", "us-west-2", "--instance-type", "t3.micro", "--count", "1",
+                               "--job-array-name", "everywhere")["instances"]
+        self.addCleanup(lambda: self.aws.ec2(region="us-west-2").terminate_instances(
+            InstanceIds=[i["instance_id"] for i in west]))
+        keep = self.launch("--name", "keep")["instances"][0]["instance_id"]
+        out = self.spawn_json("terminate", "--job-array-name", "everywhere", "--all-regions", "--yes")
+        gone = {(t["instance_id"], t["region"]) for t in out["terminated"]}
+        self.assertEqual(gone, {(i["instance_id"], "us-east-1") for i in east} | {(west[0]["instance_id"], "us-west-2")})
+        west_state = self.aws.ec2(region="us-west-2").describe_instances(InstanceIds=[west[0]["instance_id"]])
+        self.assertIn(west_state["Reservations"][0]["Instances"][0]["State"]["Name"], ("shutting-down", "terminated"))
+        self.assertEqual([i["InstanceId"] for i in self.live_instances()], [keep])
+        for args, says in ((["i-0123456789abcdef0", "--all-regions"], "--all-regions: give --name"),
+                           (["--name", "x", "--all-regions", "--region", "us-west-2"], "--region")):
+            self.aws.reset_log()
+            r = self.spawn("terminate", *args)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(says, r.stderr)
+            self.assertEqual(self.requests(), [])
+        r = self.spawn("terminate", "--name", "nowhere", "--all-regions", "--yes")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no live spawn instance matches --name nowhere in any region", r.stderr)
+
     def test_job_array_needs_confirmation(self):
         self.launch("--count", "3", "--job-array-name", "arr")
         r = self.spawn("terminate", "--job-array-name", "arr")

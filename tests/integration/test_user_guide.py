@@ -169,12 +169,14 @@ def terminal_text(raw):
 # Placeholders for what differs on every run. Both the guide's lines and the real ones go
 # through them, so the guide can show real output.
 PLACEHOLDERS = [
+    (re.compile(r"\bfleet-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "fleet-…"),  # EC2 Fleet's ids
     (re.compile(r"\b(i|ja|ami|sir|lt|fleet|r|vpc|subnet|sg)-[0-9a-f]{8,17}\b"), r"\1-…"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<request-id>"),
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"), "<time>"),
     (re.compile(r"(?<= )\d+[sm](?= )"), "<age>"),  # spawn list's AGE: 3s, 2m
     (re.compile(r"\b\d+(\.\d+)? (bytes|KiB|MiB)\b"), "<size>"),  # spored's size changes with its code
+    (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "<ipv4>"),  # spawn list's ADDRESS: the local AWS picks them at random
 ]
 
 

@@ -27,7 +27,7 @@ const FlagHelp k_flags[] = {
   {"state-dir",         "DIR",        "where events and the checkpoint script are kept (default /var/lib/spawn)", false},
   {"shutdown-command",  "COMMAND",    "run after a terminate/stop notice, split like a shell line but never run by one; '' for none (default: systemctl poweroff)", false},
   {"log-format",        "json|text",  "log lines on stderr (default json)", false},
-  {"spot",              "true|false", "true: watch for spot notices even when instance-life-cycle does not say spot", false},
+  {"spot",              "true|false", "true: watch for spot notices even when instance-life-cycle does not say spot; false (the default): instance-life-cycle decides", false},
   {"spec",              "S3URL",      "the launch's spec, s3://bucket/key, read with the instance role (secrets live there)", false},
   {"spec-region",       "REGION",     "the region of the spec's bucket (default: the instance's)", false},
   {"spec-refresh",      "DURATION",   "how often the spec is asked for again (If-None-Match), 1s..3600s (default 60s)", false},
@@ -75,7 +75,13 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
   auto* status = app.add_subcommand("status", "print what spored watches and what it has seen (from --state-dir)");
   status->fallthrough();
   bool json = false;
-  status->add_flag("--json", json, "the same as JSON");
+  std::string status_output = "text";
+  status->add_flag("--json", json, "the same as --output json (kept for scripts)");
+  status->add_option("--output,-o", status_output, "text or json (default text)")
+      ->check(CLI::IsMember({"text", "json"}).description(""))
+      ->option_text("text|json");
+  status->footer("Reads --state-dir (or SPORED_STATE_DIR, default /var/lib/spawn); --config and the other\n"
+                 "settings of spored are read too, and must be valid.");
   auto* complete = app.add_subcommand(
       "complete", "tell the daemon the job is done: it notifies, then ends the instance as --on-complete says");
   complete->fallthrough();
@@ -99,7 +105,7 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
   CommandLine line;
   line.command = status->parsed() ? Command::status : complete->parsed() ? Command::complete : Command::run;
   line.completion_status = completion_status;
-  line.status_format = json ? StatusFormat::json : StatusFormat::text;
+  line.status_format = json || status_output == "json" ? StatusFormat::json : StatusFormat::text;
   for (const auto& [name, option] : options)
     if (option->count() > 0) line.flags[name] = values[name];
   return line;

@@ -81,7 +81,7 @@ class AgentCommand final : public Command {
     // Its own footer: CLI11 would give it spawn's top-level examples.
     m_app->footer("\nExamples:\n  spawn agent upload --bucket my-bucket     # once per account and region\n\n"
                   "Run 'spawn agent upload --help' for its options.");
-    m_upload = m_app->add_subcommand("upload", "Upload spored and its sha256 to S3; spot launches install it from there");
+    m_upload = m_app->add_subcommand("upload", "Upload spored and its sha256 to S3, once per account: launches in every region install it from there");
     add_global_options(*m_upload, m_global);
     m_upload->footer(k_upload_help);
     m_upload->add_option("--bucket", m_bucket, "S3 bucket to put spored in (it must exist, in --region)")->required();

@@ -1,6 +1,7 @@
 #include "spawn/cli/app.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <exception>
 #include <memory>
@@ -8,11 +9,14 @@
 
 #include "spawn/cli/agent_command.hpp"
 #include "spawn/cli/completion.hpp"
+#include "spawn/cli/connect_command.hpp"
+#include "spawn/cli/cost_command.hpp"
 #include "spawn/cli/extend_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/logs_command.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/pool_command.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/status_command.hpp"
 #include "spawn/cli/stop_start_command.hpp"
@@ -30,9 +34,10 @@ int run(int argc, char** argv) {
 Examples:
   spawn launch --instance-type m7i.large --name dev
   spawn list
+  spawn pool create ci --instance-type m7i.large --capacity 4   # 4 spot instances kept running
   spawn terminate --name dev
   spawn price --instance-type m7i.large,g5.xlarge
-  spawn agent upload --bucket my-bucket     # once: spot instances then install spored
+  spawn agent upload --bucket my-bucket     # once per account: launches in every region install spored from it
 
 Run 'spawn COMMAND --help' for a command's options.)");
 
@@ -41,19 +46,31 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_list_command(app));
   commands.push_back(make_status_command(app));
   commands.push_back(make_logs_command(app));
+  commands.push_back(make_connect_command(app));
+  commands.push_back(make_pool_command(app));
   commands.push_back(make_terminate_command(app));
   commands.push_back(make_extend_command(app));
   commands.push_back(make_stop_command(app));
   commands.push_back(make_start_command(app));
   commands.push_back(make_price_command(app));
+  commands.push_back(make_cost_command(app));
   commands.push_back(make_agent_command(app));
   const auto completion = add_completion_subcommand(app);
 
+  // `spawn ssh` is `spawn connect` (an alias kept out of CLI11, whose help would list "connect, ssh").
+  std::string connect = "connect";
+  std::vector<char*> args(argv, argv + argc);
+  if (argc > 1 && std::string_view(argv[1]) == "ssh") args[1] = connect.data();
+  argv = args.data();
   if (argc > 1 && argv[1][0] != '-') {
     bool known = completion->app->get_name() == argv[1];
-    for (const auto& c : commands) known = known || c->app()->get_name() == argv[1];
+    std::vector<std::string> names;
+    for (const auto& c : commands) {
+      known = known || c->app()->get_name() == argv[1];
+      names.push_back(c->app()->get_name());
+    }
     if (!known) {
-      print_usage_error(fmt::format("unknown command '{}' (commands: launch, list, terminate, price, agent)", argv[1]));
+      print_usage_error(fmt::format("unknown command '{}' (commands: {})", argv[1], fmt::join(names, ", ")));
       return k_exit_usage;
     }
   }

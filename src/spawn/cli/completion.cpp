@@ -241,7 +241,8 @@ std::string zsh_completion(const std::vector<CompletionCommand>& commands) {
 std::unique_ptr<CompletionSubcommand> add_completion_subcommand(CLI::App& app) {
   auto completion = std::make_unique<CompletionSubcommand>();
   completion->app = app.add_subcommand("completion", "Print a shell completion script for spawn (bash or zsh)");
-  completion->app->group("");  // hidden: not in the help, not completed
+  completion->app->footer("\nExamples:\n  source <(spawn completion bash)           # in ~/.bashrc\n"
+                          "  spawn completion zsh > ~/.zfunc/_spawn     # with fpath+=(~/.zfunc) in ~/.zshrc");
   completion->app->add_option("shell", completion->shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
   return completion;
 }

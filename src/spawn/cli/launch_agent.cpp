@@ -4,6 +4,7 @@
 
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/s3/client.hpp"
+#include "spawn/cli/session.hpp"
 #include "spawn/launcher/launch_spec.hpp"
 
 namespace spawn::cli {
@@ -139,6 +140,29 @@ launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::s
   g.stop_itself = (o.on_complete && *o.on_complete != model::OnComplete::terminate) ||
                   (o.idle.enabled() && o.idle_action() != model::OnIdle::terminate);
   return g;
+}
+
+launcher::AgentSource placeholder_source(const std::vector<AgentLocation>& uploads) {
+  launcher::AgentSource source;
+  for (const auto& u : uploads) {
+    source.bucket = u.bucket;
+    source.region = u.region;
+    source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
+                               "https://" + u.bucket + ".s3." + u.region + "." +
+                                   std::string(aws::config::partition_of(u.region).dns_suffix) + "/" + u.key,
+                               u.key, u.sha256});
+  }
+  return source;
+}
+
+std::optional<std::string> checkpoint_script_region(const model::LaunchOptions& options, const Session& session) {
+  const auto& script = options.spot.checkpoint_script;
+  if (!script || script->kind != model::CheckpointScript::Kind::s3) return std::nullopt;
+  auto where = aws::s3::parse_s3_url(script->source);
+  if (!where) return std::nullopt;
+  auto region = session.s3(where->bucket).bucket_region();
+  if (!region) return std::nullopt;
+  return *region;
 }
 
 }  // namespace spawn::cli

@@ -63,4 +63,14 @@ aws::Result<launcher::AgentSource> bucket_agent_source(const std::vector<AgentLo
 launcher::SporedGrants spored_grants(const model::LaunchOptions& options, const std::string& region,
                                      const std::string& launch_id, const std::vector<AgentLocation>& uploads);
 
+// A source of the same shape as the one bucket_agent_source will give for these uploads (the URLs
+// as long as AWS's own endpoint would make them): for the user-data size check before the bucket's
+// endpoint is known.
+launcher::AgentSource placeholder_source(const std::vector<AgentLocation>& uploads);
+
+class Session;
+// The region of an s3:// --checkpoint-script's bucket (HeadBucket), so that spored signs for it;
+// nullopt when there is none or it cannot be read (spored then follows S3's redirect).
+std::optional<std::string> checkpoint_script_region(const model::LaunchOptions& options, const Session& session);
+
 }  // namespace spawn::cli

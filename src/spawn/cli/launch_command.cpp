@@ -11,6 +11,7 @@
 #include "spawn/cli/choices.hpp"
 #include "spawn/cli/idle_flags.hpp"
 #include "spawn/cli/launch_agent.hpp"
+#include "spawn/cli/launch_flags.hpp"
 #include "spawn/cli/launch_pricing.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
@@ -64,21 +65,11 @@ class LaunchCommand final : public Command {
  public:
   explicit LaunchCommand(CLI::App& parent) : Command(parent, "launch", "Launch EC2 instances") {
     m_app->footer(k_examples);
-    m_app->add_option("--instance-type,-t", m_options.instance_type, "EC2 instance type, e.g. m7i.large");
-    m_app->add_option("--instance-types", m_instance_types,
-                      "several types for better availability, comma-separated (with or without --instance-type)");
-    m_app->add_option("--ami", m_ami, "AMI id (default: the latest Amazon Linux 2023 for the type's architecture)");
-    m_app->add_option("--key-name", m_key_name, "EC2 key pair for SSH");
-    m_app->add_option("--subnet-id", m_options.subnet_ids,
-                      "subnet to launch into (default: the default VPC's); several, comma-separated, for a fleet")
-        ->delimiter(',');
-    m_app->add_option("--security-group-ids", m_options.security_group_ids, "security groups (comma-separated)")->delimiter(',');
-    m_app->add_option("--user-data", m_user_data, "script for cloud-init: text, or @FILE");
+    m_flags.add_instance(*m_app, m_options);
     m_app->add_option("--name", m_name, "Name tag (job arrays: NAME-INDEX)");
     m_app->add_option("--count,-n", m_options.count, "number of instances; more than one makes a job array (default 1)");
     m_app->add_option("--job-array-name", m_job_array_name, "name of the job array (tag spawn:job-array-name)");
-    m_app->add_option("--tag", m_tags, "extra tag KEY=VALUE (repeatable)");
-    m_app->add_option("--iam-instance-profile", m_profile, "instance profile name or ARN");
+    m_flags.add_tags(*m_app);
     m_app->add_flag("--dry-run", m_options.dry_run, "ask EC2 whether the launch would be allowed; launch nothing");
     m_app->add_flag("--wait", m_options.wait, "wait until every instance is running");
     m_app->add_option("--ttl", m_ttl,
@@ -89,46 +80,17 @@ class LaunchCommand final : public Command {
                   names_of(model::k_on_completes));
     m_idle.add_to(*m_app);
     m_app->add_flag("--spot", m_options.spot.enabled, "launch as spot");
-    m_app->add_option("--spot-max-price", m_max_price,
-                      "max USD per hour (default: EC2's own, the on-demand price: no MaxPrice is sent)");
-    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "launch on demand when spot capacity is unavailable");
-    offer_choices(m_app->add_option("--spot-allocation-strategy", m_strategy,
-                                    "how EC2 Fleet picks spot pools (default price-capacity-optimized, what AWS "
-                                    "recommends)"),
-                  names_of(model::k_allocation_strategies));
-    m_app->add_option("--spot-count", m_spot_count, "in a job array: N spot instances, the rest on demand");
-    offer_choices(m_app->add_option("--on-interruption", m_on_interruption,
-                                    "what spored does on the two-minute notice (default terminate); hibernate keeps "
-                                    "the instance's memory and spawn does not power it off"),
-                  names_of(model::k_on_interruptions));
-    m_app->add_option("--checkpoint-script", m_checkpoint_script,
-                      "run on interruption: a local file (embedded), s3://bucket/key or https://...");
-    m_app->add_option("--notify", m_notify,
-                      "tell this target about interruptions (repeatable): an SNS topic ARN or an https:// webhook");
-    m_app->add_option("--agent-url", m_agent.url,
-                      "download spored from this https:// URL (default: where 'spawn agent upload' put it)");
-    m_app->add_option("--agent-sha256", m_agent.sha256, "the SHA-256 of the --agent-url binary (the instance checks it)");
-    m_app->add_flag("--no-agent", m_agent.none, "do not install spored (the AMI starts it itself)");
+    m_flags.add_spot_pricing(*m_app, SpotFlagsNeed::spot);
+    m_app->add_flag("--spot-fallback", m_options.spot.fallback, "with --spot: launch on demand when spot capacity is unavailable");
+    m_app->add_option("--spot-count", m_spot_count, "with --spot, in a job array: N spot instances, the rest on demand");
+    m_flags.add_interruption_and_agent(*m_app, SpotFlagsNeed::spot);
   }
 
   int run() override {
-    m_options.ami = m_ami;
-    m_options.key_name = m_key_name;
-    m_options.instance_types = model::split_instance_types(m_instance_types);
     m_options.name = m_name;
     m_options.job_array_name = m_job_array_name;
-    m_options.iam_instance_profile = m_profile;
-    for (const auto& t : m_tags) {
-      auto kv = model::parse_tag(t);
-      if (!kv) return usage(kv.error());
-      m_options.tags[kv->first] = kv->second;
-    }
-    if (m_user_data) {
-      auto text = model::read_user_data(*m_user_data);
-      if (!text) return usage(text.error());
-      m_options.user_data = *text;
-    }
-    if (auto spot = read_spot_flags(); !spot) return usage(spot.error());
+    if (auto flags = m_flags.read(m_options); !flags) return usage(flags.error());
+    m_options.spot.spot_count = m_spot_count;
     if (m_ttl) {
       auto ttl = util::parse_duration(*m_ttl);
       if (!ttl) return usage({"--ttl: expected a duration such as 8h, 90m or 1h30m, got '" + *m_ttl + "'", ""});
@@ -143,7 +105,7 @@ class LaunchCommand final : public Command {
     if (!idle) return usage(idle.error());
     m_options.idle = std::move(*idle);
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
-    auto agent = plan_agent(m_options, m_agent, spawn_config_path(aws::config::process_environment()));
+    auto agent = plan_agent(m_options, m_flags.agent(), spawn_config_path(aws::config::process_environment()));
     if (!agent) return usage(agent.error());
     const std::vector<AgentLocation>& uploads = agent->uploads;
     // All of spawn's uploads are in one bucket (spawn agent upload keeps them so).
@@ -179,7 +141,7 @@ class LaunchCommand final : public Command {
       setup.install = launcher::agent_install_snippet(*source);
       setup.architectures = source->architectures();
     }
-    if (auto region = checkpoint_script_region(*session)) setup.checkpoint_script_region = *region;
+    if (auto region = checkpoint_script_region(m_options, *session)) setup.checkpoint_script_region = *region;
     prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
     if (!prepared) return usage(prepared.error());
 
@@ -309,6 +271,7 @@ class LaunchCommand final : public Command {
             li.instance.state = i.state;
             li.instance.availability_zone = i.availability_zone;
             li.instance.public_ip = i.public_ip;
+            li.instance.private_ip = i.private_ip;
           }
     }
     print_result(*result, pricing);
@@ -324,64 +287,6 @@ class LaunchCommand final : public Command {
       fmt::print(stderr, "spawn: hint: {}\n", error.hint);
     }
     return k_exit_usage;
-  }
-
-  // The spot flags given as text, parsed into m_options.spot (cross-flag rules: model::validate).
-  expected<void, model::UsageError> read_spot_flags() {
-    model::SpotOptions& spot = m_options.spot;
-    if (m_max_price) {
-      auto price = model::parse_spot_max_price(*m_max_price);
-      if (!price) return unexpected(price.error());
-      spot.max_price = *price;
-    }
-    if (m_strategy) {
-      auto strategy = model::parse_allocation_strategy(*m_strategy);
-      if (!strategy) return unexpected(strategy.error());
-      spot.allocation_strategy = *strategy;
-    }
-    spot.spot_count = m_spot_count;
-    if (m_on_interruption) {
-      auto action = model::parse_on_interruption(*m_on_interruption);
-      if (!action) return unexpected(action.error());
-      spot.on_interruption = *action;
-    }
-    if (m_checkpoint_script) {
-      auto script = model::read_checkpoint_script(*m_checkpoint_script);
-      if (!script) return unexpected(script.error());
-      spot.checkpoint_script = *script;
-    }
-    for (const auto& n : m_notify) {
-      auto target = model::parse_notify_target(n);
-      if (!target) return unexpected(target.error());
-      if (std::find(spot.notify.begin(), spot.notify.end(), *target) == spot.notify.end()) spot.notify.push_back(*target);
-    }
-    return {};
-  }
-
-  // A source of the same shape as the real one, for the size check before the bucket's endpoint
-  // is known (the URLs are as long as AWS's own endpoint would make them).
-  static launcher::AgentSource placeholder_source(const std::vector<AgentLocation>& uploads) {
-    launcher::AgentSource source;
-    for (const auto& u : uploads) {
-      source.bucket = u.bucket;
-      source.region = u.region;
-      source.binaries.push_back({u.architecture.empty() ? "x86_64" : u.architecture,
-                                 "https://" + u.bucket + ".s3." + u.region + "." +
-                                     std::string(aws::config::partition_of(u.region).dns_suffix) + "/" + u.key, u.key, u.sha256});
-    }
-    return source;
-  }
-
-  // The region of an s3:// --checkpoint-script's bucket, so that spored signs for it; nullopt
-  // when there is none or it cannot be read (spored then follows S3's redirect).
-  std::optional<std::string> checkpoint_script_region(const Session& session) const {
-    const auto& script = m_options.spot.checkpoint_script;
-    if (!script || script->kind != model::CheckpointScript::Kind::s3) return std::nullopt;
-    auto where = aws::s3::parse_s3_url(script->source);
-    if (!where) return std::nullopt;
-    auto region = session.s3(where->bucket).bucket_region();
-    if (!region) return std::nullopt;
-    return *region;
   }
 
   launcher::SpecInput spec_input(const std::string& launch_id, const std::optional<std::string>& ttl_deadline,
@@ -411,7 +316,9 @@ class LaunchCommand final : public Command {
                              {"availability_zone", li.instance.availability_zone},
                              {"state", li.instance.state},
                              {"job_array_index", li.job_array_index ? nlohmann::json(*li.job_array_index) : nlohmann::json()},
-                             {"name", li.name}});
+                             {"name", li.name},
+                             {"public_ip", address_json(li.instance.public_ip)},
+                             {"private_ip", address_json(li.instance.private_ip)}});
       }
       nlohmann::json out{{"instances", instances},
                          {"job_array_id", r.job_array_id.empty() ? nlohmann::json() : nlohmann::json(r.job_array_id)},
@@ -428,6 +335,7 @@ class LaunchCommand final : public Command {
       if (r.spot) row.push_back(max_price_cell(r, li));
       row.push_back(li.instance.state);
       row.push_back(li.job_array_index ? std::to_string(*li.job_array_index) : "-");
+      if (m_options.wait) row.push_back(address_cell(li.instance));
       rows.push_back(std::move(row));
       if (li.instance.spot()) ++spot;
       if (li.fell_back) ++fell_back;
@@ -441,6 +349,7 @@ class LaunchCommand final : public Command {
     std::vector<std::string> header{"ID", "NAME", "TYPE", "AZ", "LIFECYCLE"};
     if (r.spot) header.push_back("MAX PRICE");
     header.insert(header.end(), {"STATE", "INDEX"});
+    if (m_options.wait) header.push_back("ADDRESS");
     fmt::print("{}", render_table(header, rows));
     if (estimate && wants_total()) {
       size_t on_demand = 0;
@@ -457,11 +366,9 @@ class LaunchCommand final : public Command {
   }
 
   model::LaunchOptions m_options;
-  std::optional<std::string> m_ami, m_key_name, m_user_data, m_name, m_job_array_name, m_profile;
-  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script, m_ttl, m_on_complete;
+  LaunchFlags m_flags;
+  std::optional<std::string> m_name, m_job_array_name, m_ttl, m_on_complete;
   std::optional<int> m_spot_count;
-  std::vector<std::string> m_tags, m_instance_types, m_notify;
-  AgentFlags m_agent;
   IdleFlags m_idle;
 };
 

@@ -37,7 +37,8 @@ LIFECYCLE is EC2's own (spot or on-demand); on a UTF-8 terminal spot instances c
 their state (not with --no-emoji, NO_COLOR or another locale). An on-demand instance launched in
 place of missing spot capacity says so. $/HR is what a pending or running instance costs now:
 its AZ's spot price, or the on-demand price (~ marks an approximate one from spawn's own table).
-Job arrays are listed together under a line with their spot/on-demand split and hourly total.)";
+Job arrays and pools (spawn pool) are listed together under a line with their spot/on-demand
+split and hourly total.)";
 
 const std::vector<std::string> k_states{"pending", "running", "shutting-down", "terminated", "stopping", "stopped"};
 
@@ -70,17 +71,25 @@ std::string partition_of(const std::string& region) {
   return "aws";
 }
 
+// The group an instance is listed in: its job array ("ja-..."), or its pool ("pool:NAME"); "" for none.
+std::string group_of(const Instance& i) {
+  std::string id = tag_or(i, tag::k_job_array_id, "");
+  if (!id.empty()) return id;
+  auto pool = i.tags.find(tag::k_pool);
+  return pool == i.tags.end() ? "" : "pool:" + pool->second;
+}
+
 struct Listed {
   Instance instance;
   std::string region;
   // The sort keys, read from the tags once (thousands of instances are compared many times).
-  std::string job_array_id;
+  std::string group;  // group_of
   int index = 0;
 };
 
 Listed listed(Instance&& i, const std::string& region) {
   Listed l{std::move(i), region};
-  l.job_array_id = tag_or(l.instance, tag::k_job_array_id, "");
+  l.group = group_of(l.instance);
   l.index = array_index(l.instance);
   return l;
 }
@@ -154,8 +163,8 @@ class ListCommand final : public Command {
       for (auto& inst : *found[i]) instances.push_back(listed(std::move(inst), regions[i]));
     }
     std::stable_sort(instances.begin(), instances.end(), [](const Listed& a, const Listed& b) {
-      auto ka = std::tie(a.region, a.job_array_id, a.index);
-      auto kb = std::tie(b.region, b.job_array_id, b.index);
+      auto ka = std::tie(a.region, a.group, a.index);
+      auto kb = std::tie(b.region, b.group, b.index);
       if (ka != kb) return ka < kb;
       return a.instance.launch_time < b.instance.launch_time;
     });
@@ -245,10 +254,13 @@ class ListCommand final : public Command {
                      {"job_array_id", opt(tag::k_job_array_id)},
                      {"job_array_name", opt(tag::k_job_array_name)},
                      {"job_array_index", index},
+                     {"pool", opt(tag::k_pool)},
                      {"tags", i.tags},
                      {"hourly_price", usd_json(h.price)},
                      {"hourly_price_approximate", h.price && h.approximate},
-                     {"spot_fallback", fell_back(i)}};
+                     {"spot_fallback", fell_back(i)},
+                     {"public_ip", address_json(i.public_ip)},
+                     {"private_ip", address_json(i.private_ip)}};
       // Indented one level deeper, as an array element.
       const std::string one = element.dump(2);
       text += "  ";
@@ -284,6 +296,8 @@ class ListCommand final : public Command {
       std::string array = "-";
       if (auto it = i.tags.find(tag::k_job_array_name); it != i.tags.end())
         array = it->second + "/" + tag_or(i, tag::k_job_array_index, "?");
+      else if (auto pool = i.tags.find(tag::k_pool); pool != i.tags.end())
+        array = "pool " + pool->second;
       std::string state = i.state;
       if (i.spot() && emoji) state += " 💰";
       std::string lifecycle = i.lifecycle;
@@ -298,16 +312,15 @@ class ListCommand final : public Command {
         approximate = approximate || (h.price && h.approximate);
       }
       rows.push_back({i.instance_id, tag_or(i, tag::k_name, "-"), i.instance_type, state, lifecycle, i.availability_zone,
-                      price, age, array});
+                      price, age, array, billed(i) ? address_cell(i) : "-"});
 
-      const std::string id = tag_or(i, tag::k_job_array_id, "");
-      const bool first_of_array =
-          !id.empty() && (r == 0 || tag_or(instances[r - 1].instance, tag::k_job_array_id, "") != id ||
-                          instances[r - 1].region != instances[r].region);
+      const std::string& id = instances[r].group;
+      const bool first_of_array = !id.empty() && (r == 0 || instances[r - 1].group != id ||
+                                                  instances[r - 1].region != instances[r].region);
       if (first_of_array) titles[r] = array_title(instances, r, prices.book);
     }
     const std::string table = render_table(
-        {"ID", "NAME", "TYPE", "STATE", "LIFECYCLE", "AZ", "$/HR", "AGE", "ARRAY/INDEX"}, rows);
+        {"ID", "NAME", "TYPE", "STATE", "LIFECYCLE", "AZ", "$/HR", "AGE", "ARRAY/INDEX", "ADDRESS"}, rows);
     size_t line = 0, start = 0;
     while (start < table.size()) {
       const size_t end = table.find('\n', start);
@@ -320,16 +333,16 @@ class ListCommand final : public Command {
     for (const auto& note : price_notes(prices, approximate)) fmt::print("{}\n", note);
   }
 
-  // "job array sim (ja-...): 8 instances, 6 spot + 2 on-demand, $0.3828/hr"
+  // "job array sim (ja-...): 8 instances, 6 spot + 2 on-demand, $0.3828/hr", or "pool ci: ..."
   static std::string array_title(const std::vector<Listed>& instances, size_t first, const model::PriceBook& book) {
     const Instance& head = instances[first].instance;
-    const std::string id = tag_or(head, tag::k_job_array_id, "");
+    const std::string& id = instances[first].group;
     size_t count = 0, spot = 0, running = 0;
     std::optional<model::Usd> total = model::Usd();
     bool approximate = false;
     for (size_t r = first; r < instances.size(); ++r) {
       const auto& l = instances[r];
-      if (tag_or(l.instance, tag::k_job_array_id, "") != id || l.region != instances[first].region) break;
+      if (l.group != id || l.region != instances[first].region) break;
       ++count;
       if (l.instance.spot()) ++spot;
       if (!billed(l.instance)) continue;
@@ -341,8 +354,10 @@ class ListCommand final : public Command {
       else
         total.reset();  // one unknown price makes the total unknown, never a partial sum
     }
-    std::string line = fmt::format("job array {} ({}): {} instance{}, {} spot + {} on-demand",
-                                   tag_or(head, tag::k_job_array_name, "-"), id, count, count == 1 ? "" : "s", spot,
+    const std::string what = id.starts_with("pool:")
+                                 ? "pool " + id.substr(5)
+                                 : fmt::format("job array {} ({})", tag_or(head, tag::k_job_array_name, "-"), id);
+    std::string line = fmt::format("{}: {} instance{}, {} spot + {} on-demand", what, count, count == 1 ? "" : "s", spot,
                                    count - spot);
     if (running == 0) return line + ", none running";
     if (running != count) line += fmt::format(", {} running", running);

@@ -54,4 +54,14 @@ std::string render_table(const std::vector<std::string>& header, const std::vect
   return out;
 }
 
+std::string address_cell(const aws::ec2::Instance& instance) {
+  if (!instance.public_ip.empty()) return instance.public_ip;
+  if (!instance.private_ip.empty()) return instance.private_ip + " (private)";
+  return "-";
+}
+
+nlohmann::json address_json(const std::string& address) {
+  return address.empty() ? nlohmann::json(nullptr) : nlohmann::json(address);
+}
+
 }  // namespace spawn::cli

@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "spawn/aws/ec2/types.hpp"
 #include "spawn/aws/error.hpp"
 
 namespace spawn::cli {
@@ -22,5 +25,11 @@ void print_failure(const std::string& message);
 std::string render_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 // Display width of UTF-8 text in a terminal (wide characters such as emoji count 2).
 size_t display_width(const std::string& text);
+
+// Where to reach an instance, for a table: its public IP, else its private IP with " (private)",
+// else "-".
+std::string address_cell(const aws::ec2::Instance& instance);
+// An address in JSON: the text, or null when there is none.
+nlohmann::json address_json(const std::string& address);
 
 }  // namespace spawn::cli

@@ -128,14 +128,6 @@ aws::Result<FleetOutcome> fleet_dry_run(const LaunchContext& ctx, const FleetLau
   return FleetOutcome{};
 }
 
-// One logical call sent again with the same ClientToken while its outcome is unknown.
-template <class T>
-aws::Result<T> send_once(const LaunchContext& ctx, const std::function<aws::Result<T>()>& send) {
-  auto r = send();
-  if (r || !outcome_unknown(r.error())) return r;
-  return resend<T>(send, std::move(r), ctx.warn, [&ctx](std::chrono::milliseconds d) { ctx.pause(d); });
-}
-
 }  // namespace
 
 aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaunchInput& input) {

@@ -60,7 +60,21 @@ SweepResult sweep_finished_launches(const ResourceClients& clients, std::chrono:
     out.errors.push_back("could not check which launches still have instances: " + finished.error().describe());
     return out;
   }
+  // A pool's role outlives a moment without members (all interrupted, replacements not yet
+  // running): the fleet would launch its replacements without it.
+  std::set<std::string> pools;
+  if (!finished->empty()) {
+    auto fleets = clients.ec2.describe_fleets();
+    if (!fleets) {
+      out.errors.push_back("could not check which launches are pools: " + fleets.error().describe());
+      return out;
+    }
+    for (const auto& f : *fleets)
+      if (!f.deleted() && f.tags.count(model::tag::k_pool) && f.tags.count(model::tag::k_launch_id))
+        pools.insert(f.tags.at(model::tag::k_launch_id));
+  }
   for (const auto& id : *finished) {
+    if (pools.count(id)) continue;
     if (auto r = delete_launch_resources(clients, id); !r) {
       out.errors.push_back(fmt::format("could not remove what launch {} left: {}", id, r.error().describe()));
       continue;

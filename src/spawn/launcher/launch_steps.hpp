@@ -73,6 +73,15 @@ aws::Result<void> tag_each(const LaunchContext& ctx, const std::vector<std::pair
 // order of ids.
 aws::Result<std::vector<aws::ec2::Instance>> describe_new(const LaunchContext& ctx, const std::vector<std::string>& ids);
 
+// One logical launch call (its ClientToken fixed inside send), sent again by resend while its
+// outcome is unknown.
+template <class T>
+aws::Result<T> send_once(const LaunchContext& ctx, const std::function<aws::Result<T>()>& send) {
+  auto r = send();
+  if (r || !outcome_unknown(r.error())) return r;
+  return resend<T>(send, std::move(r), ctx.warn, [&ctx](std::chrono::milliseconds d) { ctx.pause(d); });
+}
+
 template <class T>
 aws::Result<T> resend(const std::function<aws::Result<T>()>& send, aws::Result<T> first, const Notify& say,
                       const std::function<void(std::chrono::milliseconds)>& wait) {

@@ -55,6 +55,19 @@ aws::Result<std::string> common_architecture(const std::vector<aws::ec2::Instanc
   return shared.front();
 }
 
+aws::Result<void> check_agent_architecture(const std::vector<std::string>& types, const std::string& arch,
+                                           const std::vector<std::string>& agent_architectures) {
+  if (arch.empty() || agent_architectures.empty()) return {};
+  const std::string machine = uname_machine(arch);
+  if (std::find(agent_architectures.begin(), agent_architectures.end(), machine) != agent_architectures.end()) return {};
+  return unexpected(aws::local_error(
+      "AgentArchitectureMissing",
+      fmt::format("{} {} {} ({}), and spored was uploaded for {} only: upload a {} build with 'spawn agent upload' "
+                  "(it uploads every architecture it has), or pass --no-agent",
+                  fmt::join(types, ", "), types.size() == 1 ? "is" : "are", arch, machine,
+                  fmt::join(agent_architectures, ", "), machine)));
+}
+
 Launcher::Launcher(aws::ec2::Client ec2, aws::ssm::Client ssm, Notify notify, Notify warn)
     : m_ec2(std::move(ec2)), m_ssm(std::move(ssm)), m_notify(std::move(notify)), m_warn(std::move(warn)) {
   if (!m_notify) m_notify = [](const std::string&) {};
@@ -100,16 +113,8 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   }
   // The instances install spored for their own architecture: refuse a launch none fits before
   // anything is launched (the install step would refuse it at boot, silently for the user).
-  if (!arch.empty() && !p.agent_architectures.empty()) {
-    const std::string machine = uname_machine(arch);
-    if (std::find(p.agent_architectures.begin(), p.agent_architectures.end(), machine) == p.agent_architectures.end())
-      return unexpected(aws::local_error(
-          "AgentArchitectureMissing",
-          fmt::format("{} {} {} ({}), and spored was uploaded for {} only: upload a {} build with 'spawn agent upload' "
-                      "(it uploads every architecture it has), or pass --no-agent",
-                      fmt::join(plan.instance_types, ", "), plan.instance_types.size() == 1 ? "is" : "are", arch, machine,
-                      fmt::join(p.agent_architectures, ", "), machine)));
-  }
+  if (auto fits = check_agent_architecture(plan.instance_types, arch, p.agent_architectures); !fits)
+    return unexpected(fits.error());
   if (hibernate) {
     if (auto ok = check_hibernation_type(infos.front()); !ok) return unexpected(ok.error());
   }

@@ -82,4 +82,10 @@ std::string instance_arn(const std::string& region, const std::string& account, 
 aws::Result<std::string> common_architecture(const std::vector<aws::ec2::InstanceTypeInfo>& infos,
                                              const std::vector<std::string>& types, bool spot);
 
+// The instances install spored for their own architecture: an AgentArchitectureMissing error
+// when arch (the types' common one) has no upload among agent_architectures (uname -m names;
+// empty: unchecked), before anything is launched.
+aws::Result<void> check_agent_architecture(const std::vector<std::string>& types, const std::string& arch,
+                                           const std::vector<std::string>& agent_architectures);
+
 }  // namespace spawn::launcher

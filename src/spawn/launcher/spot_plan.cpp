@@ -23,6 +23,21 @@ LaunchPlan plan_launch(const model::LaunchOptions& o) {
   return plan;
 }
 
+SpotSetup spot_setup(const model::LaunchOptions& o, const AgentSetup& agent, const std::optional<std::string>& ttl_deadline) {
+  SpotSetup setup;
+  setup.on_interruption = o.spot.interruption();
+  setup.checkpoint_script = o.spot.checkpoint_script;
+  setup.checkpoint_script_region = agent.checkpoint_script_region;
+  setup.notify = o.spot.notify;
+  setup.ttl_deadline = ttl_deadline;
+  if (o.on_complete) setup.on_complete = std::string(model::to_string(*o.on_complete));
+  setup.idle = o.idle;
+  if (o.idle.enabled()) setup.idle.action = o.idle_action();
+  setup.spec = agent.spec;
+  setup.agent_install = agent.install;
+  return setup;
+}
+
 LaunchIds new_launch_ids() { return {util::random_uuid(), "ja-" + util::random_hex(8)}; }
 
 expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& o, const AgentSetup& agent,
@@ -37,17 +52,7 @@ expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOp
     p.job_array_id = p.ids.job_array_id;
     p.job_array_name = o.job_array_name.value_or(o.name.value_or(p.job_array_id));
   }
-  SpotSetup setup;
-  setup.on_interruption = o.spot.interruption();
-  setup.checkpoint_script = o.spot.checkpoint_script;
-  setup.checkpoint_script_region = agent.checkpoint_script_region;
-  setup.notify = o.spot.notify;
-  setup.ttl_deadline = p.ttl_deadline;
-  if (o.on_complete) setup.on_complete = std::string(model::to_string(*o.on_complete));
-  setup.idle = o.idle;
-  if (o.idle.enabled()) setup.idle.action = o.idle_action();
-  setup.spec = agent.spec;
-  setup.agent_install = agent.install;
+  SpotSetup setup = spot_setup(o, agent, p.ttl_deadline);
   if (!o.spot.enabled) {
     // On demand: spawn's part only when spored is installed (it enforces --ttl), else the
     // user's user-data exactly as given.

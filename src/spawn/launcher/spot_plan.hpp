@@ -67,6 +67,10 @@ struct PreparedLaunch {
   bool agent_installed = false;
 };
 
+// What spawn's part of the user-data says for these options (its market left to the caller).
+SpotSetup spot_setup(const model::LaunchOptions& options, const AgentSetup& agent,
+                     const std::optional<std::string>& ttl_deadline);
+
 // An error (exit 2) when a generated user-data is over EC2's 16 KB limit. spawn's part of the
 // user-data is written for spot launches, and for on-demand ones that install spored (--ttl).
 expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& options, const AgentSetup& agent,

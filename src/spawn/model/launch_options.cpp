@@ -31,9 +31,12 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
                        : s.spot_count          ? "--spot-count"
                        : s.on_interruption     ? "--on-interruption"
                        : s.checkpoint_script   ? "--checkpoint-script"
-                       : !s.notify.empty()     ? "--notify"
                                                : nullptr;
     if (flag) return unexpected(UsageError{std::string(flag) + " needs --spot"});
+    // spored tells --notify targets about the TTL, completion and idle stop of any instance.
+    if (!s.notify.empty() && !o.ttl && !o.on_complete && !o.idle.enabled())
+      return unexpected(UsageError{"--notify needs --spot, --ttl, --on-complete or --idle-timeout (the events spored "
+                                   "tells about)"});
     return {};
   }
   if (s.spot_count && (*s.spot_count < 1 || *s.spot_count > o.count))
@@ -167,6 +170,9 @@ expected<void, UsageError> validate(const LaunchOptions& o) {
   static const std::regex k_type(R"([a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9-]+)");
   if (o.instance_type.empty() && o.instance_types.empty())
     return unexpected(UsageError{"--instance-type is required (e.g. --instance-type m7i.large, or --instance-types A,B)"});
+  if (o.instance_type.find(',') != std::string::npos)
+    return unexpected(UsageError{"--instance-type takes one type; for several, --instance-types " + o.instance_type,
+                                 "spawn then launches an EC2 Fleet over them"});
   if (!o.instance_type.empty() && !std::regex_match(o.instance_type, k_type))
     return unexpected(UsageError{"--instance-type: expected a type like m7i.large, got '" + o.instance_type + "'"});
   for (size_t i = 0; i < o.instance_types.size(); ++i) {

@@ -15,6 +15,8 @@ inline constexpr const char* k_job_array_size = "spawn:job-array-size";
 inline constexpr const char* k_job_array_index = "spawn:job-array-index";
 inline constexpr const char* k_launch_id = "spawn:launch-id";      // one value per `spawn launch`: finds
                                                                    // what a launch made if its reply was lost
+inline constexpr const char* k_pool = "spawn:pool";                // a spot pool's name: on its fleet, its launch
+                                                                   // template and every member (`spawn pool`)
 // Spot launches
 inline constexpr const char* k_spot = "spawn:spot";
 inline constexpr const char* k_spot_max_price = "spawn:spot-max-price";

@@ -107,7 +107,7 @@ TEST(Completion, SubcommandPrintsTheScriptForItsShell) {
   app.parse(3, const_cast<char**>(argv));
   EXPECT_TRUE(completion->app->parsed());
   EXPECT_EQ(completion->shell, "zsh");
-  EXPECT_EQ(spawn::cli::completion_commands(app)[0].subcommands, std::vector<std::string>{"run"});
+  EXPECT_EQ(spawn::cli::completion_commands(app)[0].subcommands, (std::vector<std::string>{"run", "completion"}));
   EXPECT_EQ(spawn::cli::completion_script(app, "bash").find("# bash completion"), 0u);
   EXPECT_EQ(spawn::cli::completion_script(app, "zsh").find("#compdef spawn"), 0u);
 

@@ -24,6 +24,7 @@ class Account {
  public:
   std::map<std::string, std::string> roles;  // role name -> CreateDate
   std::set<std::string> alive;               // launch ids with a running instance
+  std::set<std::string> pools;               // launch ids of live pools (maintain fleets tagged spawn:pool)
   std::vector<std::string> calls;
   bool list_fails = false;
 
@@ -51,6 +52,15 @@ class Account {
                    "<tagSet><item><key>spawn:launch-id</key><value>" + v + "</value></item></tagSet></item>";
       return aws::http::Response{200, {}, "<DescribeInstancesResponse><reservationSet><item><instancesSet>" + items +
                                               "</instancesSet></item></reservationSet></DescribeInstancesResponse>"};
+    }
+    if (a == "DescribeFleets") {
+      calls.push_back("EC2 DescribeFleets");
+      std::string items;
+      for (const auto& id : pools)
+        items += "<item><fleetId>fleet-" + id + "</fleetId><fleetState>active</fleetState><tagSet>"
+                 "<item><key>spawn:pool</key><value>p</value></item><item><key>spawn:launch-id</key><value>" + id +
+                 "</value></item></tagSet></item>";
+      return aws::http::Response{200, {}, "<DescribeFleetsResponse><fleetSet>" + items + "</fleetSet></DescribeFleetsResponse>"};
     }
     const std::string role = p.count("RoleName") ? p["RoleName"] : p["InstanceProfileName"];
     calls.push_back("IAM " + a + (role.empty() ? "" : " " + role));
@@ -99,12 +109,25 @@ TEST(LaunchResources, SweepRemovesOnlyOldLaunchesWithoutInstances) {
       << "16 minutes old and no instance: gone; 10 minutes old may be a launch in progress elsewhere";
   EXPECT_EQ(swept.remaining, 2u);
   EXPECT_EQ(account.calls,
-            (std::vector<std::string>{"IAM ListRoles", "EC2 DescribeInstances",
+            (std::vector<std::string>{"IAM ListRoles", "EC2 DescribeInstances", "EC2 DescribeFleets",
                                       "IAM RemoveRoleFromInstanceProfile spawn-spored-old-gone",
                                       "IAM DeleteInstanceProfile spawn-spored-old-gone",
                                       "IAM DeleteRolePolicy spawn-spored-old-gone", "IAM DeleteRole spawn-spored-old-gone",
                                       "S3 DELETE /spawn-bucket/spawn/launches/old-gone/spec.json"}));
   EXPECT_EQ(account.roles.count("spawn-spored-old-alive"), 1u);
+}
+
+TEST(LaunchResources, SweepKeepsTheRoleOfALivePoolWithoutInstances) {
+  Account account;
+  account.roles = {{"spawn-spored-pool-empty", "2026-12-03T10:00:00Z"}};
+  account.pools = {"pool-empty"};  // all its members interrupted, the replacements not yet running
+  auto t = account.transport();
+  aws::ec2::Client ec2(service(aws::services::ec2, "http://127.0.0.1:1", t));
+  aws::iam::Client iam(service(aws::services::iam, "http://127.0.0.1:1", t));
+  auto swept = sweep_finished_launches({ec2, iam, nullptr}, k_now);
+  EXPECT_TRUE(swept.errors.empty());
+  EXPECT_TRUE(swept.removed.empty());
+  EXPECT_EQ(account.calls, (std::vector<std::string>{"IAM ListRoles", "EC2 DescribeInstances", "EC2 DescribeFleets"}));
 }
 
 TEST(LaunchResources, ASweepThatCannotListSaysSoAndRemovesNothing) {

@@ -154,7 +154,7 @@ TEST(SporedRole, PolicyDocumentIsLeastPrivilege) {
   json tag_condition = self;
   tag_condition["ForAllValues:StringEquals"] = {
       {"aws:TagKeys", {"spawn:interruption-notice", "spawn:interruption-action", "spawn:checkpoint-status",
-                       "spawn:completion-status"}}};
+                       "spawn:completion-status", "spawn:idle-action"}}};
   const json want = {
       {"Version", "2012-10-17"},
       {"Statement",

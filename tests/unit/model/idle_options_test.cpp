@@ -78,3 +78,30 @@ TEST(IdleOptions, LaunchRules) {
 
 }  // namespace
 }  // namespace spawn::model
+
+namespace spawn::model {
+namespace {
+
+TEST(NotifyTargets, AnyInstanceWithSporedMayNotify) {
+  LaunchOptions o;
+  o.instance_type = "m7i.large";
+  o.spot.notify = {"arn:aws:sns:us-east-1:123456789012:alerts"};
+  ASSERT_FALSE(validate(o));
+  EXPECT_EQ(validate(o).error().message,
+            "--notify needs --spot, --ttl, --on-complete or --idle-timeout (the events spored tells about)");
+  o.ttl = std::chrono::hours(8);
+  EXPECT_TRUE(validate(o));  // the TTL warning and end reach the targets
+  o.ttl.reset();
+  o.idle.timeout = std::chrono::hours(1);
+  EXPECT_TRUE(validate(o));
+}
+
+TEST(InstanceType, SeveralPointToInstanceTypes) {
+  LaunchOptions o;
+  o.instance_type = "m7i.large,m6i.large";
+  ASSERT_FALSE(validate(o));
+  EXPECT_EQ(validate(o).error().message, "--instance-type takes one type; for several, --instance-types m7i.large,m6i.large");
+}
+
+}  // namespace
+}  // namespace spawn::model

@@ -243,7 +243,7 @@ TEST(SpotOptions, NotifyTargets) {
   LaunchOptions o;
   o.instance_type = "m7i.large";
   o.spot.notify = {"arn:aws:sns:us-east-1:123456789012:alerts"};
-  EXPECT_EQ(problem(o), "--notify needs --spot");
+  EXPECT_EQ(problem(o), "--notify needs --spot, --ttl, --on-complete or --idle-timeout (the events spored tells about)");
   o.spot.enabled = true;
   EXPECT_EQ(problem(o), "");
 }

@@ -196,4 +196,76 @@ Result<std::vector<SpotPrice>> Client::describe_spot_price_history(const std::ve
   return all;
 }
 
+Result<CreateFleetResult> Client::create_maintain_fleet(const MaintainFleetInput& input) const {
+  auto body = call("CreateFleet", create_maintain_fleet_params(input));
+  if (!body) return unexpected(body.error());
+  auto reply = parse_create_fleet(*body);
+  if (reply && reply->fleet_id.empty())
+    return unexpected(local_error("InvalidReply", "EC2 created a fleet but sent no id"));
+  return reply;
+}
+
+Result<void> Client::modify_fleet(const std::string& fleet_id, int total_capacity, int spot_capacity) const {
+  auto body = call("ModifyFleet", modify_fleet_params(fleet_id, total_capacity, spot_capacity));
+  if (!body) return unexpected(body.error());
+  return parse_modify_fleet(*body);
+}
+
+Result<std::vector<FleetDeletion>> Client::delete_fleets(const std::vector<std::string>& fleet_ids,
+                                                         bool terminate_instances) const {
+  auto body = call("DeleteFleets", delete_fleets_params(fleet_ids, terminate_instances));
+  if (!body) return unexpected(body.error());
+  return parse_delete_fleets(*body);
+}
+
+namespace {
+
+// Every page of a paged describe call: send(token) gives one page with .next_token.
+template <class Item, class Page, class Send, class Take>
+Result<std::vector<Item>> every_page(const Send& send, const Take& take) {
+  std::vector<Item> all;
+  std::string token;
+  do {
+    Result<Page> page = send(token);
+    if (!page) return unexpected(page.error());
+    for (auto& item : take(*page)) all.push_back(std::move(item));
+    if (page->next_token == token) break;  // a server that repeats its token would loop forever
+    token = page->next_token;
+  } while (!token.empty());
+  return all;
+}
+
+}  // namespace
+
+Result<std::vector<FleetDescription>> Client::describe_fleets(const std::vector<std::string>& fleet_ids) const {
+  return every_page<FleetDescription, FleetsPage>(
+      [&](const std::string& token) -> Result<FleetsPage> {
+        auto body = call("DescribeFleets", describe_fleets_params(fleet_ids, token));
+        if (!body) return unexpected(body.error());
+        return parse_describe_fleets(*body);
+      },
+      [](FleetsPage& page) -> std::vector<FleetDescription>& { return page.fleets; });
+}
+
+Result<std::vector<ActiveFleetInstance>> Client::describe_fleet_instances(const std::string& fleet_id) const {
+  return every_page<ActiveFleetInstance, FleetInstancesPage>(
+      [&](const std::string& token) -> Result<FleetInstancesPage> {
+        auto body = call("DescribeFleetInstances", describe_fleet_instances_params(fleet_id, token));
+        if (!body) return unexpected(body.error());
+        return parse_describe_fleet_instances(*body);
+      },
+      [](FleetInstancesPage& page) -> std::vector<ActiveFleetInstance>& { return page.instances; });
+}
+
+Result<std::vector<FleetHistoryRecord>> Client::describe_fleet_history(const std::string& fleet_id,
+                                                                       const std::string& start_time) const {
+  return every_page<FleetHistoryRecord, FleetHistoryPage>(
+      [&](const std::string& token) -> Result<FleetHistoryPage> {
+        auto body = call("DescribeFleetHistory", describe_fleet_history_params(fleet_id, start_time, token));
+        if (!body) return unexpected(body.error());
+        return parse_describe_fleet_history(*body);
+      },
+      [](FleetHistoryPage& page) -> std::vector<FleetHistoryRecord>& { return page.records; });
+}
+
 }  // namespace spawn::aws::ec2

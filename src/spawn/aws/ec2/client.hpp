@@ -4,6 +4,7 @@
 
 #include "spawn/aws/ec2/fleet.hpp"
 #include "spawn/aws/ec2/images.hpp"
+#include "spawn/aws/ec2/maintain_fleet.hpp"
 #include "spawn/aws/ec2/parsers.hpp"
 #include "spawn/aws/ec2/spot_prices.hpp"
 #include "spawn/aws/ec2/types.hpp"
@@ -54,6 +55,19 @@ class Client {
   // CreateFleet (instant). The reply's Errors are data, not an error: partial fulfilment is
   // normal. With dry_run, DryRunOperation is success (an empty result).
   Result<CreateFleetResult> create_fleet(const CreateFleetInput& input) const;
+  // CreateFleet Type=maintain (spawn pool): the fleet id; a maintain fleet names no instances.
+  Result<CreateFleetResult> create_maintain_fleet(const MaintainFleetInput& input) const;
+  Result<void> modify_fleet(const std::string& fleet_id, int total_capacity, int spot_capacity) const;
+  // DeleteFleets: one item per id, deleted or with EC2's reason (a reply, not an error).
+  Result<std::vector<FleetDeletion>> delete_fleets(const std::vector<std::string>& fleet_ids,
+                                                   bool terminate_instances) const;
+  // Every page of DescribeFleets (these ids, or every fleet of the region).
+  Result<std::vector<FleetDescription>> describe_fleets(const std::vector<std::string>& fleet_ids = {}) const;
+  // Every page of DescribeFleetInstances: the fleet's running members.
+  Result<std::vector<ActiveFleetInstance>> describe_fleet_instances(const std::string& fleet_id) const;
+  // Every page of DescribeFleetHistory since start_time (RFC 3339).
+  Result<std::vector<FleetHistoryRecord>> describe_fleet_history(const std::string& fleet_id,
+                                                                 const std::string& start_time) const;
   // The prices in effect now for the types (every page), Linux/UNIX, optionally one AZ.
   Result<std::vector<SpotPrice>> describe_current_spot_prices(const std::vector<std::string>& types,
                                                               const std::optional<std::string>& availability_zone = {}) const;

@@ -26,7 +26,7 @@ Params create_launch_template_params(const LaunchTemplateInput& in) {
   Params p;
   p.emplace_back("LaunchTemplateName", in.name);
   if (!in.client_token.empty()) p.emplace_back("ClientToken", in.client_token);
-  p.emplace_back("VersionDescription", "spawn launch (deleted once the fleet has launched)");
+  if (!in.description.empty()) p.emplace_back("VersionDescription", in.description);
   const std::string d = "LaunchTemplateData.";
   p.emplace_back(d + "ImageId", in.image_id);
   if (in.key_name) p.emplace_back(d + "KeyName", *in.key_name);

@@ -25,6 +25,7 @@ struct LaunchTemplateInput {
   Tags instance_tags;  // applied at launch to the instances and their volumes
   Tags template_tags;  // on the template itself (so a leftover one can be found)
   std::string shutdown_behavior;  // InstanceInitiatedShutdownBehavior; "" sends nothing (EC2: stop)
+  std::string description = "spawn launch (deleted once the fleet has launched)";  // VersionDescription
   bool dry_run = false;
 };
 

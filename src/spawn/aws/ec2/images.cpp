@@ -15,6 +15,7 @@ Result<std::vector<ImageInfo>> parse_describe_images(std::string_view xml) {
     ImageInfo image;
     image.image_id = item.child_value("imageId");
     image.architecture = item.child_value("architecture");
+    image.name = item.child_value("name");
     image.root_device_type = item.child_value("rootDeviceType");
     image.root_device_name = item.child_value("rootDeviceName");
     for (pugi::xml_node m : item.child("blockDeviceMapping").children("item")) {

@@ -12,6 +12,7 @@ namespace spawn::aws::ec2 {
 struct ImageInfo {
   std::string image_id;
   std::string architecture;      // "x86_64", "arm64"
+  std::string name;              // "al2023-ami-2023.6...", "ubuntu/images/hvm-ssd/ubuntu-noble-..."
   std::string root_device_type;  // "ebs" or "instance-store"
   std::string root_device_name;  // "/dev/xvda"
   std::optional<int> root_volume_gib;  // the root mapping's VolumeSize, when given

@@ -27,12 +27,14 @@ Instance parse_instance(const pugi::xml_node& n) {
     else if (name == "instanceLifecycle") i.lifecycle = c.child_value();
     else if (name == "launchTime") i.launch_time = c.child_value();
     else if (name == "imageId") i.image_id = c.child_value();
+    else if (name == "keyName") i.key_name = c.child_value();
     else if (name == "privateIpAddress") i.private_ip = c.child_value();
     else if (name == "ipAddress") i.public_ip = c.child_value();
     else if (name == "spotInstanceRequestId") i.spot_request_id = c.child_value();
     else if (name == "amiLaunchIndex") i.ami_launch_index = std::atoi(c.child_value());
     else if (name == "iamInstanceProfile") i.iam_instance_profile_arn = c.child_value("arn");
     else if (name == "reason") i.state_transition_reason = c.child_value();
+    else if (name == "stateReason") i.state_reason_code = c.child_value("code");
     else if (name == "hibernationOptions") i.hibernation_configured = std::string_view(c.child_value("configured")) == "true";
     else if (name == "tagSet")
       for (pugi::xml_node tag : c.children("item")) i.tags.insert_or_assign(tag.child_value("key"), tag.child_value("value"));

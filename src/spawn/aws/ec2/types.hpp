@@ -24,12 +24,14 @@ struct Instance {
   std::string lifecycle;  // "spot" or "on-demand" (EC2's instanceLifecycle; absent means on-demand)
   std::string launch_time;  // ISO 8601 as EC2 gives it
   std::string image_id;
+  std::string key_name;  // the EC2 key pair it was launched with, "" when none
   std::string private_ip;
   std::string public_ip;
   std::string spot_request_id;
   int ami_launch_index = 0;
   std::string iam_instance_profile_arn;  // "" when it runs without one
   std::string state_transition_reason;   // "User initiated (2026-12-04 06:13:53 GMT)" after a stop
+  std::string state_reason_code;         // stateReason: "Server.SpotInstanceTermination" after an interruption
   bool hibernation_configured = false;   // hibernationOptions.configured: StopInstances may hibernate
   Tags tags;
 
