@@ -368,3 +368,31 @@ TEST(DefaultChain, SsoWithoutALoginOrWithABrokenCache) {
   EXPECT_TRUE(key.starts_with("error: InvalidConfig: the SSO token cache ")) << key;
   EXPECT_TRUE(chain.transport->requests().empty());
 }
+
+TEST(DefaultChain, CredentialSourceEc2InstanceMetadata) {
+  // The instance role is the role's source even where AWS_EC2_METADATA_DISABLED leaves it out of the chain.
+  Chain chain(Vars{{"AWS_EC2_METADATA_DISABLED", "true"}},
+              "[default]\nrole_arn = arn:aws:iam::1:role/up\ncredential_source = Ec2InstanceMetadata\n");
+  chain.reach_aws();
+  chain.transport->reply(200, "imds-token").reply(200, "role").reply(200, document("IMDS"));
+  chain.transport->reply(200, sts_reply("AssumeRole", "UP"));
+  EXPECT_EQ(chain.key(), "UP");
+  auto sent = chain.transport->requests();
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[0].url, "http://169.254.169.254/latest/api/token");
+  EXPECT_EQ(form(sent[3])["RoleArn"], "arn:aws:iam::1:role/up");
+  EXPECT_NE(header(sent[3], "Authorization").find("Credential=IMDS/"), std::string::npos);
+}
+
+TEST(DefaultChain, EmptyCredentialSourceIsAnErrorNotTheNextProvider) {
+  // credential_source = Environment with no keys there: botocore's CredentialRetrievalError, no fall through.
+  Chain chain(Vars{{"AWS_EC2_METADATA_DISABLED", "true"}},
+              "[default]\nrole_arn = arn:r\ncredential_source = Environment\n",
+              "[default]\naws_access_key_id = FILE\naws_secret_access_key = s\n");
+  chain.reach_aws();
+  auto key = chain.key();
+  EXPECT_TRUE(key.starts_with("error: CredentialsError: no credentials to assume role arn:r (profile default) with: "
+                              "environment: AWS_ACCESS_KEY_ID is not set"))
+      << key;
+  EXPECT_TRUE(chain.transport->requests().empty());
+}
