@@ -91,6 +91,7 @@ IDEMPOTENCY_MISMATCH = ("IdempotentParameterMismatch",
                         "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
 TARGET_SERVICES = {"AmazonSSM": "ssm", "AWSPriceListService": "pricing", "AmazonEC2ContainerRegistry_V20150921": "ecr",
                    "Logs_20140328": "logs", "AmazonDynamoDB": "dynamodb", "AWSSecurityTokenServiceV20110615": "sts"}
+SSO_PORTAL_PATHS = ("/federation/", "/assignment/", "/logout")
 QUERY_VERSIONS = {"2016-11-15": "ec2", "2011-06-15": "sts", "2010-05-08": "iam", "2010-03-31": "sns",
                   "2012-11-05": "sqs"}
 
@@ -142,11 +143,12 @@ class Call:
     service: str
     region: str
     action: str
-    protocol: str            # "ec2", "query", "json" or "rest"
+    protocol: str            # "ec2", "query", "json", "rest" (S3) or "rest-json" (the SSO portal)
     params: dict[str, Any]
     authorization_present: bool
     client_token: str | None = None
     body: bytes = field(default=b"", repr=False)
+    access_key_id: str | None = None  # of the SigV4 Credential (not a secret: AWS logs it too)
 
 
 def flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -185,15 +187,22 @@ def identify(environ: dict[str, Any], body: bytes) -> Call:
         action = params.get("Action", "")
         service = service or QUERY_VERSIONS.get(params.get("Version", ""), "")
         protocol = "ec2" if service == "ec2" else "query"
+    elif not service and environ.get("PATH_INFO", "").startswith(SSO_PORTAL_PATHS):
+        # The SSO portal (REST-JSON, unsigned: a bearer token instead).
+        protocol = "rest-json"
+        action = f"{environ.get('REQUEST_METHOD', 'GET')} {environ.get('PATH_INFO', '/')}"
+        params = query
+        service = "sso"
     else:
         protocol = "rest"
         action = f"{environ.get('REQUEST_METHOD', 'GET')} {environ.get('PATH_INFO', '/')}"
         params = query
         service = service or "s3"
     token = params.get("ClientToken") or params.get("clientToken")
+    key = re.search(r"Credential=([^/,\s]+)/", auth)
     return Call(service=service or "unknown", region=region, action=action, protocol=protocol, params=params,
                 authorization_present=bool(auth), client_token=token if isinstance(token, str) else None,
-                body=body)
+                body=body, access_key_id=key.group(1) if key else None)
 
 
 # --- replies -------------------------------------------------------------------
@@ -234,6 +243,9 @@ def error_reply(call: Call, status: int, code: str, message: str) -> Reply:
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id),
                    ("x-amzn-ErrorType", code)]
+    elif call.protocol == "rest-json":
+        body = json.dumps({"message": message}).encode()
+        headers = [("Content-Type", "application/json"), ("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", code)]
     elif call.protocol == "ec2":
         body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
                 f"<Message>{_xml_escape(message)}</Message></Error></Errors>"
@@ -252,6 +264,8 @@ def error_reply(call: Call, status: int, code: str, message: str) -> Reply:
 
 
 def throttle_reply(call: Call) -> Reply:
+    if call.protocol == "rest-json":
+        return error_reply(call, 429, "TooManyRequestsException", "Rate exceeded")
     if call.protocol == "ec2":
         return error_reply(call, 503, "RequestLimitExceeded", "Request limit exceeded.")
     if call.protocol == "json":
@@ -267,6 +281,8 @@ def denied_reply(call: Call) -> Reply:
         return error_reply(call, 403, "UnauthorizedOperation", "You are not authorized to perform this operation.")
     if call.protocol == "json":
         return error_reply(call, 400, "AccessDeniedException", f"User is not authorized to perform: {call.action}")
+    if call.protocol == "rest-json":
+        return error_reply(call, 403, "ForbiddenException", "No access")
     return error_reply(call, 403, "AccessDenied", f"User is not authorized to perform: {call.action}")
 
 
@@ -276,6 +292,8 @@ def unsigned_reply(call: Call) -> Reply:
         return error_reply(call, 401, "AuthFailure", "AWS was not able to validate the provided access credentials")
     if call.protocol == "json":
         return error_reply(call, 400, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    if call.protocol == "rest-json":
+        return error_reply(call, 401, "UnauthorizedException", "Session token not found or invalid")
     if call.protocol == "query":
         return error_reply(call, 403, "MissingAuthenticationToken", "Request is missing Authentication Token")
     return error_reply(call, 403, "AccessDenied", "Access Denied")
@@ -303,6 +321,16 @@ def error_code_of(reply: Reply) -> str | None:
         return str(kind).split("#")[-1] if kind else None
     except (ValueError, AttributeError):
         return None
+
+
+def issued_access_key_id(reply: Reply) -> str | None:
+    """The access key id a successful STS AssumeRole* or SSO GetRoleCredentials reply hands out,
+    so that tests can follow it into the calls signed with it."""
+    if reply.status >= 300:
+        return None
+    text = reply.body[:65536].decode("utf-8", "replace")
+    match = re.search(r"<AccessKeyId>([^<]+)</AccessKeyId>", text) or re.search(r'"accessKeyId":\s*"([^"]+)"', text)
+    return match.group(1) if match else None
 
 
 def call_wsgi(app: Callable, environ: dict[str, Any]) -> Reply:
@@ -361,7 +389,8 @@ class RequestLog:
                 "error_code": reply.error_code, "authorization_present": call.authorization_present,
                 "reply_lost": reply_lost, "model_error": refusal.as_dict() if refusal else None,
                 "throttled_by": throttled_by, "received": round(received or time.time(), 6),
-                "time": round(time.time(), 6)}
+                "time": round(time.time(), 6), "access_key_id": call.access_key_id,
+                "issued_access_key_id": issued_access_key_id(reply)}
             self._entries.append(entry)
             if refusal is not None:
                 self._refusals.append(entry)
@@ -411,6 +440,8 @@ class LocalAws:
         self.log = RequestLog()
         self.model = ModelCheck()
         self.idempotency = IdempotencyCache()
+        import local_aws_sso
+        self.sso = local_aws_sso.SsoPortal()
         self.started = time.time()
         self.verbose = verbose
 
@@ -452,7 +483,8 @@ class LocalAws:
         decision = None
         if self.load_error is not None:
             reply = error_reply(call, 500, "InternalError", f"local_aws: moto did not load: {self.load_error}")
-        elif not call.authorization_present and not _exempt_from_signing(environ):
+        elif (not call.authorization_present and not _exempt_from_signing(environ)
+              and not self.model.takes_unsigned(call.protocol, call.service, call.params, environ)):
             reply = unsigned_reply(call)
         elif not environ.get("PATH_INFO", "").startswith("/moto-api") and (refusal := self.model.check(
                 call.protocol, call.service, call.action, call.params, call.body, environ)) is not None:
@@ -550,6 +582,17 @@ class LocalAws:
             return reply
 
     def _dispatch(self, call: Call, environ: dict[str, Any]) -> Reply:
+        if call.service == "sso":
+            import local_aws_sso
+            if call.action != "GET /federation/credentials":
+                return error_reply(call, 404, "ResourceNotFoundException", f"local_aws: the portal has no {call.action}")
+            status, document = self.sso.get_role_credentials(
+                environ.get("HTTP_X_AMZ_SSO_BEARER_TOKEN"), call.params.get("account_id", ""),
+                call.params.get("role_name", ""))
+            status, headers, payload = local_aws_sso.reply_parts(status, document)
+            reply = Reply(status, headers, b"").with_body(payload)
+            reply.error_code = error_code_of(reply)
+            return reply
         if call.service == "pricing":
             import local_aws_pricing
             try:
@@ -612,6 +655,11 @@ class LocalAws:
                 status, document = 200, self.state.doc
             except (ValueError, ScenarioError) as e:
                 status, document = 400, {"error": str(e)}
+        elif path == "sso-token" and method == "POST":
+            try:
+                status, document = 200, self.sso.grant(json.loads(_read_body(environ) or b"{}"))
+            except (ValueError, KeyError, TypeError) as e:
+                status, document = 400, {"error": f"sso-token: {type(e).__name__}: {e}"}
         elif path == "os-shutdown" and method == "POST":
             status, document = self._os_shutdown(environ)
         elif path in ("interrupt", "rebalance") and method == "POST":
@@ -725,6 +773,15 @@ def make_server(app: LocalAws, port: int, verbose: bool) -> Any:
     from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
     class Handler(WSGIRequestHandler):
+        def make_environ(self) -> dict[str, Any]:
+            # werkzeug drops header names with '_' (CGI could not tell them from '-'); AWS has one
+            # (the SSO portal's x-amz-sso_bearer_token): keep them, as HTTP_X_AMZ_SSO_BEARER_TOKEN.
+            environ = super().make_environ()
+            for key, value in self.headers.items():
+                if "_" in key:
+                    environ.setdefault("HTTP_" + key.upper().replace("-", "_"), value)
+            return environ
+
         def log_request(self, *args: Any, **kwargs: Any) -> None:
             if verbose:
                 super().log_request(*args, **kwargs)

@@ -254,6 +254,12 @@ class LocalAws:
         """Replaces the scenario (laid over the defaults); returns the effective one."""
         return self._control("POST", "scenario", scenario)
 
+    def grant_sso_token(self, access_token: str, account_id: str, role_name: str,
+                        expires_in: float = 3600) -> dict[str, Any]:
+        """Makes the SSO portal take access_token for that role in that account (local_aws_sso)."""
+        return self._control("POST", "sso-token", {"access_token": access_token, "account_id": account_id,
+                                                   "role_name": role_name, "expires_in": expires_in})
+
     def set_console_output(self, instance_id: str, output: str, append: bool = False,
                            region: str = "us-east-1") -> dict[str, Any]:
         """What GetConsoleOutput shows for the instance (local_aws_console)."""

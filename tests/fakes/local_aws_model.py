@@ -17,6 +17,10 @@ What is checked (README.md, "Model check", says the same for users of the fake):
   every query parameter a querystring member of it (or a presigned URL's X-Amz-*, or `x-id`),
   required uri / querystring / header members present, and the querystring values typed. The
   XML body and the headers that are not required members are not checked.
+- rest-json (the SSO portal): the same as rest-xml, header names compared with '_' and '-' alike
+  (x-amz-sso_bearer_token). Operations whose model says they take no signature ("authtype":
+  "none": STS AssumeRoleWithWebIdentity, the portal's calls) are let through unsigned
+  (takes_unsigned).
 Not checked anywhere: `pattern` (AWS applies its own, often different, rules server side), the
 length of blobs, the enum of instance types (OPEN_ENUMS: EC2 knows types before the models do
 and answers an unknown one with InvalidInstanceType, as moto does), and services without a
@@ -391,6 +395,12 @@ class _Route:
     query: dict[str, str | None]  # literal query keys of the requestUri (value or None)
 
 
+def _header_key(name: str) -> str:
+    """A header name as compared here: lower case, '_' and '-' alike (CGI environ names cannot
+    tell them apart: x-amz-sso_bearer_token arrives as HTTP_X_AMZ_SSO_BEARER_TOKEN)."""
+    return name.lower().replace("_", "-")
+
+
 def _routes(service_model: Any) -> list[_Route]:
     out = []
     for name in service_model.operation_names:
@@ -526,7 +536,9 @@ class ModelCheck:
             return
         _validate_json(shape, document, "")
 
-    def _check_rest(self, model: Any, service: str, environ: dict[str, Any]) -> None:
+    def _rest_route(self, model: Any, service: str, environ: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The REST operation of a request (method, path, query, required headers): (route, labels,
+        query pairs, query keys, headers by normalised name), or None when no operation fits."""
         with self._lock:
             routes = self._routes.get(service)
         if routes is None:
@@ -539,7 +551,7 @@ class ModelCheck:
         segments = [unquote(s) for s in raw_path.split("/") if s]
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         query_keys = {k for k, _ in query}
-        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        headers = {_header_key(k[5:]): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
 
@@ -564,12 +576,35 @@ class ModelCheck:
                     if location == "querystring":
                         score += 10 if wire in query_keys else -1000
                     elif location == "header":
-                        score += 10 if wire.lower() in headers else -1000
+                        score += 10 if _header_key(wire) in headers else -1000
             if best is None or score > best[0]:
                 best = (score, route, labels)
         if best is None:
+            return None
+        return best[1], best[2], query, query_keys, headers
+
+    def takes_unsigned(self, protocol: str, service: str, params: dict[str, Any], environ: dict[str, Any]) -> bool:
+        """Whether the operation is one AWS serves without a signature ("authtype": "none" /
+        smithy.api#noAuth in its model: STS AssumeRoleWithWebIdentity, the SSO portal's calls)."""
+        model = self.service_model(service)
+        if model is None:
+            return False
+        name: str | None = None
+        if protocol in ("ec2", "query"):
+            name = params.get("Action")
+        elif protocol in ("rest", "rest-json"):
+            found = self._rest_route(model, service, environ)
+            name = found[0].operation if found else None
+        if not name or name not in model.operation_names:
+            return False
+        operation = model.operation_model(name)
+        return operation.auth_type == "none" or "smithy.api#noAuth" in (operation.auth or [])
+
+    def _check_rest(self, model: Any, service: str, environ: dict[str, Any]) -> None:
+        found = self._rest_route(model, service, environ)
+        if found is None:
             return  # no operation has this method and path: left to the service (404 / 405)
-        _, route, labels = best
+        route, labels, query, query_keys, headers = found
         shape = model.operation_model(route.operation).input_shape
         if shape is None:
             for k in query_keys - set(route.query) - QUERY_AUTH_KEYS - REST_EXTRA_QUERY_KEYS:
@@ -580,7 +615,7 @@ class ModelCheck:
             location = member.serialization.get("location")
             if location:
                 wire = member.serialization.get("name", name)
-                by_location[(location, wire.lower() if location == "header" else wire)] = (name, member)
+                by_location[(location, _header_key(wire) if location == "header" else wire)] = (name, member)
         for k, v in query:
             if k in route.query or k in QUERY_AUTH_KEYS or k in REST_EXTRA_QUERY_KEYS:
                 continue
@@ -601,7 +636,7 @@ class ModelCheck:
                 if wire not in query_keys:
                     raise _Invalid(missing(wire))
             elif location == "header":
-                if wire.lower() not in headers:
+                if _header_key(wire) not in headers:
                     raise _Invalid(missing(wire))
 
 

@@ -112,8 +112,9 @@ class LocalAwsTest(unittest.TestCase):
         run, bad = log
         self.assertEqual(set(run), {"seq", "service", "region", "action", "params", "client_token", "status",
                                     "error_code", "authorization_present", "reply_lost", "model_error",
-                                    "throttled_by", "received", "time"})
+                                    "throttled_by", "received", "time", "access_key_id", "issued_access_key_id"})
         self.assertLessEqual(run["received"], run["time"])
+        self.assertEqual((run["access_key_id"], run["issued_access_key_id"]), ("testing", None))
         self.assertEqual((run["model_error"], run["throttled_by"]), (None, None))
         self.assertEqual((run["service"], run["region"], run["status"], run["error_code"]), ("ec2", "us-east-1", 200, None))
         self.assertEqual(run["params"]["InstanceType"], "m7i.large")
@@ -143,6 +144,72 @@ class LocalAwsTest(unittest.TestCase):
         entry = self.aws.requests()[-1]
         self.assertFalse(entry["authorization_present"])
         self.assertEqual((entry["service"], entry["action"], entry["error_code"]), ("ec2", "DescribeRegions", "AuthFailure"))
+
+    def test_sso_portal_get_role_credentials(self):
+        """The SSO portal as botocore's own sso client sees it: unsigned, the bearer token in
+        x-amz-sso_bearer_token, credentials for a granted role, 401 / 403 otherwise."""
+        import boto3
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        granted = self.aws.grant_sso_token("tok-abc", "123456789012", "Dev")
+        self.assertEqual(granted["role_name"], "Dev")
+        sso = boto3.session.Session().client("sso", endpoint_url=self.aws.endpoint, region_name="eu-west-1",
+                                             config=Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1}))
+        reply = sso.get_role_credentials(roleName="Dev", accountId="123456789012", accessToken="tok-abc")
+        creds = reply["roleCredentials"]
+        self.assertTrue(creds["accessKeyId"].startswith("ASIA"))
+        self.assertTrue(creds["secretAccessKey"] and creds["sessionToken"])
+        self.assertGreater(creds["expiration"] / 1000, time.time() + 3000)  # epoch milliseconds
+        with self.assertRaises(sso.exceptions.UnauthorizedException):
+            sso.get_role_credentials(roleName="Dev", accountId="123456789012", accessToken="not-a-token")
+        # Not in the model, but what the portal answers ("An error occurred (ForbiddenException) ... No access").
+        with self.assertRaises(botocore.exceptions.ClientError) as forbidden:
+            sso.get_role_credentials(roleName="Admin", accountId="123456789012", accessToken="tok-abc")
+        self.assertEqual(error_of(forbidden), (403, "ForbiddenException", "No access"))
+        self.aws.grant_sso_token("tok-old", "123456789012", "Dev", expires_in=0)
+        with self.assertRaises(sso.exceptions.UnauthorizedException):
+            sso.get_role_credentials(roleName="Dev", accountId="123456789012", accessToken="tok-old")
+        log = self.aws.requests(service="sso")
+        self.assertEqual([e["action"] for e in log], ["GET /federation/credentials"] * 4)
+        self.assertEqual([e["status"] for e in log], [200, 401, 403, 401])
+        self.assertEqual(log[0]["params"], {"role_name": "Dev", "account_id": "123456789012"})
+        self.assertEqual(log[0]["issued_access_key_id"], creds["accessKeyId"])
+        self.assertIsNone(log[0]["model_error"])
+        self.assertFalse(log[0]["authorization_present"])
+        # The model check still applies: without the bearer header the call misses a required member.
+        with self.aws.expect_refusals() as refused:
+            request = urllib.request.Request(self.aws.endpoint + "/federation/credentials?role_name=Dev&account_id=1")
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30)
+            self.assertEqual(e.exception.code, 400)
+        self.assertEqual(refused[0]["model_error"]["parameter"], "x-amz-sso_bearer_token")
+
+    def test_sts_assume_role_and_web_identity(self):
+        """AssumeRole must be signed; AssumeRoleWithWebIdentity is taken unsigned (its model says
+        so). The log names the key that signed a call and the key a reply handed out."""
+        import boto3
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        sts = self.aws.client("sts")
+        assumed = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/r", RoleSessionName="ss",
+                                  ExternalId="ext", DurationSeconds=900)["Credentials"]
+        anonymous = boto3.session.Session().client("sts", endpoint_url=self.aws.endpoint, region_name="us-east-1",
+                                                   config=Config(signature_version=UNSIGNED,
+                                                                 retries={"total_max_attempts": 1}))
+        web = anonymous.assume_role_with_web_identity(RoleArn="arn:aws:iam::123456789012:role/w",
+                                                      RoleSessionName="ss", WebIdentityToken="x" * 20)["Credentials"]
+        with self.assertRaises(botocore.exceptions.ClientError) as unsigned:
+            anonymous.assume_role(RoleArn="arn:aws:iam::123456789012:role/r", RoleSessionName="ss")
+        self.assertEqual(error_of(unsigned)[:2], (403, "MissingAuthenticationToken"))
+        log = self.aws.requests(service="sts")
+        self.assertEqual([e["action"] for e in log], ["AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRole"])
+        self.assertEqual(log[0]["access_key_id"], "testing")
+        self.assertEqual(log[0]["issued_access_key_id"], assumed["AccessKeyId"])
+        self.assertEqual(log[1]["issued_access_key_id"], web["AccessKeyId"])
+        self.assertIsNone(log[1]["access_key_id"])
+        self.assertIsNone(log[2]["issued_access_key_id"])
 
     def test_scenario_endpoint(self):
         effective = self.aws.set_scenario({"throttle": {"every": 5}})

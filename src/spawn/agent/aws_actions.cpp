@@ -83,12 +83,13 @@ class AwsActions final : public Actions {
 };
 
 // Settings::load reads the endpoint variables and the shared config the way the SDKs do; when it
-// cannot (a broken ~/.aws/config on the instance), AWS's own endpoints still work.
+// cannot (a broken ~/.aws/config on the instance), AWS's own endpoints still work. No credentials
+// chain: spored signs with the instance role only (and links none of the chain's code).
 std::optional<aws::config::Settings> load_settings(const std::string& region, const aws::config::Environment& env,
                                                    const std::shared_ptr<aws::http::Transport>& transport) {
   aws::config::Overrides overrides;
   overrides.region = region;
-  auto settings = aws::config::Settings::load(overrides, env, transport);
+  auto settings = aws::config::Settings::load(overrides, env, transport, nullptr);
   if (!settings) return std::nullopt;
   return std::move(*settings);
 }

@@ -27,10 +27,10 @@ constexpr std::array<std::string_view, 6> k_capacity = {
     "InsufficientInstanceCapacity", "InsufficientCapacity", "SpotMaxPriceTooLow",
     "MaxSpotInstanceCountExceeded", "Unsupported", "UnfulfillableCapacity"};
 
-constexpr std::array<std::string_view, 8> k_credentials = {
+constexpr std::array<std::string_view, 10> k_credentials = {
     "ExpiredToken", "ExpiredTokenException", "RequestExpired", "AuthFailure",
     "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
-    "CredentialsError"};
+    "CredentialsError", "SSOLoginRequired", "MFACodeRequired"};
 
 }  // namespace
 
@@ -68,6 +68,11 @@ bool is_credentials_problem(const Error& e) { return one_of(e.code, k_credential
 std::string hint_for(const Error& e) {
   if (e.code == "ExpiredToken" || e.code == "RequestExpired" || e.code == "ExpiredTokenException")
     return "your credentials have expired: refresh them (aws sso login, or new session keys)";
+  // The message names `aws sso login --profile X` already: one line is enough.
+  if (e.code == "SSOLoginRequired" || e.code == "UnauthorizedException") return {};
+  if (e.code == "MFACodeRequired")
+    return "run spawn in a terminal to type the code, or export credentials that need none (AWS_ACCESS_KEY_ID, "
+           "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)";
   if (e.code == "CredentialsError")
     return "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run on an instance with a role";
   if (e.code == "AuthFailure" || e.code == "InvalidClientTokenId" ||

@@ -9,7 +9,8 @@ namespace spawn::aws {
 struct Error {
   int http_status = 0;     // 0 when no HTTP reply arrived (connection, timeout, local failure)
   std::string code;        // AWS error code ("RequestLimitExceeded"), or ours for local failures:
-                           // "NetworkError", "RequestTimeout", "InvalidReply", "CredentialsError", "InvalidConfig"
+                           // "NetworkError", "RequestTimeout", "InvalidReply", "CredentialsError", "InvalidConfig",
+                           // "SSOLoginRequired", "MFACodeRequired"
   std::string message;
   std::string request_id;  // empty when AWS gave none
 

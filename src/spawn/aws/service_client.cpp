@@ -29,27 +29,17 @@ Result<http::Response> ServiceClient::attempt(const ServiceRequest& request,
                                               protocol::ErrorParser parse_error) const {
   auto url = util::parse_url(m_endpoint);
   if (!url) return unexpected(local_error("InvalidConfig", "invalid endpoint URL: " + m_endpoint));
-  auto credentials = m_credentials->get();
-  if (!credentials) return unexpected(credentials.error());
+  std::optional<auth::Credentials> credentials;
+  if (request.signing == Signing::sigv4) {
+    if (!m_credentials) return unexpected(local_error("CredentialsError", "no credentials to sign the request with"));
+    auto got = m_credentials->get();
+    if (!got) return unexpected(got.error());
+    credentials = std::move(*got);
+  }
 
   // The endpoint may carry a base path (a proxy); the request path is appended to it.
   std::string path = url->path == "/" ? request.path : url->path + (request.path == "/" ? "" : request.path);
   if (path.empty()) path = "/";
-
-  auth::SignableRequest signable;
-  signable.method = request.method;
-  signable.path = path;
-  signable.query = request.query;
-  signable.headers = request.headers;
-  signable.headers.emplace_back("host", url->authority());
-  signable.payload_hash = request.unsigned_payload ? "UNSIGNED-PAYLOAD" : auth::sha256_hex(request.body);
-
-  auth::SigningParams params;
-  params.service = std::string(m_info.signing_name);
-  params.region = m_region;
-  params.credentials = *credentials;
-  params.time = m_clock();
-  params.double_encode_path = m_info.signing_name != "s3";
 
   http::Request out;
   out.method = request.method;
@@ -63,7 +53,9 @@ Result<http::Response> ServiceClient::attempt(const ServiceRequest& request,
     out.url += "?" + q;
   }
   out.headers = request.headers;
-  for (auto& h : auth::sign_headers(signable, params)) out.headers.push_back(std::move(h));
+  if (credentials) {
+    for (auto& h : sign(request, path, url->authority(), *credentials)) out.headers.push_back(std::move(h));
+  }
   out.headers.emplace_back("User-Agent", std::string("spawn/") + SPAWN_VERSION);
   out.body = request.body;
   out.timeout = request.timeout;
@@ -73,6 +65,26 @@ Result<http::Response> ServiceClient::attempt(const ServiceRequest& request,
   if (!response) return unexpected(response.error());
   if (response->status >= 200 && response->status < 300) return response;
   return unexpected(parse_error(*response));
+}
+
+http::Headers ServiceClient::sign(const ServiceRequest& request, const std::string& path, const std::string& authority,
+                                  const auth::Credentials& credentials) const {
+  auth::SignableRequest signable;
+  signable.method = request.method;
+  signable.path = path;
+  signable.query = request.query;
+  signable.headers = request.headers;
+  signable.headers.emplace_back("host", authority);
+  signable.payload_hash = request.unsigned_payload ? "UNSIGNED-PAYLOAD" : auth::sha256_hex(request.body);
+
+  auth::SigningParams params;
+  params.service = std::string(m_info.signing_name);
+  params.region = m_region;
+  params.credentials = credentials;
+  params.time = m_clock();
+  params.double_encode_path = m_info.signing_name != "s3";
+
+  return auth::sign_headers(signable, params);
 }
 
 }  // namespace spawn::aws

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,7 +33,14 @@ inline constexpr ServiceInfo sns{"SNS", "sns", "sns"};
 inline constexpr ServiceInfo sts{"STS", "sts", "sts"};
 inline constexpr ServiceInfo iam{"IAM", "iam", "iam"};
 inline constexpr ServiceInfo pricing{"Pricing", "api.pricing", "pricing"};
+// The IAM Identity Center (SSO) portal: GetRoleCredentials only, an unsigned call.
+inline constexpr ServiceInfo sso{"SSO", "portal.sso", "awsssoportal"};
 }  // namespace services
+
+// Whether a request carries a SigV4 signature. The few operations AWS takes unsigned (STS
+// AssumeRoleWithWebIdentity, the SSO portal's GetRoleCredentials: "authtype": "none" in their
+// models) are sent without one, and without asking for credentials.
+enum class Signing { sigv4, none };
 
 struct ServiceRequest {
   std::string method = "POST";
@@ -41,6 +49,7 @@ struct ServiceRequest {
   http::Headers headers;
   std::string body;
   bool unsigned_payload = false;  // sign "UNSIGNED-PAYLOAD" (S3 streaming)
+  Signing signing = Signing::sigv4;
   std::chrono::milliseconds timeout{30000};
   std::size_t max_body = http::k_default_max_body;  // a longer reply fails with ReplyTooLarge
 };
@@ -49,6 +58,7 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 class ServiceClient {
  public:
+  // credentials may be null when every request is sent with Signing::none.
   ServiceClient(ServiceInfo info, std::string endpoint, std::string region,
                 std::shared_ptr<auth::CredentialsProvider> credentials,
                 std::shared_ptr<http::Transport> transport, std::shared_ptr<http::Retrier> retrier,
@@ -62,6 +72,9 @@ class ServiceClient {
 
  private:
   Result<http::Response> attempt(const ServiceRequest& request, protocol::ErrorParser parse_error) const;
+  // The SigV4 headers of one attempt (path as sent, the endpoint's host[:port]).
+  http::Headers sign(const ServiceRequest& request, const std::string& path, const std::string& authority,
+                     const auth::Credentials& credentials) const;
 
   ServiceInfo m_info;
   std::string m_endpoint;

@@ -76,7 +76,8 @@ aws::Result<Session> Session::open(const GlobalOptions& options) {
   s.m_transport = pool;
   if (options.debug) s.m_transport = std::make_shared<LoggingTransport>(s.m_transport);
   aws::config::Overrides overrides{options.region, options.profile, options.endpoint_url};
-  auto settings = aws::config::Settings::load(overrides, aws::config::process_environment(), s.m_transport);
+  auto settings = aws::config::Settings::load(overrides, aws::config::process_environment(), s.m_transport,
+                                              aws::auth::make_default_chain);
   if (!settings) return unexpected(settings.error());
   s.m_settings = std::make_shared<aws::config::Settings>(std::move(*settings));
   if (!s.m_settings->ca_bundle().empty()) pool->set_ca_bundle(s.m_settings->ca_bundle());

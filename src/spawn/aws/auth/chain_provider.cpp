@@ -15,7 +15,11 @@ class ChainProvider final : public CredentialsProvider {
       if (credentials) return credentials;
       Error e = credentials.error();
       if (e.code != k_credentials_not_found) {
-        e.code = std::string(k_credentials_error);
+        // A transient failure (no reply, throttling, 5xx) has had its retries inside the
+        // provider: as CredentialsError the caller's retry loop does not run them all again.
+        // Other codes are kept: STS's or the SSO portal's own (AccessDenied, with its request
+        // id), InvalidConfig, SSOLoginRequired, MFACodeRequired each get their own hint.
+        if (retryable(e)) e.code = std::string(k_credentials_error);
         return unexpected(std::move(e));
       }
       tried += (tried.empty() ? " " : "; ") + e.message;

@@ -24,7 +24,8 @@ struct Credentials {
 // secret, a failing credential_process, an unreachable container endpoint) answers
 // k_credentials_error; a chain stops there, as botocore does, rather than quietly using other
 // credentials. A source with nothing configured answers k_credentials_not_found; a chain moves
-// on to the next source. Chains (and so Settings::credentials()) only return k_credentials_error.
+// on to the next source. Chains (and so Settings::credentials()) never return
+// k_credentials_not_found: see chain_provider.hpp for the codes they keep.
 inline constexpr std::string_view k_credentials_error = "CredentialsError";
 inline constexpr std::string_view k_credentials_not_found = "CredentialsNotFound";
 

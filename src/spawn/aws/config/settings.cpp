@@ -6,16 +6,18 @@
 #include <cctype>
 
 #include "spawn/aws/auth/caching_provider.hpp"
-#include "spawn/aws/auth/default_chain.hpp"
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/config/shared_files.hpp"
+#include "spawn/aws/http/retry.hpp"
+#include "spawn/aws/service_client.hpp"
+#include "spawn/util/terminal_prompt.hpp"
 #include "spawn/util/url.hpp"
 
 namespace spawn::aws::config {
 namespace {
 
 // The services spawn calls; their configured endpoints are checked at load().
-constexpr std::array<std::string_view, 7> k_spawn_services = {"EC2", "S3", "SNS", "SSM", "IAM", "STS", "Pricing"};
+constexpr std::array<std::string_view, 8> k_spawn_services = {"EC2", "S3", "SNS", "SSM", "IAM", "STS", "Pricing", "SSO"};
 
 Error invalid(std::string message) { return local_error("InvalidConfig", std::move(message)); }
 
@@ -82,15 +84,45 @@ Result<Context> resolve_context(const Overrides& overrides, const Environment& e
   return ctx;
 }
 
+// STS and the SSO portal for the credential providers, at the endpoints the settings give
+// (endpoints null: the defaults), with their own retries.
+auth::ServiceFactory service_factory(std::shared_ptr<const Settings> endpoints, std::shared_ptr<http::Transport> transport,
+                                     int max_attempts) {
+  return [endpoints = std::move(endpoints), transport = std::move(transport), max_attempts](
+             const ServiceInfo& info, const std::string& region, std::shared_ptr<auth::CredentialsProvider> credentials) {
+    std::string url = endpoints ? endpoints->endpoint(info.service_id, info.endpoint_prefix, region)
+                                : default_endpoint(info.service_id, info.endpoint_prefix, region);
+    http::RetryPolicy policy;
+    policy.max_attempts = max_attempts;
+    return std::make_shared<ServiceClient>(info, std::move(url), region, std::move(credentials), transport,
+                                           std::make_shared<http::Retrier>(policy, nullptr));
+  };
+}
+
+// The credentials of settings loaded without a chain (spored's).
+class NoChain final : public auth::CredentialsProvider {
+ public:
+  Result<auth::Credentials> get() override {
+    return unexpected(auth::credentials_error("these settings were loaded without a credentials chain"));
+  }
+};
+
 Result<std::shared_ptr<auth::CredentialsProvider>> credentials_for(const Context& ctx, const Environment& env,
-                                                                   std::shared_ptr<http::Transport> transport) {
+                                                                   std::shared_ptr<http::Transport> transport,
+                                                                   std::shared_ptr<const Settings> endpoints,
+                                                                   std::string region, int max_attempts,
+                                                                   ChainBuilder build) {
+  if (build == nullptr) return std::shared_ptr<auth::CredentialsProvider>(std::make_shared<NoChain>());
   auth::DefaultChainInputs inputs;
+  inputs.services = service_factory(std::move(endpoints), transport, max_attempts);
+  inputs.sts_region = std::move(region);
+  inputs.mfa_prompt = [](const std::string& prompt) { return util::prompt_terminal(prompt); };
   inputs.env = env;
   inputs.files = ctx.files;
   inputs.profile = ctx.profile;
   inputs.profile_flag = ctx.flag;
   inputs.transport = std::move(transport);
-  auto chain = auth::make_default_chain(inputs);
+  auto chain = build(inputs);
   if (!chain) return unexpected(chain.error());
   return auth::make_caching_provider(*chain);
 }
@@ -137,16 +169,19 @@ Settings::Settings(std::string region, std::string profile, std::shared_ptr<auth
     : m_region(std::move(region)), m_profile(std::move(profile)), m_credentials(std::move(credentials)) {}
 
 Result<std::shared_ptr<auth::CredentialsProvider>> Settings::load_credentials(
-    const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport) {
+    const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport,
+    ChainBuilder chain) {
   auto ctx = resolve_context(overrides, env);
   if (!ctx) return unexpected(ctx.error());
-  return credentials_for(*ctx, env, std::move(transport));
+  std::string region = "us-east-1";  // STS's, when neither the environment nor the profile names one
+  if (auto r = lookup(env, "AWS_REGION", ctx->values, "region"); r && valid_region(r->value)) region = r->value;
+  return credentials_for(*ctx, env, std::move(transport), nullptr, region, 3, chain);
 }
 
 // One block per setting, each in the order flag > environment > profile > default, validated
 // as soon as it is found.
 Result<Settings> Settings::load(const Overrides& overrides, const Environment& env,
-                                std::shared_ptr<http::Transport> transport) {
+                                std::shared_ptr<http::Transport> transport, ChainBuilder chain) {
   auto ctx = resolve_context(overrides, env);
   if (!ctx) return unexpected(ctx.error());
   Settings s;
@@ -225,7 +260,8 @@ Result<Settings> Settings::load(const Overrides& overrides, const Environment& e
     s.m_ca_bundle = bundle->value;
   }
 
-  auto credentials = credentials_for(*ctx, env, std::move(transport));
+  auto endpoints = std::make_shared<const Settings>(s);
+  auto credentials = credentials_for(*ctx, env, std::move(transport), endpoints, s.m_region, s.m_max_attempts, chain);
   if (!credentials) return unexpected(credentials.error());
   s.m_credentials = std::move(*credentials);
   return s;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "spawn/aws/auth/credentials.hpp"
+#include "spawn/aws/auth/default_chain.hpp"
 #include "spawn/aws/config/environment.hpp"
 #include "spawn/aws/error.hpp"
 #include "spawn/aws/http/transport.hpp"
@@ -22,6 +23,12 @@ struct Overrides {
 };
 
 enum class RetryMode { standard, legacy, adaptive };
+
+// How load() turns what it resolved into credentials: spawn passes auth::make_default_chain
+// (every profile kind of the AWS CLI). spored passes nullptr: it signs with the instance role it
+// holds and reads the settings for endpoints only, so the chain (STS, SSO, processes) is not
+// linked into the static agent. With nullptr, credentials() answers CredentialsError.
+using ChainBuilder = Result<std::shared_ptr<auth::CredentialsProvider>> (*)(const auth::DefaultChainInputs&);
 
 // A service's endpoint when nothing is configured, by the partition of the region
 // (aws/config/partitions.hpp): https://<prefix>.<region>.<dns suffix> (amazonaws.com,
@@ -47,13 +54,17 @@ class Settings {
   // that cannot be read or parsed, a malformed region, endpoint URL, max_attempts, retry_mode
   // or IMDS setting, a profile's services = name without its [services name] section (or with
   // an entry there that is not an indented block).
+  // chain: see ChainBuilder. A role, web identity or SSO profile set up wrong (a source_profile
+  // loop, a missing sso-session) is an "InvalidConfig" error here, before anything is sent.
   static Result<Settings> load(const Overrides& overrides, const Environment& env,
-                               std::shared_ptr<http::Transport> transport);
+                               std::shared_ptr<http::Transport> transport, ChainBuilder chain);
 
   // Only the credentials provider, resolved as load() does it but without needing a region
-  // (spored, which learns its region from IMDS). Same errors, minus the region's.
+  // (STS is then called in AWS_REGION, the profile's region, or us-east-1). Same errors, minus
+  // the region's.
   static Result<std::shared_ptr<auth::CredentialsProvider>> load_credentials(
-      const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport);
+      const Overrides& overrides, const Environment& env, std::shared_ptr<http::Transport> transport,
+      ChainBuilder chain);
 
   const std::string& region() const { return m_region; }
   const std::string& profile() const { return m_profile; }

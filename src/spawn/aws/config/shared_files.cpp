@@ -131,7 +131,7 @@ void SharedFiles::index() {
     if (name.starts_with("profile")) {
       if (auto profile = second_word(name)) m_profiles[*profile] = i;
     } else if (name.starts_with("sso-session")) {
-      // Understood by botocore's SSO provider, which spawn does not have.
+      if (auto session = second_word(name)) m_sso_sessions[*session] = i;
     } else if (name.starts_with("services")) {
       if (auto services = second_word(name)) m_services[*services] = i;
     } else if (name == "default") {
@@ -153,6 +153,11 @@ const IniSection* SharedFiles::credentials_section(std::string_view profile) con
 const IniSection* SharedFiles::services_section(std::string_view name) const {
   auto it = m_services.find(name);
   return it == m_services.end() ? nullptr : &m_config.sections[it->second];
+}
+
+const IniSection* SharedFiles::sso_session_section(std::string_view name) const {
+  auto it = m_sso_sessions.find(name);
+  return it == m_sso_sessions.end() ? nullptr : &m_config.sections[it->second];
 }
 
 Profile SharedFiles::profile(std::string_view name) const {

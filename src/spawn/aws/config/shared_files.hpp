@@ -62,6 +62,9 @@ class SharedFiles {
   // The config file's [services name] section. nullptr when absent.
   const IniSection* services_section(std::string_view name) const;
 
+  // The config file's [sso-session name] section (sso_start_url, sso_region). nullptr when absent.
+  const IniSection* sso_session_section(std::string_view name) const;
+
   // The paths read ("" when there was none), for messages.
   const std::string& config_path() const { return m_config_path; }
   const std::string& credentials_path() const { return m_credentials_path; }
@@ -75,6 +78,7 @@ class SharedFiles {
   std::string m_credentials_path;
   std::map<std::string, size_t, std::less<>> m_profiles;  // profile name -> m_config section
   std::map<std::string, size_t, std::less<>> m_services;  // services name -> m_config section
+  std::map<std::string, size_t, std::less<>> m_sso_sessions;  // sso-session name -> m_config section
 };
 
 // The first of the environment variable env_var and key in profile; nullopt when neither is set.

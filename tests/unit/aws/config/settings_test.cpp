@@ -30,7 +30,8 @@ struct World {
     env["AWS_SHARED_CREDENTIALS_FILE"] = dir.write("credentials", credentials);
     env["AWS_EC2_METADATA_DISABLED"] = "true";
   }
-  Result<Settings> load() const { return Settings::load(overrides, fixed_environment(env), transport); }
+  Result<Settings> load() const { return Settings::load(overrides, fixed_environment(env), transport,
+                                                   spawn::aws::auth::make_default_chain); }
   Settings loaded() const {
     auto s = load();
     EXPECT_TRUE(s) << (s ? "" : s.error().message);
@@ -214,11 +215,13 @@ TEST(Settings, CredentialsComeFromTheCachedDefaultChain) {
 
 TEST(Settings, CredentialsAloneNeedNoRegion) {
   World w("", "[default]\naws_access_key_id = FILE\naws_secret_access_key = s\n");
-  auto provider = Settings::load_credentials(w.overrides, fixed_environment(w.env), w.transport);
+  auto provider = Settings::load_credentials(w.overrides, fixed_environment(w.env), w.transport,
+                                             spawn::aws::auth::make_default_chain);
   ASSERT_TRUE(provider) << provider.error().message;
   EXPECT_EQ((*provider)->get()->access_key_id, "FILE");
   w.overrides.profile = "nope";
-  EXPECT_FALSE(Settings::load_credentials(w.overrides, fixed_environment(w.env), w.transport));
+  EXPECT_FALSE(Settings::load_credentials(w.overrides, fixed_environment(w.env), w.transport,
+                                             spawn::aws::auth::make_default_chain));
 }
 
 // The partition table is only the default: every configured endpoint still wins over it, in
