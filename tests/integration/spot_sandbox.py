@@ -31,12 +31,13 @@ class Sandbox:
             real = shutil.which(name, path="/usr/bin:/bin")
             self._write(os.path.join(self.bin, name),
                         "#!/usr/bin/bash\n"
-                        f"{{ printf '%s\\037' {name} \"$@\"; printf '\\036'; }} >> \"$SANDBOX_LOG\"\n"
+                        # One write per record (O_APPEND): the commands of a pipeline log at the same time.
+                        f"record=$(printf '%s\\037' {name} \"$@\"); printf '%s\\036' \"$record\" >> \"$SANDBOX_LOG\"\n"
                         f"exec {real} \"$@\"\n", 0o755)
         self.bash_env = os.path.join(self.dir, "bash_env")
         self._write(self.bash_env,
                     "command_not_found_handle() {\n"
-                    "  { printf '%s\\037' NOT-FOUND \"$@\"; printf '\\036'; } >> \"$SANDBOX_LOG\"\n"
+                    "  local record; record=$(printf '%s\\037' NOT-FOUND \"$@\"); printf '%s\\036' \"$record\" >> \"$SANDBOX_LOG\"\n"
                     "  return 127\n}\n", 0o644)
 
     def close(self):

@@ -79,7 +79,7 @@ class PersistentRequestTest(SpotTestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(len(self.requests("TerminateInstances")), 1, "terminated whatever the cancel did")
         self.assertIn("UnauthorizedOperation", r.stderr)
-        self.assertIn(f"aws ec2 cancel-spot-instance-requests --spot-instance-request-ids {request_id}", r.stderr)
+        self.assertIn(f"aws ec2 cancel-spot-instance-requests --region us-east-1 --spot-instance-request-ids {request_id}", r.stderr)
         self.assertIn(f"{instance_id}  running -> shutting-down", r.stdout)
 
     def test_a_rolled_back_array_leaves_no_request_that_could_launch(self):
