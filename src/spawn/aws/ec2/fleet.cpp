@@ -59,19 +59,24 @@ Result<LaunchTemplate> parse_create_launch_template(std::string_view xml) {
   return out;
 }
 
+void append_launch_template_config(Params& p, const LaunchTemplate& launch_template,
+                                   const std::vector<FleetOverride>& overrides) {
+  const std::string c = "LaunchTemplateConfigs.1.";
+  p.emplace_back(c + "LaunchTemplateSpecification.LaunchTemplateId", launch_template.id);
+  p.emplace_back(c + "LaunchTemplateSpecification.Version", launch_template.version);
+  for (size_t i = 0; i < overrides.size(); ++i) {
+    const std::string o = c + "Overrides." + std::to_string(i + 1) + ".";
+    p.emplace_back(o + "InstanceType", overrides[i].instance_type);
+    if (overrides[i].subnet_id) p.emplace_back(o + "SubnetId", *overrides[i].subnet_id);
+    if (overrides[i].max_price) p.emplace_back(o + "MaxPrice", *overrides[i].max_price);
+  }
+}
+
 Params create_fleet_params(const CreateFleetInput& in) {
   Params p;
   p.emplace_back("Type", "instant");
   if (!in.client_token.empty()) p.emplace_back("ClientToken", in.client_token);
-  const std::string c = "LaunchTemplateConfigs.1.";
-  p.emplace_back(c + "LaunchTemplateSpecification.LaunchTemplateId", in.launch_template.id);
-  p.emplace_back(c + "LaunchTemplateSpecification.Version", in.launch_template.version);
-  for (size_t i = 0; i < in.overrides.size(); ++i) {
-    const std::string o = c + "Overrides." + std::to_string(i + 1) + ".";
-    p.emplace_back(o + "InstanceType", in.overrides[i].instance_type);
-    if (in.overrides[i].subnet_id) p.emplace_back(o + "SubnetId", *in.overrides[i].subnet_id);
-    if (in.overrides[i].max_price) p.emplace_back(o + "MaxPrice", *in.overrides[i].max_price);
-  }
+  append_launch_template_config(p, in.launch_template, in.overrides);
   const std::string t = "TargetCapacitySpecification.";
   p.emplace_back(t + "TotalTargetCapacity", std::to_string(in.spot_capacity + in.on_demand_capacity));
   p.emplace_back(t + "SpotTargetCapacity", std::to_string(in.spot_capacity));

@@ -61,6 +61,9 @@ struct CreateFleetInput {
 // DefaultTargetCapacityType spot when any spot is asked (else on-demand), the allocation
 // strategy of each market asked for, spot interruption behaviour terminate (instant fleets
 // cannot stop or hibernate), one override per pool, ClientToken.
+// LaunchTemplateConfigs.1 (the template and one override per type x subnet) of any CreateFleet.
+void append_launch_template_config(Params& p, const LaunchTemplate& launch_template,
+                                   const std::vector<FleetOverride>& overrides);
 Params create_fleet_params(const CreateFleetInput& in);
 
 // One Instances entry of the reply: the instances one pool launched.

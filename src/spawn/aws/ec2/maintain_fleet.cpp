@@ -16,15 +16,7 @@ Params create_maintain_fleet_params(const MaintainFleetInput& in) {
   Params p;
   p.emplace_back("Type", "maintain");
   if (!in.client_token.empty()) p.emplace_back("ClientToken", in.client_token);
-  const std::string c = "LaunchTemplateConfigs.1.";
-  p.emplace_back(c + "LaunchTemplateSpecification.LaunchTemplateId", in.launch_template.id);
-  p.emplace_back(c + "LaunchTemplateSpecification.Version", in.launch_template.version);
-  for (size_t i = 0; i < in.overrides.size(); ++i) {
-    const std::string o = c + "Overrides." + std::to_string(i + 1) + ".";
-    p.emplace_back(o + "InstanceType", in.overrides[i].instance_type);
-    if (in.overrides[i].subnet_id) p.emplace_back(o + "SubnetId", *in.overrides[i].subnet_id);
-    if (in.overrides[i].max_price) p.emplace_back(o + "MaxPrice", *in.overrides[i].max_price);
-  }
+  append_launch_template_config(p, in.launch_template, in.overrides);
   const std::string t = "TargetCapacitySpecification.";
   p.emplace_back(t + "TotalTargetCapacity", std::to_string(in.total_capacity));
   p.emplace_back(t + "SpotTargetCapacity", std::to_string(in.spot_capacity));
