@@ -7,7 +7,7 @@ runs against AWS or the local AWS.
     python3 bench/array_sim.py [--trials N] [--seed S] [--members M] [--hours H] [--relaunch N]
 
 Modelled: an array of 64 members (BENCH_SIM_MEMBERS), each with 24 hours of work
-(BENCH_SIM_HOURS), under three strategies:
+(BENCH_SIM_HOURS), over 1,000 trials (BENCH_SIM_TRIALS), under three strategies:
   on-demand           every member on on-demand; never interrupted.
   spot, no relaunch   an interrupted member stays down until someone notices and relaunches it by
                       hand (HUMAN_DELAY_H, "next morning"), from its checkpoint.
@@ -36,7 +36,8 @@ Inputs, not measurements:
     moment it runs, including 5 minutes of boot + install + restore before work resumes. No
     minimum charge, per-second billing.
   - Placement (first launch and every relaunch): price-capacity-optimized, approximated as the
-    pool with the lowest band, then the lowest spot price, that has room (16 instances a pool);
+    pool with the lowest band, then the lowest spot price, that has room (16 instances a pool, more
+    when the array is larger than 128);
     a relaunch avoids the pool just interrupted when another has room.
   - A replacement always gets capacity (no insufficient-capacity errors), and the rebalance
     recommendation (`--rebalance move`) is not modelled.
@@ -327,22 +328,27 @@ def main() -> None:
     import benchlib
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--trials", type=int, default=int(os.environ.get("BENCH_SIM_TRIALS", 50 if benchlib.QUICK else 1000)))
+    trials = int(os.environ.get("BENCH_SIM_TRIALS", 50 if benchlib.QUICK else 1000))
+    ap.add_argument("--trials", type=int, default=trials)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--members", type=int, default=int(os.environ.get("BENCH_SIM_MEMBERS", 64)))
     ap.add_argument("--hours", type=float, default=float(os.environ.get("BENCH_SIM_HOURS", 24)))
     ap.add_argument("--relaunch", type=int, default=3, help="relaunches per index (spawn launch --relaunch N)")
     args = ap.parse_args()
-    params = Params(members=args.members, work_h=args.hours, relaunch_limit=args.relaunch)
+    if args.trials < 1 or args.members < 1 or args.hours <= 0 or args.relaunch < 0:
+        ap.error("--trials, --members and --hours must be positive, --relaunch at least 0")
+    # 16 a pool for 64 members; more for a larger array, so that eight pools can always hold it.
+    capacity = max(16, math.ceil(args.members / (len(DEFAULT_POOLS) - 1)))
+    params = Params(members=args.members, work_h=args.hours, relaunch_limit=args.relaunch, pool_capacity=capacity)
 
     print(f"  {params.members} members x {params.work_h:g} h of work, {args.trials} trials, seed {args.seed}; "
           f"on-demand ${params.on_demand_price}/h (g5.xlarge us-east-1, assumed)")
     print("  inputs, not measurements: Spot Instance Advisor bands as monthly p = band midpoint (>20%: 25%),")
-    print(f"  hazard = -ln(1-p)/730 per hour; checkpoint every {params.checkpoint_every_h * 60:.0f} min + on the notice "
-          f"({params.notice_checkpoint_ok:.0%} succeed), resume {params.resume_h * 60:.0f} min, replacement "
+    print(f"  hazard = -ln(1-p)/730 per hour; checkpoint every {params.checkpoint_every_h * 60:.0f} min + on the "
+          f"notice ({params.notice_checkpoint_ok:.0%} succeed), resume {params.resume_h * 60:.0f} min, replacement "
           f"{params.replace_latency_h[0] * 60:.0f}-{params.replace_latency_h[1] * 60:.0f} min after the notice, "
           f"hand relaunch {params.human_delay_h:g} h later")
-    print("  pools (band, spot $/h; placement: lowest band, then price, 16 a pool):")
+    print(f"  pools (band, spot $/h; placement: lowest band, then price, {params.pool_capacity} a pool):")
     for i in range(0, len(DEFAULT_POOLS), 3):
         print("    " + ", ".join(f"{p.name} {p.band} ${p.spot_price:.3f}" for p in DEFAULT_POOLS[i:i + 3]))
     mixed = run_strategies(params, DEFAULT_POOLS, args.trials, args.seed)
@@ -356,8 +362,8 @@ def main() -> None:
     print_sweep(sweep, params)
     benchlib.save("array_sim", {
         "inputs": {"params": {**params.__dict__, "replace_latency_h": list(params.replace_latency_h)},
-                   "bands_monthly": BANDS, "stress_per_h": STRESS, "hours_per_month": HOURS_PER_MONTH, "trials": args.trials,
-                   "seed": args.seed, "pools": [p.__dict__ for p in DEFAULT_POOLS]},
+                   "bands_monthly": BANDS, "stress_per_h": STRESS, "hours_per_month": HOURS_PER_MONTH,
+                   "trials": args.trials, "seed": args.seed, "pools": [p.__dict__ for p in DEFAULT_POOLS]},
         "mixed": mixed, "sweep": sweep})
 
 
