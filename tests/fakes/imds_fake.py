@@ -120,6 +120,7 @@ class State:
             "account_id": "123456789012",
             "image_id": "ami-0abcdef1234567890",
             "private_ip": "10.0.0.12",
+            "ami_launch_index": 0,
         }
         self.tags_enabled = True
         self.tags = {"Name": "spawn-test", "spawn:managed": "true"}
@@ -163,6 +164,7 @@ class State:
             "meta-data/instance-type": i["instance_type"],
             "meta-data/instance-life-cycle": self.lifecycle,
             "meta-data/ami-id": i["image_id"],
+            "meta-data/ami-launch-index": str(i.get("ami_launch_index", 0)),
             "meta-data/local-ipv4": i["private_ip"],
             "meta-data/placement/availability-zone": i["availability_zone"],
             "meta-data/placement/region": i["region"],

@@ -111,6 +111,9 @@ class Metadata(FakeTest):
     def test_set_instance_and_lifecycle(self):
         self.imds.set_instance(region="eu-west-1", availability_zone="eu-west-1b", instance_type="c7g.xlarge")
         self.imds.set_lifecycle("on-demand")
+        self.assertEqual(self.imds.get("meta-data/ami-launch-index"), (200, "0"))
+        self.imds.set_instance(ami_launch_index=12)  # its place in a launch of several
+        self.assertEqual(self.imds.get("meta-data/ami-launch-index"), (200, "12"))
         self.assertEqual(self.imds.get("meta-data/placement/region"), (200, "eu-west-1"))
         self.assertEqual(self.imds.get("meta-data/instance-type"), (200, "c7g.xlarge"))
         self.assertEqual(self.imds.get("meta-data/instance-life-cycle"), (200, "on-demand"))

@@ -60,6 +60,15 @@ class SpawnTestCase(unittest.TestCase):
     def tags(instance):
         return {t["Key"]: t["Value"] for t in instance.get("Tags", [])}
 
+    @classmethod
+    def member_index(cls, instance):
+        """A job-array member's index as EC2 shows it: its own spawn:job-array-index tag, else its
+        launch call's spawn:job-array-index-base plus its AmiLaunchIndex."""
+        t = cls.tags(instance)
+        if "spawn:job-array-index" in t:
+            return int(t["spawn:job-array-index"])
+        return int(t["spawn:job-array-index-base"]) + instance["AmiLaunchIndex"]
+
     def terminate_all(self):
         # Persistent spot requests first, or EC2 (the local AWS too) launches their instances again.
         requests = [r["SpotInstanceRequestId"] for r in self.ec2.describe_spot_instance_requests()["SpotInstanceRequests"]

@@ -69,7 +69,7 @@ class SpotTestCase(SpawnTestCase):
         return self.live_instances(**filters)
 
     def by_index(self, instances):
-        return sorted(instances, key=lambda i: int(self.tags(i)["spawn:job-array-index"]))
+        return sorted(instances, key=self.member_index)
 
     @staticmethod
     def lifecycle(instance):

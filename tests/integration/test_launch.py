@@ -55,12 +55,15 @@ class LaunchTest(SpawnTestCase):
     def test_job_array_is_one_call_with_indices_and_names(self):
         out = self.spawn_json("launch", "--instance-type", "c7i.large", "--count", "4", "--job-array-name", "render")
         self.assertTrue(out["job_array_id"])
-        self.assertEqual(sorted(i["job_array_index"] for i in out["instances"]), [0, 1, 2, 3])
+        self.assertEqual([i["job_array_index"] for i in out["instances"]], [0, 1, 2, 3])
+        self.assertEqual([i["name"] for i in out["instances"]], [f"render-{i}" for i in range(4)])
         run = self.requests("RunInstances")
         self.assertEqual(len(run), 1, "a job array is one RunInstances call")
         self.assertEqual(run[0]["params"]["MinCount"], "4")
         self.assertEqual(run[0]["params"]["MaxCount"], "4")
+        self.assertEqual(self.requests("CreateTags"), [], "every tag goes with the launch: no call per member")
 
+        # Every member has the same tags; its index is the launch's base plus its AmiLaunchIndex.
         live = self.live_instances()
         self.assertEqual(len(live), 4)
         by_index = {}
@@ -69,8 +72,27 @@ class LaunchTest(SpawnTestCase):
             self.assertEqual(t["spawn:job-array-id"], out["job_array_id"])
             self.assertEqual(t["spawn:job-array-name"], "render")
             self.assertEqual(t["spawn:job-array-size"], "4")
-            by_index[int(t["spawn:job-array-index"])] = t["Name"]
-        self.assertEqual(by_index, {i: f"render-{i}" for i in range(4)})
+            self.assertEqual(t["spawn:job-array-index-base"], "0")
+            self.assertEqual(t["Name"], "render")
+            self.assertNotIn("spawn:job-array-index", t)
+            by_index[self.member_index(inst)] = inst["InstanceId"]
+        self.assertEqual(by_index, {i["job_array_index"]: i["instance_id"] for i in out["instances"]})
+
+        # spawn list and spawn status name each member by its index.
+        listed = {i["instance_id"]: i for i in self.spawn_json("list")}
+        for i in out["instances"]:
+            self.assertEqual(listed[i["instance_id"]]["name"], f"render-{i['job_array_index']}")
+            self.assertEqual(listed[i["instance_id"]]["job_array_index"], i["job_array_index"])
+        status = self.spawn_json("status", "--job-array-name", "render")
+        self.assertEqual([(m["index"], m["instance_id"]) for m in status[0]["members"]],
+                         [(i["job_array_index"], i["instance_id"]) for i in out["instances"]])
+
+        # A member is found by the name spawn shows: NAME-K.
+        r = self.spawn("terminate", "--name", "render-2", "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        ended = [c["params"] for c in self.requests("TerminateInstances")]
+        self.assertEqual([p["InstanceId.1"] for p in ended], [out["instances"][2]["instance_id"]])
+        self.assertEqual(len(self.live_instances()), 3)
 
     def test_options_reach_run_instances(self):
         vpc = self.ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]

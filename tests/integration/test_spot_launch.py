@@ -76,8 +76,8 @@ class SpotLaunchTest(SpotTestCase):
         for index, inst in enumerate(live):
             t = self.tags(inst)
             self.assertEqual(self.lifecycle(inst), "spot")
-            self.assertEqual(t["spawn:job-array-index"], str(index))
-            self.assertEqual(t["Name"], f"render-{index}")
+            self.assertEqual(self.member_index(inst), index)
+            self.assertEqual((t["spawn:job-array-index-base"], t["Name"]), ("0", "render"))
             self.assertEqual(t["spawn:job-array-id"], out["job_array_id"])
             self.assertEqual(t["spawn:job-array-size"], "8")
             self.assertEqual(t["spawn:spot"], "true")

@@ -124,7 +124,8 @@ class UserDataTest(SpotTestCase):
         self.assertEqual(len(live), 2)
         for index, inst in enumerate(live):
             t = self.tags(inst)
-            self.assertEqual(t["Name"], f"{HOSTILE}-{index}")
+            self.assertEqual(t["Name"], HOSTILE)  # the members of one call share their tags
+            self.assertEqual(out["instances"][index]["name"], f"{HOSTILE}-{index}")
             self.assertEqual(t["spawn:job-array-name"], "arr " + HOSTILE)
             self.assertEqual(t["team"], HOSTILE)
             self.assertEqual(t["spawn:checkpoint-script"], "embedded:" + hashlib.sha256(content).hexdigest())

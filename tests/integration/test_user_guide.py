@@ -296,9 +296,10 @@ class UserGuideTest(unittest.TestCase):
         scratch = tempfile.mkdtemp(prefix="checkpoint-", dir=self.dir)
         with ImdsFake() as imds:
             imds.set_lifecycle("spot")
-            imds.set_instance(instance_id=instance_id, region="us-east-1")
-            imds.set_tags({"Name": "render-3", "spawn:managed": "true", "spawn:job-array-name": "render",
-                           "spawn:job-array-index": "3"})
+            # Member 3 of a job array launched in one call: the tags of all, its own place in the call.
+            imds.set_instance(instance_id=instance_id, region="us-east-1", ami_launch_index=3)
+            imds.set_tags({"Name": "render", "spawn:managed": "true", "spawn:job-array-name": "render",
+                           "spawn:job-array-id": "ja-0123456789abcdef", "spawn:job-array-index-base": "0"})
             on_instance = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint}
             progress_key = "jobs/render/3/progress"
 

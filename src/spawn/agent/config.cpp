@@ -406,7 +406,8 @@ expected<AgentConfig, ConfigError> resolve_config(const Sources& sources) {
 }
 
 std::vector<std::string> fact_tag_keys() {
-  return {tag::k_job_array_id, tag::k_job_array_name, tag::k_job_array_size, tag::k_job_array_index};
+  return {tag::k_job_array_id, tag::k_job_array_name, tag::k_job_array_size, tag::k_job_array_index,
+          tag::k_job_array_index_base};
 }
 
 nlohmann::json describe(const AgentConfig& c) {

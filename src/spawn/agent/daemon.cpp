@@ -184,7 +184,7 @@ void Daemon::arm() {
   m_handlers = std::make_unique<Handlers>(std::move(ctx));
 }
 
-// The index of a job-array member is tagged after its launch, and a checkpoint must see it.
+// A fleet member's index is tagged after its launch, and a checkpoint must see it.
 void Daemon::maybe_refresh_tags() {
   if (!m_instance->tags_exposed) return;
   const SteadyTime now = m_parts.clocks.steady();
@@ -199,6 +199,7 @@ void Daemon::maybe_refresh_tags() {
     return;
   }
   report_ok("tags");
+  if (*tags) resolve_job_array_index(**tags, m_instance->ami_launch_index);
   if (!*tags || **tags == m_instance->tags) return;
   m_instance->tags = **tags;
   m_handlers->set_tags(m_instance->tags);

@@ -23,7 +23,8 @@ bool hibernating(const Event& event, const AgentConfig& config) {
 void add_job_array(nlohmann::json& body, const InstanceFacts& i) {
   constexpr std::string_view prefix = "spawn:job-array-";
   for (const auto& [key, value] : i.tags)
-    if (key.starts_with(prefix)) body["job_array"][key.substr(prefix.size())] = value;
+    if (key.starts_with(prefix) && key != model::tag::k_job_array_index_base)  // the index says it
+      body["job_array"][key.substr(prefix.size())] = value;
 }
 
 ShutdownCommand make_shutdown_command(const std::string& command_line) {

@@ -1,6 +1,10 @@
 #include "spawn/agent/instance.hpp"
 
 #include <algorithm>
+#include <charconv>
+
+#include "spawn/model/job_array.hpp"
+#include "spawn/model/tags.hpp"
 
 namespace spawn::agent {
 namespace {
@@ -32,11 +36,26 @@ aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std:
   if (!lifecycle) return unexpected(lifecycle.error());
   facts.lifecycle = *lifecycle;
 
+  auto launch_index = imds.get("meta-data/ami-launch-index");
+  if (!launch_index) return unexpected(launch_index.error());
+  if (*launch_index) {
+    const std::string text = trimmed(**launch_index);
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size() && value >= 0) facts.ami_launch_index = value;
+  }
+
   auto tags = read_instance_tags(imds, tag_keys);
   if (!tags) return unexpected(tags.error());
   facts.tags_exposed = tags->has_value();
   if (*tags) facts.tags = std::move(**tags);
+  resolve_job_array_index(facts.tags, facts.ami_launch_index);
   return facts;
+}
+
+void resolve_job_array_index(std::map<std::string, std::string>& tags, std::optional<int> ami_launch_index) {
+  if (tags.contains(model::tag::k_job_array_index)) return;
+  if (auto index = model::job_array_index(tags, ami_launch_index)) tags[model::tag::k_job_array_index] = std::to_string(*index);
 }
 
 aws::Result<std::optional<std::map<std::string, std::string>>> read_instance_tags(aws::imds::Client& imds,

@@ -101,11 +101,11 @@ std::vector<ArrayStatus> array_statuses(const std::vector<Instance>& instances) 
   for (const Instance& i : instances) {
     const std::string array_id = tag_or(i, tag::k_job_array_id);
     const std::string key = array_id.empty() ? "instance:" + i.instance_id : array_id;
-    const int index = array_id.empty() ? 0 : int_tag(i, tag::k_job_array_index).value_or(-1);
+    const int index = array_id.empty() ? 0 : i.job_array_index().value_or(-1);
     groups[key][index].push_back(&i);
     ArrayStatus& a = arrays[key];
     a.job_array_id = array_id;
-    a.job_array_name = array_id.empty() ? tag_or(i, tag::k_name) : tag_or(i, tag::k_job_array_name, array_id);
+    a.job_array_name = array_id.empty() ? i.name() : tag_or(i, tag::k_job_array_name, array_id);
     if (!array_id.empty()) a.size = std::max(a.size, int_tag(i, tag::k_job_array_size).value_or(1));
   }
   std::vector<ArrayStatus> out;

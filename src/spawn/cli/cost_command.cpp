@@ -72,13 +72,14 @@ class CostCommand final : public Command {
     if (!session) return report_open_failure(session.error());
     auto ec2 = session->ec2();
     std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}}};
-    if (m_name) filters.push_back({"tag:" + std::string(tag::k_name), {*m_name}});
+    if (m_name) filters.push_back(name_filter(*m_name));
     if (m_job_array) filters.push_back({"tag:" + std::string(tag::k_job_array_name), {*m_job_array}});
     auto found = ec2.describe_instances(filters, m_ids);
     if (!found) {
       print_error(found.error());
       return k_exit_failure;
     }
+    if (m_name) keep_named(*found, *m_name);
     if (found->empty() && (m_name || m_job_array)) {
       print_failure(fmt::format("no spawn instance matches {}", m_name ? "--name " + *m_name : "--job-array-name " + *m_job_array));
       return k_exit_failure;
@@ -115,14 +116,11 @@ class CostCommand final : public Command {
       r.instance = &i;
       auto it = i.tags.find(tag::k_job_array_name);
       r.group_id = i.tags.contains(tag::k_job_array_id) ? i.tags.at(tag::k_job_array_id) : "";
-      r.group = it != i.tags.end() ? it->second : i.tags.contains(tag::k_name) ? i.tags.at(tag::k_name) : i.instance_id;
+      r.group = it != i.tags.end() ? it->second : !i.name().empty() ? i.name() : i.instance_id;
       rows.push_back(r);
     }
     // By array (or name), then index.
-    auto index_of = [](const Instance& i) {
-      auto it = i.tags.find(tag::k_job_array_index);
-      return it == i.tags.end() ? -1 : std::atoi(it->second.c_str());
-    };
+    auto index_of = [](const Instance& i) { return i.job_array_index().value_or(-1); };
     std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
       return std::tuple(a.group, a.group_id, index_of(*a.instance)) < std::tuple(b.group, b.group_id, index_of(*b.instance));
     });
@@ -212,7 +210,7 @@ class CostCommand final : public Command {
     for (const auto& r : rows) {
       const Instance& i = *r.instance;
       std::string where = r.group;
-      if (auto idx = i.tags.find(tag::k_job_array_index); idx != i.tags.end()) where += "/" + idx->second;
+      if (auto idx = i.job_array_index()) where += "/" + std::to_string(*idx);
       table.push_back({i.instance_id, where, i.instance_type, i.spot() ? "spot" : "on-demand", i.state, hours(r.ran),
                        r.hourly_now ? hourly_text(*r.hourly_now) : "unknown", money(r.cost, r.approximate)});
       if (!r.group_id.empty()) {

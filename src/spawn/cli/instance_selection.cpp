@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "spawn/model/job_array.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::cli {
@@ -29,6 +30,14 @@ std::string InstanceSelection::usage_error(const std::string& verb) const {
   return {};
 }
 
+aws::ec2::Filter name_filter(const std::string& name) {
+  return {"tag:" + std::string(model::tag::k_name), model::name_tag_candidates(name)};
+}
+
+void keep_named(std::vector<aws::ec2::Instance>& instances, const std::string& name) {
+  std::erase_if(instances, [&](const aws::ec2::Instance& i) { return i.name() != name; });
+}
+
 std::string InstanceSelection::describe() const {
   if (name) return "--name " + *name;
   if (job_array) return "--job-array-name " + *job_array;
@@ -40,10 +49,11 @@ expected<std::vector<aws::ec2::Instance>, CommandFailure> find_selected(const aw
   namespace tag = model::tag;
   std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}},
                                         {"instance-state-name", {"pending", "running", "stopping", "stopped"}}};
-  if (selection.name) filters.push_back({"tag:Name", {*selection.name}});
+  if (selection.name) filters.push_back(name_filter(*selection.name));
   if (selection.job_array) filters.push_back({"tag:" + std::string(tag::k_job_array_name), {*selection.job_array}});
   auto found = ec2.describe_instances(filters, selection.ids);
   if (!found) return unexpected(CommandFailure{found.error(), {}, {}});
+  if (selection.name) keep_named(*found, *selection.name);
   for (const auto& id : selection.ids)
     if (std::none_of(found->begin(), found->end(), [&](const auto& i) { return i.instance_id == id; }))
       return unexpected(CommandFailure{std::nullopt,

@@ -15,6 +15,11 @@ namespace spawn::cli {
 
 bool valid_instance_id(const std::string& id);
 
+// The DescribeInstances filter for instances spawn shows as `name`, and the keeping of those only:
+// a member of a shared-tag job array is shown as NAME-K with the Name tag NAME (model/job_array).
+aws::ec2::Filter name_filter(const std::string& name);
+void keep_named(std::vector<aws::ec2::Instance>& instances, const std::string& name);
+
 struct InstanceSelection {
   std::vector<std::string> ids;
   std::optional<std::string> name;

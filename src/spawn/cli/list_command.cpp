@@ -47,13 +47,7 @@ std::string tag_or(const Instance& i, const char* key, std::string fallback) {
   return it == i.tags.end() ? fallback : it->second;
 }
 
-int array_index(const Instance& i) {
-  try {
-    return std::stoi(tag_or(i, tag::k_job_array_index, "0"));
-  } catch (...) {
-    return 0;
-  }
-}
+int array_index(const Instance& i) { return i.job_array_index().value_or(0); }
 
 // Pending and running instances cost compute; stopped and terminated ones do not.
 bool billed(const Instance& i) { return i.state == "pending" || i.state == "running"; }
@@ -235,15 +229,11 @@ class ListCommand final : public Command {
         return it == i.tags.end() ? nlohmann::json() : nlohmann::json(it->second);
       };
       nlohmann::json index;
-      if (auto it = i.tags.find(tag::k_job_array_index); it != i.tags.end()) {
-        try {
-          index = std::stoi(it->second);
-        } catch (...) {
-        }
-      }
+      if (auto k = i.job_array_index()) index = *k;
+      const std::string name = i.name();
       const Hourly h = hourly(l, book);
       const nlohmann::json element = {{"instance_id", i.instance_id},
-                     {"name", opt(tag::k_name)},
+                     {"name", name.empty() ? nlohmann::json() : nlohmann::json(name)},
                      {"instance_type", i.instance_type},
                      {"state", i.state},
                      {"lifecycle", i.lifecycle},
@@ -295,7 +285,7 @@ class ListCommand final : public Command {
         age = util::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *t));
       std::string array = "-";
       if (auto it = i.tags.find(tag::k_job_array_name); it != i.tags.end())
-        array = it->second + "/" + tag_or(i, tag::k_job_array_index, "?");
+        array = it->second + "/" + (i.job_array_index() ? std::to_string(*i.job_array_index()) : "?");
       else if (auto pool = i.tags.find(tag::k_pool); pool != i.tags.end())
         array = "pool " + pool->second;
       std::string state = i.state;
@@ -311,7 +301,7 @@ class ListCommand final : public Command {
         price = hourly_text(h.price, h.approximate);
         approximate = approximate || (h.price && h.approximate);
       }
-      rows.push_back({i.instance_id, tag_or(i, tag::k_name, "-"), i.instance_type, state, lifecycle, i.availability_zone,
+      rows.push_back({i.instance_id, i.name().empty() ? "-" : i.name(), i.instance_type, state, lifecycle, i.availability_zone,
                       price, age, array, billed(i) ? address_cell(i) : "-"});
 
       const std::string& id = instances[r].group;

@@ -45,7 +45,7 @@ expected<aws::ec2::Instance, CommandFailure> find_one(const aws::ec2::Client& ec
     ids.push_back(which.target);
     what = which.target;
   } else {
-    filters.push_back({"tag:" + std::string(tag::k_name), {which.target}});
+    filters.push_back(name_filter(which.target));
     what = "the name " + which.target;
   }
   auto found = ec2.describe_instances(filters, ids);
@@ -58,9 +58,11 @@ expected<aws::ec2::Instance, CommandFailure> find_one(const aws::ec2::Client& ec
   std::vector<std::string> indices;
   for (auto& i : *found) {
     if (which.job_array) {
-      auto index = i.tags.find(tag::k_job_array_index);
-      if (index != i.tags.end()) indices.push_back(index->second);
-      if (index == i.tags.end() || index->second != std::to_string(*which.index)) continue;
+      auto index = i.job_array_index();
+      if (index) indices.push_back(std::to_string(*index));
+      if (index != which.index) continue;
+    } else if (ids.empty() && i.name() != which.target) {
+      continue;  // NAME-K asked, NAME found: another member of that array
     }
     matches.push_back(std::move(i));
   }

@@ -156,10 +156,11 @@ class StatusCommand final : public Command {
   // The instances of what was asked for, grouped; a failure when nothing matches.
   expected<std::vector<ArrayStatus>, CommandFailure> look(const aws::ec2::Client& ec2) const {
     std::vector<aws::ec2::Filter> filters{{"tag:" + std::string(tag::k_managed), {"true"}}};
-    if (m_name) filters.push_back({"tag:" + std::string(tag::k_name), {*m_name}});
+    if (m_name) filters.push_back(name_filter(*m_name));
     if (m_job_array) filters.push_back({"tag:" + std::string(tag::k_job_array_name), {*m_job_array}});
     auto found = ec2.describe_instances(filters, m_ids);
     if (!found) return unexpected(CommandFailure{found.error(), {}, {}});
+    if (m_name) keep_named(*found, *m_name);
     if (!m_ids.empty()) {
       // The whole arrays of the instances named.
       std::vector<std::string> array_ids;

@@ -8,7 +8,9 @@
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/launcher/fleet_launch.hpp"
 #include "spawn/launcher/hibernation.hpp"
+#include "spawn/launcher/launch_pacing.hpp"
 #include "spawn/launcher/run_launch.hpp"
+#include "spawn/model/job_array.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/encoding.hpp"
 #include "spawn/util/time.hpp"
@@ -166,16 +168,20 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   std::vector<aws::ec2::Tags> own;
   std::vector<std::string> persistent;  // spot requests to cancel before any rollback termination
   std::string owner_id;                 // the account, for the instances' ARNs
+  const std::string base_name = array ? o.name.value_or(p.job_array_name) : std::string();
+  aws::ec2::Tags launch_tags = tags;    // what every instance got with the launch call
   if (plan.route == Route::run_instances) {
+    // One RunInstances per 1,000 members (EC2's burst, launcher/launch_pacing.hpp): the members
+    // of a call share every tag, the index is the call's tagged base plus each one's
+    // ami-launch-index (model/job_array.hpp), so no call per member.
+    if (array) launch_tags[tag::k_name] = base_name;
     RunLaunchInput in;
     in.request.image_id = ami;
     in.request.instance_type = plan.instance_types.front();
-    in.request.count = o.count;
     in.request.key_name = o.key_name;
     if (!o.subnet_ids.empty()) in.request.subnet_id = o.subnet_ids.front();
     in.request.security_group_ids = o.security_group_ids;
     in.request.iam_instance_profile = o.iam_instance_profile;
-    in.request.tags = tags;
     in.request.dry_run = o.dry_run;
     in.request.shutdown_behavior = shutdown_behavior;
     if (hibernation) {
@@ -192,21 +198,41 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     in.request_tags = base_tags();
     in.request_tags[tag::k_launch_id] = p.ids.launch_id;
     if (array) in.request_tags[tag::k_job_array_id] = p.job_array_id;
-    auto outcome = run_launch(ctx, in);
-    if (!outcome) return unexpected(outcome.error());
-    if (o.dry_run) return result;
-    persistent = outcome->persistent_requests;
-    owner_id = outcome->reservation.owner_id;
-    result.reservation_id = outcome->reservation.reservation_id;
-    result.fallback = outcome->fell_back;
-    // The market tags went with the launch call (run_launch); kept here for the result.
-    aws::ec2::Tags market_tags;
-    if (o.spot.enabled) market_tags = member_spot_tags(!outcome->fell_back, outcome->fell_back);
-    for (auto& i : outcome->reservation.instances) {
-      for (const auto& [k, v] : market_tags) i.tags[k] = v;
-      instances.push_back(std::move(i));
-      fell_back.push_back(outcome->fell_back);
-      own.emplace_back();
+    const std::vector<int> chunks = launch_chunks(o.count);
+    int base = 0;
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      if (c > 0) {
+        m_warn(fmt::format("EC2 launches at most {} instances at once, then {} a second: launching {} more in {} s "
+                             "({} of {} launched)", k_run_instances_burst, k_run_instances_refill_per_s, chunks[c],
+                             refill_wait(chunks[c]).count(), base, o.count));
+        ctx.pause(refill_wait(chunks[c]));
+      }
+      in.request.count = chunks[c];
+      in.request.tags = launch_tags;
+      if (array) in.request.tags[tag::k_job_array_index_base] = std::to_string(base);
+      auto outcome = run_launch(ctx, in);
+      if (!outcome) {
+        if (instances.empty()) return unexpected(outcome.error());
+        std::vector<std::string> launched;
+        for (const auto& i : instances) launched.push_back(i.instance_id);
+        return unexpected(roll_back(ctx, launched, outcome.error(), persistent));
+      }
+      if (o.dry_run) return result;
+      persistent.insert(persistent.end(), outcome->persistent_requests.begin(), outcome->persistent_requests.end());
+      owner_id = outcome->reservation.owner_id;
+      if (c == 0) result.reservation_id = outcome->reservation.reservation_id;
+      result.fallback = result.fallback || outcome->fell_back;
+      // The call's own tags and the market tags went with it (run_launch); kept here for the result.
+      aws::ec2::Tags call_tags = in.request.tags;
+      if (o.spot.enabled)
+        for (const auto& [k, v] : member_spot_tags(!outcome->fell_back, outcome->fell_back)) call_tags[k] = v;
+      for (auto& i : outcome->reservation.instances) {
+        for (const auto& [k, v] : call_tags) i.tags[k] = v;
+        instances.push_back(std::move(i));
+        fell_back.push_back(outcome->fell_back);
+        own.emplace_back();
+      }
+      base += chunks[c];
     }
   } else {
     FleetLaunchInput in;
@@ -243,10 +269,10 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
 
   std::vector<std::string> ids;
   for (const auto& i : instances) ids.push_back(i.instance_id);
-  const std::string base_name = array ? o.name.value_or(p.job_array_name) : std::string();
   std::vector<std::pair<std::string, aws::ec2::Tags>> member_tags;
   for (size_t i = 0; i < instances.size(); ++i) {
-    if (array) {
+    // A fleet's pools each number their instances from 0: its members are tagged one by one.
+    if (array && plan.route != Route::run_instances) {
       own[i][tag::k_job_array_index] = std::to_string(i);
       own[i][tag::k_name] = fmt::format("{}-{}", base_name, i);
     }
@@ -260,8 +286,8 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     member_tags.emplace_back(i.spot_request_id,
                              aws::ec2::Tags{{tag::k_instance_arn, instance_arn(m_ec2.service().region(), owner_id, i.instance_id)}});
   }
-  // Array members get their index and name, fleet members their market; one CreateTags per
-  // member (the values differ), a few at a time.
+  // A fleet's members get their index, name and market; one CreateTags per member (the values
+  // differ), a few at a time.
   if (auto tagged = tag_each(ctx, member_tags); !tagged)
     return unexpected(roll_back(ctx, ids, tagged.error(), persistent));
 
@@ -269,9 +295,9 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     LaunchedInstance li;
     li.instance = std::move(instances[i]);
     for (const auto& [k, v] : own[i]) li.instance.tags[k] = v;
-    for (const auto& [k, v] : tags) li.instance.tags.emplace(k, v);
-    if (array) li.job_array_index = static_cast<int>(i);
-    li.name = li.instance.tags.count(tag::k_name) ? li.instance.tags.at(tag::k_name) : "";
+    for (const auto& [k, v] : launch_tags) li.instance.tags.emplace(k, v);
+    if (array) li.job_array_index = model::job_array_index(li.instance.tags, li.instance.ami_launch_index);
+    li.name = model::member_name(li.instance.tags, li.instance.ami_launch_index);
     li.fell_back = fell_back[i];
     result.instances.push_back(std::move(li));
   }

@@ -12,7 +12,9 @@ inline constexpr const char* k_version = "spawn:version";
 inline constexpr const char* k_job_array_id = "spawn:job-array-id";
 inline constexpr const char* k_job_array_name = "spawn:job-array-name";
 inline constexpr const char* k_job_array_size = "spawn:job-array-size";
-inline constexpr const char* k_job_array_index = "spawn:job-array-index";
+inline constexpr const char* k_job_array_index = "spawn:job-array-index";            // a member's own index
+inline constexpr const char* k_job_array_index_base = "spawn:job-array-index-base";  // shared by one launch's
+                                            // members: index = base + ami-launch-index (model/job_array.hpp)
 inline constexpr const char* k_launch_id = "spawn:launch-id";      // one value per `spawn launch`: finds
                                                                    // what a launch made if its reply was lost
 inline constexpr const char* k_pool = "spawn:pool";                // a spot pool's name: on its fleet, its launch
@@ -24,11 +26,11 @@ inline constexpr const char* k_on_interruption = "spawn:on-interruption";
 inline constexpr const char* k_checkpoint_script = "spawn:checkpoint-script";
 inline constexpr const char* k_spot_fallback = "spawn:spot-fallback";
 inline constexpr const char* k_ttl_deadline = "spawn:ttl-deadline";
-inline constexpr const char* k_idle_timeout = "spawn:idle-timeout";
+inline constexpr const char* k_idle_timeout = "spawn:idle-timeout";  // --idle-timeout and --on-idle: "1h stop"
 // Job arrays that relaunch (read by spawn status; written by the relaunch work, issue 15)
 inline constexpr const char* k_generation = "spawn:generation";          // 0 for the first launch
 inline constexpr const char* k_replaces = "spawn:replaces";              // the instance a replacement replaces
-inline constexpr const char* k_relaunch_status = "spawn:relaunch-status";  // --idle-timeout and --on-idle: "1h stop"
+inline constexpr const char* k_relaunch_status = "spawn:relaunch-status";
 // On the spot request of a persistent launch: the ARN of its instance. spored's role may cancel a
 // request only when this equals its own instance's ARN (docs/spored.md).
 inline constexpr const char* k_instance_arn = "spawn:instance-arn";

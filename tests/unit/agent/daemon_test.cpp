@@ -256,6 +256,27 @@ TEST_F(DaemonTest, TheJobArrayIndexTaggedAfterTheStartReachesTheCheckpoint) {
   EXPECT_EQ(util::read_file(script + ".out").value().value_or(""), "7\n");
 }
 
+// A member of a shared-tag launch (one RunInstances for the array) has the launch's base and its
+// own ami-launch-index: its checkpoint sees their sum, and no tag read waits for an index tag.
+TEST_F(DaemonTest, TheIndexOfASharedTagMemberIsItsBasePlusItsLaunchIndex) {
+  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_job_array_id, "a-1");
+  routes->set(std::string("meta-data/tags/instance/") + model::tag::k_job_array_index_base, "1000");
+  routes->set("meta-data/ami-launch-index", "7");
+  flags["on-interruption"] = {"checkpoint"};
+  const std::string script = dir.file("ckpt.sh");
+  ASSERT_TRUE(util::write_file_atomically(script, "#!/bin/bash\necho \"$SPAWN_JOB_ARRAY_INDEX\" > \"$0.out\"\n", 0700));
+  flags["checkpoint-script"] = {script};
+  auto d = make();
+  d->poll_once();
+  advance_steady(11s);
+  d->poll_once();
+  EXPECT_EQ(count("tags_changed"), 0) << "the index known from the start";
+  post_notice("2026-11-27T10:02:00Z");
+  d->poll_once();
+  d->wait_for_handlers();
+  EXPECT_EQ(util::read_file(script + ".out").value().value_or(""), "1007\n");
+}
+
 TEST_F(DaemonTest, ExactlyOnceUnderAMovingTime) {
   auto d = make();
   d->poll_once();

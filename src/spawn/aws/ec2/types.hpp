@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "spawn/model/job_array.hpp"
+
 namespace spawn::aws::ec2 {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
@@ -36,6 +38,10 @@ struct Instance {
   Tags tags;
 
   bool spot() const { return lifecycle == "spot"; }
+  // Its index in its job array and the name spawn shows for it: a member of a shared-tag launch
+  // is numbered by its ami-launch-index (model/job_array.hpp).
+  std::optional<int> job_array_index() const { return model::job_array_index(tags, ami_launch_index); }
+  std::string name() const { return model::member_name(tags, ami_launch_index); }
 };
 
 struct Reservation {
