@@ -12,8 +12,9 @@ parallel goroutines). API calls are counted from the local AWS request log (GET
                     threads. Only its call count and wall time mean something: the client is
                     Python, not Go, so its CPU is not reported.
 
-Target (issue 6): at most 3 API calls for the launch itself. The per-member CreateTags that
-tag each member's index (spawn:job-array-index, Name) are reported separately.
+Target (issue 6): at most 3 API calls for the launch itself. Since issue 9 the members of one
+RunInstances are indexed by that call's own tags (spawn:job-array-index-base plus each one's
+AmiLaunchIndex): no CreateTags; any there are (a fleet's members) are reported separately.
 
 Under EC2's rate limits (issue 9): `spawn launch --count N --job-array-name bench` for N = 500
 and 5,000 (BENCH_LIMITED_SIZES; QUICK: 150 and 1,200) against a local AWS with the scenario's
@@ -59,6 +60,17 @@ def live_members(aws: LocalAws, array: str) -> list[dict]:
     return out
 
 
+def member_index(instance: dict) -> int:
+    """A member's index as spawn and spored read it: its own spawn:job-array-index tag, else its launch
+    call's spawn:job-array-index-base plus its AmiLaunchIndex (-1: none)."""
+    tags = {t["Key"]: t["Value"] for t in instance.get("Tags", [])}
+    if "spawn:job-array-index" in tags:
+        return int(tags["spawn:job-array-index"])
+    if "spawn:job-array-index-base" in tags:
+        return int(tags["spawn:job-array-index-base"]) + instance["AmiLaunchIndex"]
+    return -1
+
+
 def one_launch(aws: LocalAws, spawn: str, n: int) -> dict:
     aws.reset_log()
     r = benchlib.run([spawn, "launch", "--instance-type", TYPE, "--count", str(n), "--job-array-name", "bench",
@@ -67,8 +79,7 @@ def one_launch(aws: LocalAws, spawn: str, n: int) -> dict:
         sys.exit(f"bench: spawn launch --count {n} failed: {r.stderr.decode(errors='replace')[-2000:]}")
     by_action = calls(aws)
     members = live_members(aws, "bench")
-    indices = sorted(int({t["Key"]: t["Value"] for t in i.get("Tags", [])}.get("spawn:job-array-index", -1))
-                     for i in members)
+    indices = sorted(member_index(i) for i in members)
     if indices != list(range(n)):
         sys.exit(f"bench: the job array has {len(members)} live members, indices not 0..{n - 1}")
     launch_calls = {a: c for a, c in by_action.items() if a != "CreateTags"}
@@ -147,9 +158,7 @@ def limited_launch(spawn: str, n: int) -> dict:
         indexed = False
         if r.status == 0:
             members = live_members(aws, "bench")
-            indices = sorted(int({t["Key"]: t["Value"] for t in i.get("Tags", [])}.get("spawn:job-array-index", -1))
-                             for i in members)
-            indexed = indices == list(range(n))
+            indexed = sorted(member_index(i) for i in members) == list(range(n))
     refused = [c for c in log if c.get("throttled_by")]
     error = next((line for line in r.stderr.decode(errors="replace").splitlines() if line.startswith("spawn: error:")), "")
     return {"instances": n, "status": r.status, "indexed": indexed, "wall": r.wall, "calls": len(log),
