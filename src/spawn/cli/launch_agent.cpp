@@ -165,4 +165,17 @@ std::optional<std::string> checkpoint_script_region(const model::LaunchOptions& 
   return *region;
 }
 
+aws::Result<void> complete_agent_setup(launcher::AgentSetup& setup, const AgentPlan& agent,
+                                       const model::LaunchOptions& options, const Session& session) {
+  if (agent.install && !agent.uploads.empty()) {
+    const AgentLocation& remembered = agent.uploads.front();
+    auto source = bucket_agent_source(agent.uploads, session.s3_bucket_endpoint(remembered.bucket, remembered.region));
+    if (!source) return unexpected(source.error());
+    setup.install = launcher::agent_install_snippet(*source);
+    setup.architectures = source->architectures();
+  }
+  if (auto region = checkpoint_script_region(options, session)) setup.checkpoint_script_region = *region;
+  return {};
+}
+
 }  // namespace spawn::cli

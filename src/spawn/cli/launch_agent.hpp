@@ -12,6 +12,7 @@
 #include "spawn/cli/spawn_config.hpp"
 #include "spawn/launcher/agent_install.hpp"
 #include "spawn/launcher/spored_role.hpp"
+#include "spawn/launcher/spot_plan.hpp"
 #include "spawn/model/launch_options.hpp"
 
 namespace spawn::cli {
@@ -72,5 +73,12 @@ class Session;
 // The region of an s3:// --checkpoint-script's bucket (HeadBucket), so that spored signs for it;
 // nullopt when there is none or it cannot be read (spored then follows S3's redirect).
 std::optional<std::string> checkpoint_script_region(const model::LaunchOptions& options, const Session& session);
+
+// What an instance needs from the account once the session is open, into setup: with a
+// remembered upload and an install, the install step for the bucket's real endpoint and the
+// architectures uploaded; the s3:// checkpoint script's bucket region. Shared by spawn launch and
+// spawn pool create; an error when the bucket's endpoint cannot serve code (not https://).
+aws::Result<void> complete_agent_setup(launcher::AgentSetup& setup, const AgentPlan& agent,
+                                       const model::LaunchOptions& options, const Session& session);
 
 }  // namespace spawn::cli

@@ -132,16 +132,10 @@ class LaunchCommand final : public Command {
     auto say = [quiet](const std::string& line) {
       if (!quiet) fmt::print(stderr, "{}\n", line);
     };
-    if (agent->install && remembered) {
-      auto source = bucket_agent_source(uploads, session->s3_bucket_endpoint(remembered->bucket, remembered->region));
-      if (!source) {
-        print_error(source.error());
-        return k_exit_failure;
-      }
-      setup.install = launcher::agent_install_snippet(*source);
-      setup.architectures = source->architectures();
+    if (auto completed = complete_agent_setup(setup, *agent, m_options, *session); !completed) {
+      print_error(completed.error());
+      return k_exit_failure;
     }
-    if (auto region = checkpoint_script_region(m_options, *session)) setup.checkpoint_script_region = *region;
     prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
     if (!prepared) return usage(prepared.error());
 

@@ -91,16 +91,10 @@ int run_pool_create(model::PoolOptions options, const AgentFlags& agent_flags, c
     print_error(arch.error());
     return k_exit_failure;
   }
-  if (agent->install && remembered) {
-    auto source = bucket_agent_source(uploads, session->s3_bucket_endpoint(remembered->bucket, remembered->region));
-    if (!source) {
-      print_error(source.error());
-      return k_exit_failure;
-    }
-    setup.install = launcher::agent_install_snippet(*source);
-    setup.architectures = source->architectures();
+  if (auto completed = complete_agent_setup(setup, *agent, o, *session); !completed) {
+    print_error(completed.error());
+    return k_exit_failure;
   }
-  if (auto region = checkpoint_script_region(o, *session)) setup.checkpoint_script_region = *region;
   if (auto fits = launcher::check_agent_architecture(types, *arch, setup.architectures); !fits) {
     print_error(fits.error());
     return k_exit_failure;
