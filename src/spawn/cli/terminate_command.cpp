@@ -13,6 +13,7 @@
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/cli/spawn_config.hpp"
+#include "spawn/launcher/launch_pacing.hpp"
 #include "spawn/launcher/launch_resources.hpp"
 #include "spawn/launcher/spored_role.hpp"
 #include "spawn/model/tags.hpp"
@@ -121,7 +122,8 @@ class TerminateCommand final : public Command {
     // instance is gone: cancel those first (cancelling never stops a running instance). The
     // instances are terminated whatever happens to the cancel: they are what is billed now.
     auto uncancelled = cancel_persistent_requests(ec2, found);
-    auto changes = ec2.terminate_instances(ids);
+    auto changes = launcher::terminate_in_batches(
+        ec2, ids, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }, {});
     if (!changes) {
       print_error(changes.error());
       return k_exit_failure;

@@ -8,6 +8,7 @@
 #include <map>
 #include <thread>
 
+#include "spawn/launcher/launch_pacing.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::launcher {
@@ -36,7 +37,7 @@ aws::Error roll_back(const LaunchContext& ctx, const std::vector<std::string>& i
   }
   if (ids.empty()) return cause;
   ctx.warn(fmt::format("Rolling back: terminating the {} instance(s) already launched", ids.size()));
-  auto terminated = ctx.ec2.terminate_instances(ids);
+  auto terminated = terminate_in_batches(ctx.ec2, ids, ctx.warn, [&ctx](std::chrono::milliseconds d) { ctx.pause(d); });
   if (!terminated) {
     cause.message += fmt::format("; rolling back failed too ({}), terminate these by hand: {}",
                                  terminated.error().describe(), fmt::join(ids, " "));
