@@ -12,6 +12,7 @@ install(state) must run before the first request. What it changes:
   only its two launch methods are replaced.
 - DescribeInstances: the instance-lifecycle filter (moto: HTTP 500).
 - DescribeSpotPriceHistory: prices from the scenario, filters and paging.
+- GetSpotPlacementScores: scores from the scenario (placement_scores), which moto lacks.
 
 The capacity check raises InsufficientInstanceCapacity as a moto EC2 error, which
 moto serialises with HTTP 400; the middleware in local_aws.py sets the 500 real
@@ -65,6 +66,7 @@ def install(state: ScenarioState) -> None:
     _install_run_instances(state)
     _install_fleets(state)
     _install_spot_price_history(state)
+    _install_placement_scores(state)
     import local_aws_ec2_state
     local_aws_ec2_state.install(state)
     import local_aws_fleet
@@ -461,6 +463,31 @@ def _six_places(price: str) -> str:
     """EC2 prints spot prices with six decimals ("0.030200"); keep more if given more."""
     value = Decimal(price)
     return f"{value:.6f}" if value == value.quantize(Decimal("0.000001")) else price
+
+
+def placement_scores(state: ScenarioState, instance_types: list[str], regions: list[str]) -> list[dict[str, Any]]:
+    """GetSpotPlacementScores from the scenario's placement_scores {region: {type: score}}: per
+    region asked, the best score of the types (EC2 scores them together: any of them may fill the
+    request); a region with none of them scored is left out, as EC2 leaves out what it cannot score."""
+    table = state.get("placement_scores", {}) or {}
+    out = []
+    for region in regions:
+        scores = [s for t, s in (table.get(region) or {}).items() if t in instance_types]
+        if scores:
+            out.append({"Region": region, "Score": max(scores)})
+    return out
+
+
+def _install_placement_scores(state: ScenarioState) -> None:
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.spot_instances import SpotInstances
+
+    def get_spot_placement_scores(self: Any) -> Any:
+        regions = self._get_param("RegionNames", []) or [self.region]
+        rows = placement_scores(state, self._get_param("InstanceTypes", []) or [], regions)
+        return ActionResult({"SpotPlacementScores": rows})
+
+    SpotInstances.get_spot_placement_scores = get_spot_placement_scores
 
 
 def _install_spot_price_history(state: ScenarioState) -> None:

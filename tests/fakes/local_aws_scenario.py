@@ -22,7 +22,7 @@ DEFAULT_SCENARIO_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 MARKETS = ("spot", "on-demand")
 KNOWN_KEYS = ("capacity", "throttle", "lose_reply", "spot_prices", "on_demand_prices", "pricing", "rate_limits",
-              "deny", "new_instance_invisible_seconds", "s3_wrong_region", "spot_price_history", "description")
+              "deny", "new_instance_invisible_seconds", "s3_wrong_region", "spot_price_history", "placement_scores", "description")
 
 
 class ScenarioError(ValueError):
@@ -103,6 +103,14 @@ def validate(doc: Any) -> None:
                 _require(isinstance(point, list) and len(point) == 2 and isinstance(point[0], str), where,
                          "each point is [ISO 8601 time, price]")
                 _check_price(point[1], where)
+
+    scores = doc.get("placement_scores") or {}
+    _require(isinstance(scores, dict), "placement_scores", "must be {region: {instance_type: score}}")
+    for region, by_type in scores.items():
+        _require(isinstance(by_type, dict), f"placement_scores.{region}", "must be {instance_type: score}")
+        for itype, score in by_type.items():
+            _require(isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 10,
+                     f"placement_scores.{region}.{itype}", "must be an integer from 1 to 10")
 
     on_demand = doc.get("on_demand_prices") or {}
     _require(isinstance(on_demand, dict), "on_demand_prices", "must be {region: {instance_type: price}}")

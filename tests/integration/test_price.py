@@ -61,7 +61,8 @@ class SeedTableTest(PriceCase):
         by_type = {t["TYPE"]: t for t in table}
         self.assertEqual(by_type["m7i.large"], {
             "TYPE": "m7i.large", "REGION": "us-east-1", "ON-DEMAND/HR": "$0.1008", "SPOT/HR": "$0.0302",
-            "CHEAPEST AZ": "us-east-1a", "SPREAD": "$0.0045 (5 AZs)", "SAVINGS": "70%"})
+            "CHEAPEST AZ": "us-east-1a", "SPREAD": "$0.0045 (5 AZs)", "SAVINGS": "70%",
+            "SCORE": "9/10"})  # the local AWS's default scores (tests/fakes/default_scenario.json)
         self.assertEqual(by_type["g5.xlarge"]["ON-DEMAND/HR"], "$1.0060")
         self.assertEqual(by_type["g5.xlarge"]["SPOT/HR"], "$0.3018")
         self.assertEqual(by_type["g5.xlarge"]["SAVINGS"], "70%")
@@ -174,6 +175,44 @@ class RegionsTest(PriceCase):
         regions = self.requests("DescribeRegions")
         self.assertEqual(len(regions), 1)
         self.assertEqual(regions[0]["params"].get("AllRegions"), "true")
+
+    def test_placement_scores_for_the_count_asked(self):
+        # EC2's spot placement score of each type in each region, for --count instances: one
+        # GetSpotPlacementScores per type over the regions; a region EC2 does not score shows "-".
+        self.aws.set_scenario({"placement_scores": {"us-east-1": {"m7i.large": 9, "c7i.large": 4},
+                                                    "us-west-2": {"m7i.large": 2}}})
+        r = self.price("--instance-type", "m7i.large,c7i.large", "--regions", "us-east-1,us-west-2", "--count", "16")
+        scores = {(t["TYPE"], t["REGION"]): t["SCORE"] for t in rows(r.stdout)}
+        self.assertEqual(scores, {("m7i.large", "us-east-1"): "9/10", ("c7i.large", "us-east-1"): "4/10",
+                                  ("m7i.large", "us-west-2"): "2/10", ("c7i.large", "us-west-2"): "-"})
+        asked = self.requests("GetSpotPlacementScores")
+        self.assertEqual(sorted(q["params"]["InstanceType.1"] for q in asked), ["c7i.large", "m7i.large"])
+        for q in asked:
+            self.assertEqual((q["params"]["TargetCapacity"], q["params"]["RegionName.1"], q["params"]["RegionName.2"]),
+                             ("16", "us-east-1", "us-west-2"))
+            self.assertNotIn("InstanceType.2", q["params"])
+
+        out = json.loads(self.price("--instance-type", "m7i.large,c7i.large", "--regions", "us-east-1,us-west-2",
+                                    "--output", "json").stdout)
+        self.assertEqual({(i["instance_type"], i["region"]): i["placement_score"] for i in out},
+                         {("m7i.large", "us-east-1"): 9, ("c7i.large", "us-east-1"): 4,
+                          ("m7i.large", "us-west-2"): 2, ("c7i.large", "us-west-2"): None})
+        self.assertEqual(self.requests("GetSpotPlacementScores")[-1]["params"]["TargetCapacity"], "1")  # default
+
+    def test_placement_scores_denied_leaves_the_rest(self):
+        # ec2:GetSpotPlacementScores not granted: the prices are still shown, the column says "?"
+        # (JSON: null), one warning names the refusal, and the command succeeds.
+        self.aws.set_scenario({"placement_scores": {"us-east-1": {"m7i.large": 9}},
+                               "deny": [{"action": "GetSpotPlacementScores"}]})
+        r = self.price("--instance-type", "m7i.large")
+        table = rows(r.stdout)
+        self.assertEqual((table[0]["SPOT/HR"], table[0]["SCORE"]), ("$0.0302", "?"))
+        warnings = [line for line in r.stderr.splitlines() if line.startswith("spawn: warning: spot placement scores")]
+        self.assertEqual(len(warnings), 1, r.stderr)
+        self.assertIn("UnauthorizedOperation", warnings[0])
+        out = json.loads(self.price("--instance-type", "m7i.large", "--output", "json").stdout)
+        self.assertIsNone(out[0]["placement_score"])
+        self.assertEqual(out[0]["spot_hourly"], "0.0302")
 
     def test_region_flag(self):
         table = rows(self.price("--instance-type", "g5.xlarge", "--region", "us-west-2").stdout)
@@ -291,6 +330,9 @@ class BadInputTest(PriceCase):
             (["--instance-type", "m7i.large", "--regions", "mars"], "mars"),
             (["--instance-type", "m7i.large", "--regions", "us-east-1", "--region", "us-west-2"], "--region"),
             (["--instance-type", "m7i.large", "--region", "mars"], "--region"),
+            (["--instance-type", "m7i.large", "--count", "0"], "--count"),
+            (["--instance-type", "m7i.large", "--count", "-3"], "--count"),
+            (["--instance-type", "m7i.large", "--count", "many"], "--count"),
         ]:
             with self.subTest(args=args):
                 self.aws.reset_log()

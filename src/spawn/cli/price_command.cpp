@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "spawn/aws/config/partitions.hpp"
@@ -19,7 +20,7 @@ constexpr const char* k_examples = R"(
 Examples:
   spawn price --instance-type m7i.large
   spawn price --instance-type m7i.large,c7i.large,m6i.large --region eu-west-1
-  spawn price --instance-type g5.xlarge --regions us-east-1,us-west-2,eu-west-1
+  spawn price --instance-type g5.xlarge --regions us-east-1,us-west-2,eu-west-1 --count 16
   spawn price --instance-type g5.xlarge --output json | jq '.[0]'
 
 On-demand prices come from the AWS Price List API (cached for a week in $XDG_CACHE_HOME/spawn
@@ -27,7 +28,13 @@ or ~/.cache/spawn); when it cannot be asked (pricing:GetProducts is often not gr
 dated table shipped with spawn, marked ~ (approximate). Spot prices are EC2's current prices
 per AZ (DescribeSpotPriceHistory): SPOT is the cheapest AZ's, SPREAD how much dearer the
 dearest AZ is. Prices are Linux, USD per hour, exact (never rounded); SAVINGS is rounded to a
-whole percent. Rows are sorted by spot price.)";
+whole percent. SCORE is EC2's spot placement score (GetSpotPlacementScores) for --count
+instances of the type in the region: 1 (unlikely to be fulfilled) to 10 (very likely); "-" when
+EC2 gives none, "?" when it could not be asked (ec2:GetSpotPlacementScores not granted). Rows are
+sorted by spot price.)";
+
+// (region, type) -> EC2's spot placement score for that type alone.
+using Scores = std::map<std::pair<std::string, std::string>, int>;
 
 // The partition's region where every account can call DescribeRegions: its oldest, where IAM
 // signs too (us-east-1, cn-north-1, us-gov-west-1).
@@ -58,9 +65,14 @@ class PriceCommand final : public Command {
         ->required();
     m_app->add_option("--regions", m_regions, "several regions, comma-separated, asked concurrently")
         ->excludes(m_app->get_option("--region"));
+    m_app->add_option("--count", m_count, "the number of instances the placement score is for (default 1)");
   }
 
   int run() override {
+    if (m_count < 1 || m_count > 100000) {
+      print_usage_error(fmt::format("--count: expected 1 to 100000 instances, got {}", m_count), "price");
+      return k_exit_usage;
+    }
     auto query = model::parse_price_query(m_types, m_regions.empty() ? std::nullopt : std::optional(m_regions));
     if (!query) {
       print_usage_error(query.error().message, "price");
@@ -100,13 +112,19 @@ class PriceCommand final : public Command {
       return pa.has_value() && !pb.has_value();
     });
 
+    auto scores = placement_scores(*session, query->instance_types, query->regions);
+    if (!scores) {
+      fmt::print(stderr, "spawn: warning: spot placement scores unknown: {}\n", scores.error().describe());
+      if (auto hint = aws::hint_for(scores.error()); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
+    }
+
     if (m_global.output == OutputFormat::json) {
-      print_json(rows);
+      print_json(rows, scores ? &*scores : nullptr);
       const bool approximate = std::any_of(rows.begin(), rows.end(),
                                            [](const auto& q) { return q.on_demand && q.on_demand->approximate(); });
       for (const auto& note : price_notes(report, approximate)) fmt::print(stderr, "spawn: warning: {}\n", note);
     } else
-      print_table(rows, report);
+      print_table(rows, report, scores ? &*scores : nullptr);
     for (const auto& [region, error] : report.spot_errors) {
       print_failure(fmt::format("spot prices in {}: {}", region, error.describe()));
       if (auto hint = aws::hint_for(error); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
@@ -138,7 +156,32 @@ class PriceCommand final : public Command {
     return k_exit_ok;
   }
 
-  static void print_table(const std::vector<model::PriceQuote>& rows, const aws::pricing::PriceReport& report) {
+  // One GetSpotPlacementScores per type (EC2 scores a set of types together; each row is one
+  // type), the regions 10 at a time (EC2's limit), asked in the first region.
+  aws::Result<Scores> placement_scores(const Session& session, const std::vector<std::string>& types,
+                                       const std::vector<std::string>& regions) const {
+    Scores out;
+    auto ec2 = session.ec2(regions.front());
+    for (const auto& type : types) {
+      for (size_t start = 0; start < regions.size(); start += 10) {
+        const std::vector<std::string> some(regions.begin() + static_cast<long>(start),
+                                            regions.begin() + static_cast<long>(std::min(regions.size(), start + 10)));
+        auto scored = ec2.get_spot_placement_scores({type}, m_count, some);
+        if (!scored) return unexpected(scored.error());
+        for (const auto& s : *scored) out[{s.region, type}] = s.score;
+      }
+    }
+    return out;
+  }
+
+  static std::string score_text(const Scores* scores, const model::PriceQuote& q) {
+    if (!scores) return "?";
+    auto it = scores->find({q.region, q.instance_type});
+    return it == scores->end() ? "-" : fmt::format("{}/10", it->second);
+  }
+
+  static void print_table(const std::vector<model::PriceQuote>& rows, const aws::pricing::PriceReport& report,
+                          const Scores* scores) {
     std::vector<std::vector<std::string>> cells;
     bool approximate = false;
     for (const auto& q : rows) {
@@ -152,13 +195,14 @@ class PriceCommand final : public Command {
       }
       cells.push_back({q.instance_type, q.region, on_demand_text(q.on_demand),
                        hourly_text(model::hourly_price(q, model::Market::spot)), az, spread,
-                       percent_text(q.savings_percent(), approx)});
+                       percent_text(q.savings_percent(), approx), score_text(scores, q)});
     }
-    fmt::print("{}", render_table({"TYPE", "REGION", "ON-DEMAND/HR", "SPOT/HR", "CHEAPEST AZ", "SPREAD", "SAVINGS"}, cells));
+    fmt::print("{}", render_table({"TYPE", "REGION", "ON-DEMAND/HR", "SPOT/HR", "CHEAPEST AZ", "SPREAD", "SAVINGS", "SCORE"},
+                                  cells));
     for (const auto& note : price_notes(report, approximate)) fmt::print("{}\n", note);
   }
 
-  static void print_json(const std::vector<model::PriceQuote>& rows) {
+  static void print_json(const std::vector<model::PriceQuote>& rows, const Scores* scores) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& q : rows) {
       nlohmann::json item{{"instance_type", q.instance_type},
@@ -182,6 +226,9 @@ class PriceCommand final : public Command {
         item["spot_spread"] = usd_json(q.spot->spread());
         for (const auto& [az, price] : q.spot->by_zone) item["spot_by_availability_zone"][az] = usd_json(price);
       }
+      item["placement_score"] = nullptr;  // unknown, or none given
+      if (scores)
+        if (auto it = scores->find({q.region, q.instance_type}); it != scores->end()) item["placement_score"] = it->second;
       out.push_back(std::move(item));
     }
     fmt::print("{}\n", out.dump(2));
@@ -189,6 +236,7 @@ class PriceCommand final : public Command {
 
   std::vector<std::string> m_types;
   std::vector<std::string> m_regions;
+  int m_count = 1;
 };
 
 }  // namespace

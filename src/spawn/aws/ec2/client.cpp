@@ -196,6 +196,22 @@ Result<std::vector<SpotPrice>> Client::describe_spot_price_history(const std::ve
   return all;
 }
 
+Result<std::vector<PlacementScore>> Client::get_spot_placement_scores(const std::vector<std::string>& types, int count,
+                                                                     const std::vector<std::string>& regions) const {
+  std::vector<PlacementScore> all;
+  std::string token;
+  do {
+    auto body = call("GetSpotPlacementScores", get_spot_placement_scores_params(types, count, regions, false, token));
+    if (!body) return unexpected(body.error());
+    auto page = parse_get_spot_placement_scores(*body);
+    if (!page) return unexpected(page.error());
+    all.insert(all.end(), page->first.begin(), page->first.end());
+    if (page->second == token) break;  // a repeated token would loop for ever
+    token = page->second;
+  } while (!token.empty());
+  return all;
+}
+
 Result<CreateFleetResult> Client::create_maintain_fleet(const MaintainFleetInput& input) const {
   auto body = call("CreateFleet", create_maintain_fleet_params(input));
   if (!body) return unexpected(body.error());

@@ -6,6 +6,7 @@
 #include "spawn/aws/ec2/images.hpp"
 #include "spawn/aws/ec2/maintain_fleet.hpp"
 #include "spawn/aws/ec2/parsers.hpp"
+#include "spawn/aws/ec2/placement_scores.hpp"
 #include "spawn/aws/ec2/spot_prices.hpp"
 #include "spawn/aws/ec2/types.hpp"
 #include "spawn/aws/service_client.hpp"
@@ -75,6 +76,10 @@ class Client {
   Result<std::vector<SpotPrice>> describe_spot_price_history(const std::vector<std::string>& types,
                                                              const std::string& start_time,
                                                              const std::optional<std::string>& availability_zone = {}) const;
+  // The spot placement scores of one set of types for a count, in each region named (at most 10),
+  // every page.
+  Result<std::vector<PlacementScore>> get_spot_placement_scores(const std::vector<std::string>& types, int count,
+                                                                const std::vector<std::string>& regions) const;
 
   const ServiceClient& service() const { return *m_service; }
 
