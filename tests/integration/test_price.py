@@ -199,6 +199,21 @@ class RegionsTest(PriceCase):
                           ("m7i.large", "us-west-2"): 2, ("c7i.large", "us-west-2"): None})
         self.assertEqual(self.requests("GetSpotPlacementScores")[-1]["params"]["TargetCapacity"], "1")  # default
 
+    def test_rank_puts_likely_and_cheap_first_and_says_why(self):
+        # The default scores: us-east-1 m7i.large 9, c7i.large 8; us-west-2 m7i.large 7, c7i.large none.
+        r = self.price("--instance-type", "m7i.large,c7i.large", "--regions", "us-east-1,us-west-2", "--rank")
+        self.assertEqual([(t["REGION"], t["TYPE"], t["SCORE"]) for t in rows(r.stdout)],
+                         [("us-east-1", "m7i.large", "9/10"), ("us-east-1", "c7i.large", "8/10"),
+                          ("us-west-2", "m7i.large", "7/10"), ("us-west-2", "c7i.large", "-")])
+        self.assertIn("us-east-1 m7i.large first: the cheapest spot price ($0.0302/hr) of the 2 choices with a high "
+                      "placement score (9/10)", r.stderr)
+        # A cheaper pool EC2 is unlikely to fill comes after a dearer likely one.
+        self.aws.set_scenario({"placement_scores": {"us-east-1": {"g5.xlarge": 2}, "us-west-2": {"g5.xlarge": 9}}})
+        out = json.loads(self.price("--instance-type", "g5.xlarge", "--regions", "us-east-1,us-west-2", "--rank",
+                                    "--output", "json").stdout)
+        self.assertEqual([(i["region"], i["spot_hourly"], i["placement_score"]) for i in out],
+                         [("us-west-2", "0.3390", 9), ("us-east-1", "0.3018", 2)])
+
     def test_placement_scores_denied_leaves_the_rest(self):
         # ec2:GetSpotPlacementScores not granted: the prices are still shown, the column says "?"
         # (JSON: null), one warning names the refusal, and the command succeeds.
@@ -333,6 +348,8 @@ class BadInputTest(PriceCase):
             (["--instance-type", "m7i.large", "--count", "0"], "--count"),
             (["--instance-type", "m7i.large", "--count", "-3"], "--count"),
             (["--instance-type", "m7i.large", "--count", "many"], "--count"),
+            (["--instance-type", "m7i.large", "--rank"], "--rank"),
+            (["--instance-type", "m7i.large", "--regions", "us-east-1", "--rank"], "--rank"),
         ]:
             with self.subTest(args=args):
                 self.aws.reset_log()

@@ -12,6 +12,7 @@
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/model/price_query.hpp"
+#include "spawn/model/spot_rank.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -21,6 +22,7 @@ Examples:
   spawn price --instance-type m7i.large
   spawn price --instance-type m7i.large,c7i.large,m6i.large --region eu-west-1
   spawn price --instance-type g5.xlarge --regions us-east-1,us-west-2,eu-west-1 --count 16
+  spawn price --instance-type m7i.large,c7i.large --regions us-east-1,us-west-2 --rank
   spawn price --instance-type g5.xlarge --output json | jq '.[0]'
 
 On-demand prices come from the AWS Price List API (cached for a week in $XDG_CACHE_HOME/spawn
@@ -31,7 +33,8 @@ dearest AZ is. Prices are Linux, USD per hour, exact (never rounded); SAVINGS is
 whole percent. SCORE is EC2's spot placement score (GetSpotPlacementScores) for --count
 instances of the type in the region: 1 (unlikely to be fulfilled) to 10 (very likely); "-" when
 EC2 gives none, "?" when it could not be asked (ec2:GetSpotPlacementScores not granted). Rows are
-sorted by spot price.)";
+sorted by spot price; with --rank, by where to ask for spot first: the placement score's tier
+(high 8-10, medium 4-7, low 1-3, unknown), then the spot price.)";
 
 // (region, type) -> EC2's spot placement score for that type alone.
 using Scores = std::map<std::pair<std::string, std::string>, int>;
@@ -66,6 +69,9 @@ class PriceCommand final : public Command {
     m_app->add_option("--regions", m_regions, "several regions, comma-separated, asked concurrently")
         ->excludes(m_app->get_option("--region"));
     m_app->add_option("--count", m_count, "the number of instances the placement score is for (default 1)");
+    m_app->add_flag("--rank", m_rank,
+                    "order by where to ask for spot first (placement score tier, then price) and say why; needs "
+                    "several regions or types");
   }
 
   int run() override {
@@ -80,6 +86,10 @@ class PriceCommand final : public Command {
     }
     if (auto mixed = mixed_partitions(query->regions); !mixed.empty()) {
       print_usage_error(mixed, "price");
+      return k_exit_usage;
+    }
+    if (m_rank && query->regions.size() < 2 && query->instance_types.size() < 2) {
+      print_usage_error("--rank: give several regions (--regions) or instance types to choose from", "price");
       return k_exit_usage;
     }
     auto session = Session::open(m_global);
@@ -117,6 +127,7 @@ class PriceCommand final : public Command {
       fmt::print(stderr, "spawn: warning: spot placement scores unknown: {}\n", scores.error().describe());
       if (auto hint = aws::hint_for(scores.error()); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
     }
+    if (m_rank) rank(rows, scores ? &*scores : nullptr);
 
     if (m_global.output == OutputFormat::json) {
       print_json(rows, scores ? &*scores : nullptr);
@@ -172,6 +183,25 @@ class PriceCommand final : public Command {
       }
     }
     return out;
+  }
+
+  // --rank: rows in model::rank_spot's order, and why the first is first (stderr).
+  static void rank(std::vector<model::PriceQuote>& rows, const Scores* scores) {
+    std::vector<model::RankRow> ranking;
+    for (const auto& q : rows) {
+      std::optional<int> score;
+      if (scores)
+        if (auto it = scores->find({q.region, q.instance_type}); it != scores->end()) score = it->second;
+      ranking.push_back({q.region, q.instance_type, model::hourly_price(q, model::Market::spot), score});
+    }
+    ranking = model::rank_spot(std::move(ranking));
+    std::vector<model::PriceQuote> ordered;
+    for (const auto& r : ranking)
+      ordered.push_back(*std::find_if(rows.begin(), rows.end(), [&](const model::PriceQuote& q) {
+        return q.region == r.region && q.instance_type == r.instance_type;
+      }));
+    rows = std::move(ordered);
+    fmt::print(stderr, "{}\n", model::why_first(ranking));
   }
 
   static std::string score_text(const Scores* scores, const model::PriceQuote& q) {
@@ -237,6 +267,7 @@ class PriceCommand final : public Command {
   std::vector<std::string> m_types;
   std::vector<std::string> m_regions;
   int m_count = 1;
+  bool m_rank = false;
 };
 
 }  // namespace
