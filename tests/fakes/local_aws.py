@@ -415,6 +415,11 @@ class IdempotencyCache:
     """First successful reply per (region, action, ClientToken) and the parameters that made it."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     replies: dict[tuple[str, str, str], tuple[dict[str, Any], Reply]] = field(default_factory=dict)
+    in_flight: set[tuple[str, str, str]] = field(default_factory=set)  # being applied now (no lock)
+
+    def known(self, key: tuple[str, str, str]) -> bool:
+        """A call with this token was applied or is being applied: another one launches nothing."""
+        return key in self.replies or key in self.in_flight
 
 
 def _fingerprint(params: dict[str, Any]) -> dict[str, Any]:
@@ -496,7 +501,8 @@ class LocalAws:
         elif self.state.should_throttle(call.service, call.action):
             reply = throttle_reply(call)
             throttled_by = "scenario:throttle"
-        elif limits is not None and (decision := limits.admit(call.region, call.action, call.params)).refused_by:
+        elif limits is not None and (decision := limits.admit(
+                call.region, call.action, call.params, replay=self._is_replay(call))).refused_by:
             reply = throttle_reply(call)
             throttled_by = decision.refused_by
         else:
@@ -564,6 +570,13 @@ class LocalAws:
         reply.error_code = code
         return reply
 
+    def _is_replay(self, call: Call) -> bool:
+        """A retry of an idempotent EC2 call already applied (or being applied): EC2 answers it with
+        the first call's result and launches nothing, so it takes no resource tokens."""
+        if call.service != "ec2" or call.action not in IDEMPOTENT_EC2_ACTIONS or not call.client_token:
+            return False
+        return self.idempotency.known((call.region, call.action, call.client_token))
+
     def _idempotent(self, call: Call, environ: dict[str, Any], replayed: list[bool]) -> Reply:
         """The first successful reply for this ClientToken again (replayed gets an entry), or a
         new call."""
@@ -576,7 +589,11 @@ class LocalAws:
                     return error_reply(call, 400, *IDEMPOTENCY_MISMATCH)
                 replayed.append(True)
                 return seen[1].with_new_request_id()
-            reply = self._dispatch(call, environ)
+            self.idempotency.in_flight.add(key)
+            try:
+                reply = self._dispatch(call, environ)
+            finally:
+                self.idempotency.in_flight.discard(key)
             if reply.status < 300:
                 self.idempotency.replies[key] = (fingerprint, reply)
             return reply

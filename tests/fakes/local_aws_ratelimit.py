@@ -110,9 +110,10 @@ class RateLimits:
 
     # a call
 
-    def admit(self, region: str, action: str, params: dict[str, Any]) -> Decision:
+    def admit(self, region: str, action: str, params: dict[str, Any], replay: bool = False) -> Decision:
         """Takes the call's request token and reserves its resource tokens, or refuses it and
-        takes nothing."""
+        takes nothing. A replay (the retry of a call already applied, same ClientToken) launches
+        nothing and needs no resource token."""
         with self.lock:
             now = self.clock()
             name, limit = self.request_bucket(action, params)
@@ -120,7 +121,7 @@ class RateLimits:
             resource, need, resource_name = None, 0.0, None
             resource_limit = self.resource_limit(action)
             if resource_limit is not None:
-                need = float(resource_need(action, params))
+                need = 0.0 if replay else float(resource_need(action, params))
                 resource_name = f"{action} (resource)"
                 resource = self._bucket(region, resource_name, resource_limit, now)
             if request.tokens < 1:

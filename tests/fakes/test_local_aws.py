@@ -808,6 +808,22 @@ class LocalAwsTest(unittest.TestCase):
         self.ec2.terminate_instances(InstanceIds=ids[:3])
         self.aws.set_scenario({})  # tearDown terminates the rest without limits
 
+    def test_rate_limits_replay_takes_no_resource_tokens(self):
+        # A retry of a launch already applied (same ClientToken, its reply lost) launches nothing:
+        # EC2 answers it with the first result, even with the resource bucket empty.
+        self.aws.set_scenario({"rate_limits": {"time_scale": 0.0001, "resource": {"RunInstances": [3, 0]}}})
+        first = self.ec2.run_instances(ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=3, MaxCount=3,
+                                       ClientToken="replay-token-1")
+        again = self.ec2.run_instances(ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=3, MaxCount=3,
+                                       ClientToken="replay-token-1")
+        self.assertEqual([i["InstanceId"] for i in again["Instances"]], [i["InstanceId"] for i in first["Instances"]])
+        self.assertIsNone(self.aws.requests()[-1]["throttled_by"])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:  # a new launch: the bucket is empty
+            self.ec2.run_instances(ImageId="ami-12c6146b", InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                                   ClientToken="replay-token-2")
+        self.assertEqual(error_of(e)[:2], (503, "RequestLimitExceeded"))
+        self.aws.set_scenario({})
+
     def test_rate_limits_schema(self):
         for bad in ({"time_scale": 0}, {"request": {"CreateTags": [0, 1]}}, {"resource": {"RunInstances": "x"}},
                     {"burst": 1}):
