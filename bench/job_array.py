@@ -50,7 +50,8 @@ def calls(aws: LocalAws) -> dict[str, int]:
 
 
 def live_members(aws: LocalAws, array: str) -> list[dict]:
-    ec2 = aws.ec2()
+    # moto takes minutes to describe thousands of instances: a read timeout for that, not 30 s.
+    ec2 = aws.client("ec2", read_timeout=900)
     out = []
     for page in ec2.get_paginator("describe_instances").paginate(
             Filters=[{"Name": "tag:spawn:job-array-name", "Values": [array]},

@@ -194,7 +194,7 @@ class LocalAws:
         })
         return env
 
-    def client(self, service: str, region: str = REGION, retries: int = 0) -> Any:
+    def client(self, service: str, region: str = REGION, retries: int = 0, read_timeout: int = 30) -> Any:
         """A boto3 client bound to this endpoint; by default it does not retry."""
         import boto3
         from botocore.config import Config
@@ -203,7 +203,7 @@ class LocalAws:
             service, endpoint_url=self.endpoint, region_name=region,
             aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
             config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
-                          connect_timeout=5, read_timeout=30))
+                          connect_timeout=5, read_timeout=read_timeout))
 
     def ec2(self, region: str = REGION, retries: int = 0) -> Any:
         return self.client("ec2", region, retries)
