@@ -6,6 +6,40 @@
 
 namespace spawn::aws::ec2 {
 
+namespace {
+
+// Every page of a paged describe call: send(token) gives one page with .next_token.
+template <class Item, class Page, class Send, class Take>
+Result<std::vector<Item>> every_page(const Send& send, const Take& take) {
+  std::vector<Item> all;
+  std::string token;
+  do {
+    Result<Page> page = send(token);
+    if (!page) return unexpected(page.error());
+    for (auto& item : take(*page)) all.push_back(std::move(item));
+    if (page->next_token == token) break;  // a server that repeats its token would loop forever
+    token = page->next_token;
+  } while (!token.empty());
+  return all;
+}
+
+// The same for parsers that give a page as (items, nextToken).
+template <class Item, class Send>
+Result<std::vector<Item>> every_listed_page(const Send& send) {
+  std::vector<Item> all;
+  std::string token;
+  do {
+    auto page = send(token);
+    if (!page) return unexpected(page.error());
+    for (auto& item : page->first) all.push_back(std::move(item));
+    if (page->second == token) break;  // a server that repeats its token would loop forever
+    token = page->second;
+  } while (!token.empty());
+  return all;
+}
+
+}  // namespace
+
 Result<std::string> Client::call(std::string_view action, const Params& params, std::size_t max_body) const {
   Params form;
   form.reserve(params.size() + 2);
@@ -101,37 +135,24 @@ Result<void> Client::cancel_spot_instance_requests(const std::vector<std::string
 
 Result<std::vector<SpotRequest>> Client::describe_spot_instance_requests(const std::vector<std::string>& request_ids,
                                                                          const std::vector<Filter>& filters) const {
-  std::vector<SpotRequest> all;
-  std::string token;
-  do {
+  return every_listed_page<SpotRequest>([&](const std::string& token) -> decltype(parse_describe_spot_instance_requests("")) {
     Params p = describe_spot_instance_requests_params(request_ids, filters);
     if (!token.empty()) p.emplace_back("NextToken", token);
     auto body = call("DescribeSpotInstanceRequests", p);
     if (!body) return unexpected(body.error());
-    auto page = parse_describe_spot_instance_requests(*body);
-    if (!page) return unexpected(page.error());
-    for (auto& r : page->first) all.push_back(std::move(r));
-    token = page->second;
-  } while (!token.empty());
-  return all;
+    return parse_describe_spot_instance_requests(*body);
+  });
 }
 
 Result<std::vector<InstanceTypeInfo>> Client::describe_instance_types(const std::vector<std::string>& types) const {
-  std::vector<InstanceTypeInfo> all;
-  std::string token;
-  do {
+  return every_listed_page<InstanceTypeInfo>([&](const std::string& token) -> decltype(parse_describe_instance_types("")) {
     Params p;
     append_list(p, "InstanceType", types);
     if (!token.empty()) p.emplace_back("NextToken", token);
     auto body = call("DescribeInstanceTypes", p);
     if (!body) return unexpected(body.error());
-    auto page = parse_describe_instance_types(*body);
-    if (!page) return unexpected(page.error());
-    for (auto& t : page->first) all.push_back(std::move(t));
-    if (page->second == token) break;
-    token = page->second;
-  } while (!token.empty());
-  return all;
+    return parse_describe_instance_types(*body);
+  });
 }
 
 Result<std::vector<ImageInfo>> Client::describe_images(const std::vector<std::string>& image_ids) const {
@@ -181,35 +202,21 @@ Result<std::vector<SpotPrice>> Client::describe_current_spot_prices(const std::v
 Result<std::vector<SpotPrice>> Client::describe_spot_price_history(const std::vector<std::string>& types,
                                                                    const std::string& start_time,
                                                                    const std::optional<std::string>& availability_zone) const {
-  std::vector<SpotPrice> all;
-  std::string token;
-  do {
+  return every_listed_page<SpotPrice>([&](const std::string& token) -> decltype(parse_describe_spot_price_history("")) {
     auto body = call("DescribeSpotPriceHistory",
                      describe_spot_price_history_params(types, k_linux_product, start_time, availability_zone, token));
     if (!body) return unexpected(body.error());
-    auto page = parse_describe_spot_price_history(*body);
-    if (!page) return unexpected(page.error());
-    all.insert(all.end(), page->first.begin(), page->first.end());
-    if (page->second == token) break;  // a repeated token would loop for ever
-    token = page->second;
-  } while (!token.empty());
-  return all;
+    return parse_describe_spot_price_history(*body);
+  });
 }
 
 Result<std::vector<PlacementScore>> Client::get_spot_placement_scores(const std::vector<std::string>& types, int count,
                                                                      const std::vector<std::string>& regions) const {
-  std::vector<PlacementScore> all;
-  std::string token;
-  do {
+  return every_listed_page<PlacementScore>([&](const std::string& token) -> decltype(parse_get_spot_placement_scores("")) {
     auto body = call("GetSpotPlacementScores", get_spot_placement_scores_params(types, count, regions, false, token));
     if (!body) return unexpected(body.error());
-    auto page = parse_get_spot_placement_scores(*body);
-    if (!page) return unexpected(page.error());
-    all.insert(all.end(), page->first.begin(), page->first.end());
-    if (page->second == token) break;  // a repeated token would loop for ever
-    token = page->second;
-  } while (!token.empty());
-  return all;
+    return parse_get_spot_placement_scores(*body);
+  });
 }
 
 Result<CreateFleetResult> Client::create_maintain_fleet(const MaintainFleetInput& input) const {
@@ -234,24 +241,6 @@ Result<std::vector<FleetDeletion>> Client::delete_fleets(const std::vector<std::
   return parse_delete_fleets(*body);
 }
 
-namespace {
-
-// Every page of a paged describe call: send(token) gives one page with .next_token.
-template <class Item, class Page, class Send, class Take>
-Result<std::vector<Item>> every_page(const Send& send, const Take& take) {
-  std::vector<Item> all;
-  std::string token;
-  do {
-    Result<Page> page = send(token);
-    if (!page) return unexpected(page.error());
-    for (auto& item : take(*page)) all.push_back(std::move(item));
-    if (page->next_token == token) break;  // a server that repeats its token would loop forever
-    token = page->next_token;
-  } while (!token.empty());
-  return all;
-}
-
-}  // namespace
 
 Result<std::vector<FleetDescription>> Client::describe_fleets(const std::vector<std::string>& fleet_ids) const {
   return every_page<FleetDescription, FleetsPage>(
