@@ -1,7 +1,6 @@
 #include "spawn/agent/instance.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "spawn/model/job_array.hpp"
 #include "spawn/model/tags.hpp"
@@ -38,12 +37,7 @@ aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std:
 
   auto launch_index = imds.get("meta-data/ami-launch-index");
   if (!launch_index) return unexpected(launch_index.error());
-  if (*launch_index) {
-    const std::string text = trimmed(**launch_index);
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && value >= 0) facts.ami_launch_index = value;
-  }
+  if (*launch_index) facts.ami_launch_index = model::parse_index(trimmed(**launch_index));
 
   auto tags = read_instance_tags(imds, tag_keys);
   if (!tags) return unexpected(tags.error());

@@ -10,14 +10,17 @@ namespace {
 std::optional<int> number(const TagMap& tags, const char* key) {
   auto it = tags.find(key);
   if (it == tags.end()) return std::nullopt;
-  const std::string& s = it->second;
-  int value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size() || value < 0) return std::nullopt;
-  return value;
+  return parse_index(it->second);
 }
 
 }  // namespace
+
+std::optional<int> parse_index(std::string_view text) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
 
 std::optional<int> job_array_index(const TagMap& tags, std::optional<int> ami_launch_index) {
   if (!tags.contains(tag::k_job_array_id)) return std::nullopt;

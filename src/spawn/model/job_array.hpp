@@ -11,11 +11,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spawn::model {
 
 using TagMap = std::map<std::string, std::string>;
+
+// A non-negative decimal as written in a tag or the metadata service ("7"); nullopt otherwise.
+std::optional<int> parse_index(std::string_view text);
 
 // Its own spawn:job-array-index, else spawn:job-array-index-base + ami_launch_index; nullopt for
 // an instance of no array, or with tags that are not numbers.

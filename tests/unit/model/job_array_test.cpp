@@ -39,6 +39,12 @@ TEST(JobArrayIndexTest, TagsThatAreNotIndicesGiveNone) {
   EXPECT_EQ(job_array_index(t, 0), std::nullopt);
 }
 
+TEST(JobArrayIndexTest, ParseIndexTakesPlainNonNegativeDecimalsOnly) {
+  EXPECT_EQ(parse_index("0"), 0);
+  EXPECT_EQ(parse_index("1007"), 1007);
+  for (const char* bad : {"", "-1", " 1", "1 ", "1e3", "x", "99999999999"}) EXPECT_EQ(parse_index(bad), std::nullopt) << bad;
+}
+
 TEST(MemberNameTest, SharedLaunchMembersAreNamedByIndex) {
   EXPECT_EQ(member_name(shared("0"), 4), "train-4");
   EXPECT_EQ(member_name(shared("0"), std::nullopt), "train");  // its place unknown: the array's name
