@@ -25,6 +25,7 @@ TEST(LaunchPacing, WaitsForTheRefillOfTheNextCall) {
 
 // Terminations in calls of at most 1,000 against a scripted EC2, paced by the bucket's refill.
 #include "../support/scripted_transport.hpp"
+#include "../support/static_credentials.hpp"
 #include "spawn/util/url.hpp"
 
 namespace spawn::launcher {
@@ -38,15 +39,10 @@ std::string terminate_reply(size_t n) {
   return "<TerminateInstancesResponse><instancesSet>" + items + "</instancesSet></TerminateInstancesResponse>";
 }
 
-class TestCredentials final : public aws::auth::CredentialsProvider {
- public:
-  aws::Result<aws::auth::Credentials> get() override { return aws::auth::Credentials{"AKID", "secret", "", {}, "test"}; }
-};
-
 struct ScriptedEc2 {
   std::shared_ptr<test::ScriptedTransport> transport = std::make_shared<test::ScriptedTransport>();
   aws::ec2::Client ec2{std::make_shared<aws::ServiceClient>(
-      aws::services::ec2, "http://127.0.0.1:1", "us-east-1", std::make_shared<TestCredentials>(), transport,
+      aws::services::ec2, "http://127.0.0.1:1", "us-east-1", std::make_shared<test::StaticCredentials>(), transport,
       std::make_shared<aws::http::Retrier>(aws::http::RetryPolicy{1, {}, {}}, std::make_shared<aws::http::RetryQuota>(),
                                            [](std::chrono::milliseconds) {}))};
   // The number of InstanceId.N of each request.
