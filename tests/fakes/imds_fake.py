@@ -41,7 +41,8 @@ POST /_fake/rebalance         {"notice_time": "...Z"} or {"in_seconds": N} (defa
 POST /_fake/rebalance/clear
 POST /_fake/lifecycle         {"value": "spot|on-demand"}
 POST /_fake/instance          {"instance_id", "instance_type", "region", "availability_zone",
-                               "account_id", "image_id", "private_ip"} (any subset)
+                               "account_id", "image_id", "private_ip", "ami_launch_index",
+                               "mac", "subnet_id"} (any subset; subnet_id "" has no subnet-id)
 POST /_fake/tags              {"tags": {"k": "v"}, "enabled": true}
 POST /_fake/credentials       {"role": "name", "AccessKeyId": ..., "SecretAccessKey": ...,
                                "Token": ..., "Expiration": ...} or {"role": null} (no role)
@@ -121,6 +122,8 @@ class State:
             "image_id": "ami-0abcdef1234567890",
             "private_ip": "10.0.0.12",
             "ami_launch_index": 0,
+            "mac": "0e:00:00:00:00:01",
+            "subnet_id": "subnet-0fake000000000001",
         }
         self.tags_enabled = True
         self.tags = {"Name": "spawn-test", "spawn:managed": "true"}
@@ -166,6 +169,7 @@ class State:
             "meta-data/ami-id": i["image_id"],
             "meta-data/ami-launch-index": str(i.get("ami_launch_index", 0)),
             "meta-data/local-ipv4": i["private_ip"],
+            "meta-data/mac": i["mac"],
             "meta-data/placement/availability-zone": i["availability_zone"],
             "meta-data/placement/region": i["region"],
             "dynamic/instance-identity/document": json.dumps({
@@ -186,6 +190,8 @@ class State:
                 "version": "2017-09-30",
             }, indent=2),
         }
+        if i.get("subnet_id"):
+            t["meta-data/network/interfaces/macs/%s/subnet-id" % i["mac"]] = i["subnet_id"]
         if self.tags_enabled:
             for k, v in self.tags.items():
                 t["meta-data/tags/instance/" + k] = v

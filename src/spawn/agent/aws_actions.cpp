@@ -75,6 +75,14 @@ class AwsActions final : public Actions {
     return post_json(*m_aws->bounded_transport(), url, json_body, m_aws->limits());
   }
 
+  aws::Result<launcher::Replacement> request_replacement(const launcher::RelaunchSpec& spec,
+                                                         const launcher::Outgoing& out) override {
+    const aws::ec2::Client client = ec2();
+    const launcher::Notify quiet = [](const std::string&) {};  // the handler logs the outcome
+    const launcher::LaunchContext ctx{client, quiet, quiet, {}};
+    return launcher::request_replacement(ctx, spec, out);
+  }
+
  private:
   aws::ec2::Client ec2() const { return aws::ec2::Client(m_aws->service(aws::services::ec2)); }
 

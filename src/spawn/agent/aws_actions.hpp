@@ -20,6 +20,7 @@
 #include "spawn/aws/error.hpp"
 #include "spawn/aws/http/transport.hpp"
 #include "spawn/aws/service_client.hpp"
+#include "spawn/launcher/relaunch.hpp"
 
 namespace spawn::agent {
 
@@ -41,6 +42,10 @@ class Actions {
                                            const std::string& message) = 0;
   // POST json_body to an https:// URL; any 2xx is success.
   virtual aws::Result<void> post_webhook(const std::string& url, const std::string& json_body) = 0;
+  // This instance's replacement (--relaunch): launcher::request_replacement, the same request
+  // `spawn relaunch` sends; each call resent with its ClientToken while its outcome is unknown.
+  virtual aws::Result<launcher::Replacement> request_replacement(const launcher::RelaunchSpec& spec,
+                                                                 const launcher::Outgoing& out) = 0;
 };
 
 // Bounds for every call the real Actions make.

@@ -402,12 +402,20 @@ expected<AgentConfig, ConfigError> resolve_config(const Sources& sources) {
       return unexpected(ConfigError{fmt::format("{}: {}", where(spec, origin, *values, sources), set.error()),
                                     std::string(spec.name), origin});
   }
+  // --relaunch: one object, written by spawn launch into the file only (launcher/relaunch_spec.hpp).
+  if (sources.file && sources.file->contains("relaunch")) {
+    auto relaunch = launcher::relaunch_spec_from_json(sources.file->at("relaunch"));
+    if (!relaunch)
+      return unexpected(ConfigError{fmt::format("{} {}", config.config_file, relaunch.error()), "relaunch", Origin::file});
+    config.relaunch = std::move(*relaunch);
+    config.origins["relaunch"] = Origin::file;
+  }
   return config;
 }
 
 std::vector<std::string> fact_tag_keys() {
   return {tag::k_job_array_id, tag::k_job_array_name, tag::k_job_array_size, tag::k_job_array_index,
-          tag::k_job_array_index_base};
+          tag::k_job_array_index_base, tag::k_generation};
 }
 
 nlohmann::json describe(const AgentConfig& c) {
@@ -450,6 +458,7 @@ nlohmann::json describe(const AgentConfig& c) {
                                              : nlohmann::json("stop, or terminate on one-time spot"))},
       {"active_processes", entry("active-process", c.active_processes)},
       {"idle_cpu_percent", entry("idle-cpu", c.idle_cpu_percent)},
+      {"relaunch", entry("relaunch", c.relaunch ? launcher::to_json(*c.relaunch) : nlohmann::json(nullptr))},
   };
 }
 

@@ -23,6 +23,7 @@
 // active-process            --active-process (repeated)  SPAWN_ACTIVE_PROCESS (comma-sep.)  active_processes (array) (S)
 // idle-cpu                  --idle-cpu                   SPAWN_IDLE_CPU                     idle_cpu (S)
 // proc-root                 --proc-root                  SPORED_PROC_ROOT                   -
+// relaunch                  -                            -                                  relaunch (an object; launcher/relaunch_spec.hpp)
 // The file itself: --config, SPORED_CONFIG, default /etc/spawn/spot-config.json (the one the
 // spot launch's user-data writes). An empty environment variable counts as unset.
 // The spec (s3://, read with the instance role: agent/launch_spec.hpp) is the launch's own
@@ -39,6 +40,7 @@
 
 #include "spawn/agent/log.hpp"
 #include "spawn/aws/config/environment.hpp"
+#include "spawn/launcher/relaunch_spec.hpp"
 #include "spawn/model/idle_options.hpp"
 #include "spawn/model/launch_options.hpp"
 #include "spawn/model/spot_options.hpp"
@@ -80,6 +82,7 @@ struct AgentConfig {
   std::vector<std::string> active_processes;            // busy while one of these runs
   double idle_cpu_percent = model::k_default_idle_cpu_percent;
   std::string proc_root = "/proc";                      // where the kernel's process tree is read
+  std::optional<launcher::RelaunchSpec> relaunch;       // file key "relaunch" only: the member's replacement
   std::map<std::string, Origin> origins;                // option name -> the layer that set it
 };
 

@@ -109,6 +109,13 @@ bool Daemon::discover() {
     report_error("instance", facts.error());
     return false;
   }
+  // A member that may relaunch itself needs its pool (type, zone, subnet) to avoid it.
+  if (m_config.relaunch) {
+    if (auto placed = discover_placement(*m_parts.imds, *facts); !placed) {
+      report_error("instance", placed.error());
+      return false;
+    }
+  }
   report_ok("instance");
   m_instance = std::move(*facts);
   m_next_tag_read = m_parts.clocks.steady() + (m_instance->tags.contains(model::tag::k_job_array_index)
@@ -134,7 +141,21 @@ bool Daemon::discover() {
                            {"monitors", watching()},
                            {"config", describe(m_config)}});
   write_status("watching");
+  resume_relaunch();
   return true;
+}
+
+// A relaunch asked for by a spored that stopped before its answer (restarted, killed) is asked
+// for again with the same ClientToken: EC2 answers with the replacement it launched, if any.
+void Daemon::resume_relaunch() {
+  if (!m_config.relaunch) return;
+  for (const char* key : {"interruption", "rebalance"}) {
+    if (std::string_view(key) == "rebalance" && !m_config.relaunch->move) continue;
+    if (!relaunch_unfinished(m_store, key)) continue;
+    m_log->warning("relaunch_resumed", {{"reason", key}});
+    m_handlers->start_relaunch(key, m_parts.clocks.steady());
+    return;
+  }
 }
 
 // What the loop watches and the handlers act with, from m_config: at discovery, and again when

@@ -86,6 +86,8 @@ class Daemon {
 
  private:
   bool discover();
+  // Asks again for a replacement a stopped spored left pending (agent/relaunch.hpp).
+  void resume_relaunch();
   void arm();
   void maybe_read_spec();
   void maybe_apply_spec();

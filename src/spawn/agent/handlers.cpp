@@ -138,6 +138,7 @@ void Handlers::interruption(const Event& event, Detection detected) {
   m_notifier.tag({{tag::k_interruption_notice, event.time_text}, {tag::k_interruption_action, event.action}},
                  detected.steady);
   m_notifier.send(m_ctx.config.notify, message_for(event, detected), detected.steady);
+  start_relaunch(key, detected.steady);
 
   // 2. Checkpoint.
   CheckpointStatus status = CheckpointStatus::none;
@@ -161,6 +162,7 @@ void Handlers::interruption(const Event& event, Detection detected) {
   }
   std::size_t unfinished = m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
   if (unfinished > 0) log.warning("notifications_unfinished", {{"count", unfinished}});
+  wait_relaunch_before_shutdown(event, detected);
   if (!m_ctx.shutdown) {
     log.info("shutdown", {{"skipped", true}, {"reason", "no shutdown command configured"},
                           {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
@@ -182,15 +184,21 @@ void Handlers::rebalance(const Event& event, Detection detected) {
   log.warning("rebalance_recommendation", {{"notice_time", event.time_text}, {"detected_at", format_time_ms(detected.wall)}});
   m_notifier.send(m_ctx.config.notify, message_for(event, detected), detected.steady);
 
+  // --rebalance move: the replacement is asked for now, before any interruption.
+  const bool moving = m_ctx.config.relaunch && m_ctx.config.relaunch->move && !m_ctx.store->latched("interruption");
+  if (moving) start_relaunch(key, detected.steady);
   const bool wants_checkpoint = m_ctx.config.on_interruption == OnInterruption::checkpoint &&
                                 m_ctx.scripts != nullptr && m_ctx.scripts->configured();
+  CheckpointStatus status = CheckpointStatus::none;
   if (wants_checkpoint && m_ctx.store->latched("interruption")) {
     log.info("checkpoint_skipped", {{"reason", "rebalance"}, {"why", "an interruption notice is being handled"}});
   } else if (wants_checkpoint) {
     auto result = checkpoint(event, detected, std::nullopt);
+    status = result.status;
     m_ctx.store->record(key, "checkpoint_status", std::string(to_string(result.status)));
   }
   m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);
+  if (moving) finish_move(key, status, detected);
 }
 
 void Handlers::ttl_warning(const Event& event) {

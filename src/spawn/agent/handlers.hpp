@@ -2,6 +2,7 @@
 // What spored does about each event, once the event store has latched it. The daemon calls
 // these on worker threads; each returns when its work is done (or bounded out).
 #include <atomic>
+#include <future>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -18,6 +19,7 @@
 #include "spawn/agent/instance.hpp"
 #include "spawn/agent/log.hpp"
 #include "spawn/agent/notifier.hpp"
+#include "spawn/agent/relaunch.hpp"
 #include "spawn/agent/script_cache.hpp"
 
 namespace spawn::agent {
@@ -58,17 +60,21 @@ class Handlers {
   explicit Handlers(HandlerContext context);
 
   // The interruption notice, in this order, each step bounded so the next one always happens:
-  // 1. notify (tags spawn:interruption-notice/-action, SNS, webhooks) on threads of their own;
+  // 1. notify (tags spawn:interruption-notice/-action, SNS, webhooks) on threads of their own,
+  //    and with --relaunch the replacement's request (start_relaunch);
   // 2. the checkpoint script, deadline min(detection + 90 s, notice time - 30 s), then the tag
   //    spawn:checkpoint-status (ok | failed | timeout | none); a rebalance run still at work is
   //    stopped first (Priority::preempts), so this run gets the time left until its deadline;
   // 3. hibernate (the notice's action, or on_interruption): nothing; otherwise, once the
-  //    notifications are done (at most notify_wait), the shutdown command.
+  //    notifications are done (at most notify_wait) and the relaunch has its answer (at most
+  //    until the notice time), the shutdown command.
   void interruption(const Event& event, Detection detected);
 
   // A rebalance recommendation: notify; with on_interruption checkpoint, run the checkpoint
   // early (deadline detection + 90 s), unless an interruption is being handled already (an
-  // interruption arriving during the run stops it: status stopped).
+  // interruption arriving during the run stops it: status stopped). With --rebalance move, the
+  // replacement is asked for first (start_relaunch) and, once EC2 has given it and the
+  // checkpoint has ended, this member tags its checkpoint status and terminates itself.
   void rebalance(const Event& event, Detection detected);
 
   // Five minutes before the TTL: a log record, a wall message and the notify targets.
@@ -95,6 +101,14 @@ class Handlers {
   // is on its way out.
   bool idle(const Event& event);
 
+  // --relaunch (relaunch_handlers.cpp): this member's replacement for the latched event `key`,
+  // asked for on a thread of its own (agent/relaunch.hpp: once, whatever is lost or restarted);
+  // returns at once. Nothing without a relaunch spec, or while one is running.
+  void start_relaunch(const std::string& key, SteadyTime since);
+  // The outcome of the relaunch started last, waited for until `until`; nullopt: none was
+  // started, or it is still running.
+  std::optional<RelaunchOutcome> wait_relaunch(SteadyTime until);
+
   // The message for SNS and webhooks about event (pure; public for tests).
   Message message_for(const Event& event, Detection detected) const;
 
@@ -111,6 +125,12 @@ class Handlers {
   bool end_by_terminating(const char* reason);
   // The instance facts with the tags as they are now.
   InstanceFacts instance() const;
+  // --rebalance move, after the early checkpoint: the checkpoint status tagged (the replacement's
+  // handover gate waits for it) and, once the replacement was given, TerminateInstances on itself.
+  void finish_move(const std::string& key, CheckpointStatus status, Detection detected);
+  // The relaunch's answer before the power goes: waited for until the notice time (or 100 s
+  // after the detection without one); a relaunch still unanswered then is logged.
+  void wait_relaunch_before_shutdown(const Event& event, Detection detected);
   // StopInstances on itself; logged as <reason>_stop / _hibernate[_failed].
   bool end_by_stopping(const char* reason, bool hibernate);
 
@@ -120,6 +140,8 @@ class Handlers {
   std::atomic<bool> m_completion_notified{false};
   std::atomic<bool> m_idle_notified{false};
   Notifier m_notifier;
+  std::mutex m_relaunch_mutex;
+  std::optional<std::shared_future<RelaunchOutcome>> m_relaunch;
 };
 
 }  // namespace spawn::agent

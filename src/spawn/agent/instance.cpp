@@ -47,6 +47,22 @@ aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std:
   return facts;
 }
 
+aws::Result<void> discover_placement(aws::imds::Client& imds, InstanceFacts& facts) {
+  auto type = required(imds, "meta-data/instance-type");
+  if (!type) return unexpected(type.error());
+  facts.instance_type = *type;
+  auto az = required(imds, "meta-data/placement/availability-zone");
+  if (!az) return unexpected(az.error());
+  facts.availability_zone = *az;
+  auto mac = imds.get("meta-data/mac");
+  if (!mac) return unexpected(mac.error());
+  if (!*mac || trimmed(**mac).empty()) return {};
+  auto subnet = imds.get("meta-data/network/interfaces/macs/" + trimmed(**mac) + "/subnet-id");
+  if (!subnet) return unexpected(subnet.error());
+  if (*subnet) facts.subnet_id = trimmed(**subnet);
+  return {};
+}
+
 void resolve_job_array_index(std::map<std::string, std::string>& tags, std::optional<int> ami_launch_index) {
   if (tags.contains(model::tag::k_job_array_index)) return;
   if (auto index = model::job_array_index(tags, ami_launch_index)) tags[model::tag::k_job_array_index] = std::to_string(*index);

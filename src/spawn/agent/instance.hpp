@@ -19,12 +19,21 @@ struct InstanceFacts {
   std::optional<int> ami_launch_index;      // its place in its launch call (absent: not given)
   std::map<std::string, std::string> tags;  // the wanted instance tags that exist
   bool tags_exposed = false;                // false when instance tags are not in the metadata (404)
+  // Where it runs (read only when it may relaunch itself: discover_placement).
+  std::string instance_type;
+  std::string availability_zone;
+  std::string subnet_id;                    // "" when the metadata names none
 };
 
 // Reads instance-id, placement/region, instance-life-cycle and, of tag_keys, those the instance
 // has (tags/instance lists them; 404 there means tags are not exposed in the metadata: none).
 // The first error stops it; the caller tries again at the next poll.
 aws::Result<InstanceFacts> discover_instance(aws::imds::Client& imds, const std::vector<std::string>& tag_keys);
+
+// Adds instance-type, placement/availability-zone and the primary interface's subnet-id (mac,
+// then network/interfaces/macs/<mac>/subnet-id) to facts: what a replacement needs to avoid
+// the pool just interrupted. The first error stops it.
+aws::Result<void> discover_placement(aws::imds::Client& imds, InstanceFacts& facts);
 
 // A member of a shared-tag launch has no spawn:job-array-index tag: its index is the launch's base
 // plus its ami-launch-index (model/job_array.hpp). Adds it to tags under spawn:job-array-index, as

@@ -60,6 +60,10 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
     if (auto ok = no_secrets_without_bucket(o); !ok) return unexpected(ok.error());
   }
   if (flags.none) {
+    if (o.relaunch.enabled())
+      return unexpected(model::UsageError{"--relaunch needs spored, which asks for the replacement on the notice; "
+                                          "--no-agent installs none",
+                                          "drop --no-agent (spawn installs spored even when the AMI has one)"});
     if (o.on_complete)
       return unexpected(model::UsageError{"--on-complete needs spored, which 'spored complete' talks to; --no-agent "
                                           "installs none",
@@ -87,6 +91,11 @@ expected<AgentPlan, model::UsageError> plan_agent(const model::LaunchOptions& o,
   }
   if (!o.spot.enabled)
     return unexpected(model::UsageError{needs_spored(o) + " needs spored on the instance, and spawn knows no upload of it",
+                                        "run 'spawn agent upload --bucket BUCKET' once, or pass --agent-url URL "
+                                        "--agent-sha256 HEX"});
+  if (o.relaunch.enabled())
+    return unexpected(model::UsageError{"--relaunch needs spored on the instance (it asks for the replacement), and "
+                                        "spawn knows no upload of it",
                                         "run 'spawn agent upload --bucket BUCKET' once, or pass --agent-url URL "
                                         "--agent-sha256 HEX"});
   // Nothing known: the launch goes ahead and spot-config.json is still written (an AMI may start
@@ -139,6 +148,7 @@ launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::s
   g.cancel_own_spot_request = o.spot.enabled && o.spot.interruption() == model::OnInterruption::hibernate;
   g.stop_itself = (o.on_complete && *o.on_complete != model::OnComplete::terminate) ||
                   (o.idle.enabled() && o.idle_action() != model::OnIdle::terminate);
+  g.relaunch = o.spot.enabled && o.relaunch.enabled();
   return g;
 }
 

@@ -84,6 +84,13 @@ class LaunchCommand final : public Command {
     m_app->add_flag("--spot-fallback", m_options.spot.fallback, "with --spot: launch on demand when spot capacity is unavailable");
     m_app->add_option("--spot-count", m_spot_count, "with --spot, in a job array: N spot instances, the rest on demand");
     m_flags.add_interruption_and_agent(*m_app, SpotFlagsNeed::spot);
+    m_app->add_option("--relaunch", m_relaunch,
+                      "with --spot: an interrupted member asks EC2 for its replacement (same index, another pool), at "
+                      "most N times per index (1-10)");
+    offer_choices(m_app->add_option("--rebalance", m_rebalance,
+                                    "with --spot: on a rebalance recommendation, checkpoint early, or move (with "
+                                    "--relaunch: replace the member before it is interrupted)"),
+                  names_of(model::k_rebalances));
   }
 
   int run() override {
@@ -91,6 +98,16 @@ class LaunchCommand final : public Command {
     m_options.job_array_name = m_job_array_name;
     if (auto flags = m_flags.read(m_options); !flags) return usage(flags.error());
     m_options.spot.spot_count = m_spot_count;
+    if (m_relaunch) {
+      auto n = model::parse_relaunch(*m_relaunch);
+      if (!n) return usage(n.error());
+      m_options.relaunch.max = *n;
+    }
+    if (m_rebalance) {
+      auto r = model::parse_rebalance(*m_rebalance);
+      if (!r) return usage(r.error());
+      m_options.relaunch.rebalance = *r;
+    }
     if (m_ttl) {
       auto ttl = util::parse_duration(*m_ttl);
       if (!ttl) return usage({"--ttl: expected a duration such as 8h, 90m or 1h30m, got '" + *m_ttl + "'", ""});
@@ -361,7 +378,7 @@ class LaunchCommand final : public Command {
 
   model::LaunchOptions m_options;
   LaunchFlags m_flags;
-  std::optional<std::string> m_name, m_job_array_name, m_ttl, m_on_complete;
+  std::optional<std::string> m_name, m_job_array_name, m_ttl, m_on_complete, m_relaunch, m_rebalance;
   std::optional<int> m_spot_count;
   IdleFlags m_idle;
 };

@@ -15,6 +15,7 @@
 #include "spawn/cli/spawn_config.hpp"
 #include "spawn/launcher/launch_pacing.hpp"
 #include "spawn/launcher/launch_resources.hpp"
+#include "spawn/launcher/relaunch.hpp"
 #include "spawn/launcher/spored_role.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/parallel.hpp"
@@ -122,6 +123,13 @@ class TerminateCommand final : public Command {
     // instance is gone: cancel those first (cancelling never stops a running instance). The
     // instances are terminated whatever happens to the cancel: they are what is billed now.
     auto uncancelled = cancel_persistent_requests(ec2, found);
+    // An array that relaunches its members ends here: its launch template goes first, so that
+    // no member launches a replacement any more; anything launched meanwhile is swept below.
+    auto ended = launcher::end_relaunches(ec2, found);
+    if (!ended)
+      fmt::print(stderr, "spawn: warning: could not delete the launch template of the array's replacements ({}); "
+                         "members interrupted now may still be replaced\n",
+                 ended.error().describe());
     auto changes = launcher::terminate_in_batches(
         ec2, ids, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }, {});
     if (!changes) {
@@ -136,6 +144,22 @@ class TerminateCommand final : public Command {
       else
         fmt::print("{}  {} -> {}{}\n", c.instance_id, c.previous_state, c.current_state,
                    m_all_regions ? "  (" + region + ")" : "");
+    }
+    if (ended && !ended->empty()) {
+      const launcher::Notify say = [](const std::string& line) { fmt::print(stderr, "spawn: warning: {}\n", line); };
+      auto swept = launcher::sweep_replacements({ec2, say, say, {}}, *ended, ids, {std::chrono::seconds(3)});
+      if (!swept) {
+        print_error(swept.error());
+        fmt::print(stderr, "spawn: hint: look for instances of the array still running: spawn list --job-array-name NAME\n");
+        return k_exit_failure;
+      }
+      for (const auto& c : *swept) {
+        if (m_global.output == OutputFormat::json)
+          out.push_back({{"instance_id", c.instance_id}, {"previous_state", c.previous_state},
+                         {"current_state", c.current_state}, {"region", region}});
+        else
+          fmt::print("{}  {} -> {}  (a replacement)\n", c.instance_id, c.previous_state, c.current_state);
+      }
     }
     remove_finished_launches(session, ec2, found);
     for (const auto& i : found)

@@ -19,6 +19,8 @@ class TemplateCleanup {
   TemplateCleanup(const LaunchContext& ctx, std::string id) : m_ctx(ctx), m_id(std::move(id)) {}
   TemplateCleanup(const TemplateCleanup&) = delete;
   TemplateCleanup& operator=(const TemplateCleanup&) = delete;
+  // The launch succeeded and the template is meant to stay.
+  void keep() { m_id.clear(); }
   ~TemplateCleanup() {
     if (m_id.empty()) return;
     auto deleted = m_ctx.ec2.delete_launch_template(m_id);
@@ -106,7 +108,7 @@ namespace {
 // data, the first pool); CreateFleet itself cannot be asked without a real template.
 aws::Result<FleetOutcome> fleet_dry_run(const LaunchContext& ctx, const FleetLaunchInput& input) {
   aws::ec2::LaunchTemplateInput lt = input.launch_template;
-  lt.name = "spawn-" + input.launch_id;
+  lt.name = input.template_name.empty() ? "spawn-" + input.launch_id : input.template_name;
   lt.dry_run = true;
   if (auto made = ctx.ec2.create_launch_template(lt); !made) return unexpected(made.error());
   aws::ec2::RunInstancesInput run;
@@ -134,7 +136,7 @@ aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaun
   if (input.dry_run) return fleet_dry_run(ctx, input);
   FleetOutcome outcome;
   aws::ec2::LaunchTemplateInput lt = input.launch_template;
-  lt.name = "spawn-" + input.launch_id;
+  lt.name = input.template_name.empty() ? "spawn-" + input.launch_id : input.template_name;
   lt.client_token = util::random_uuid();
   auto made = send_once<aws::ec2::LaunchTemplate>(ctx, [&] { return ctx.ec2.create_launch_template(lt); });
   if (!made) {
@@ -207,6 +209,7 @@ aws::Result<FleetOutcome> fleet_launch(const LaunchContext& ctx, const FleetLaun
   auto described = describe_new(ctx, ordered);
   if (!described) return unexpected(roll_back(ctx, ordered, described.error()));
   outcome.instances = std::move(*described);
+  if (input.keep_template) cleanup.keep();
   return outcome;
 }
 

@@ -48,6 +48,11 @@ struct FleetLaunchInput {
   bool dry_run = false;
   std::vector<std::string> type_order;  // for job-array indices
   std::string launch_id;
+  // The template's name ("": spawn-<launch id>) and whether it stays once the fleet has launched
+  // (--relaunch: the members' replacements are launched from it; removed by `spawn terminate`).
+  // It is deleted whenever the launch fails.
+  std::string template_name;
+  bool keep_template = false;
 };
 
 struct FleetOutcome {

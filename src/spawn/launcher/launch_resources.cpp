@@ -5,6 +5,7 @@
 #include <set>
 
 #include "spawn/launcher/launch_spec.hpp"
+#include "spawn/launcher/relaunch.hpp"
 #include "spawn/launcher/spored_role.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/time.hpp"
@@ -75,6 +76,12 @@ SweepResult sweep_finished_launches(const ResourceClients& clients, std::chrono:
   }
   for (const auto& id : *finished) {
     if (pools.count(id)) continue;
+    // A launch with --relaunch whose members all ended without `spawn terminate` (interrupted
+    // past their bound, terminated in the console) left its template.
+    if (auto t = clients.ec2.delete_launch_template_named(relaunch_template_name(id)); !t && !is_template_gone(t.error())) {
+      out.errors.push_back(fmt::format("could not delete the launch template of launch {}: {}", id, t.error().describe()));
+      continue;
+    }
     if (auto r = delete_launch_resources(clients, id); !r) {
       out.errors.push_back(fmt::format("could not remove what launch {} left: {}", id, r.error().describe()));
       continue;

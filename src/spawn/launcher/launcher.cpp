@@ -9,6 +9,7 @@
 #include "spawn/launcher/fleet_launch.hpp"
 #include "spawn/launcher/hibernation.hpp"
 #include "spawn/launcher/launch_pacing.hpp"
+#include "spawn/launcher/relaunch.hpp"
 #include "spawn/launcher/run_launch.hpp"
 #include "spawn/model/job_array.hpp"
 #include "spawn/model/tags.hpp"
@@ -155,6 +156,8 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   // An absolute time, so that the deadline survives restarts of spored and of the instance.
   const std::optional<std::string>& ttl_deadline = p.ttl_deadline;
   if (ttl_deadline) tags[tag::k_ttl_deadline] = *ttl_deadline;
+  if (o.spot.enabled && o.relaunch.enabled())
+    tags[tag::k_relaunch] = std::to_string(*o.relaunch.max) + (o.relaunch.moves() ? " move" : "");
   if (o.idle.enabled())
     tags[tag::k_idle_timeout] = util::format_age(*o.idle.timeout) + " " + std::string(model::to_string(o.idle_action()));
   // A power-off from inside the instance (spored's TTL fallback, a user's `poweroff`) ends it:
@@ -255,6 +258,12 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
     in.dry_run = o.dry_run;
     in.type_order = plan.instance_types;
     in.launch_id = p.ids.launch_id;
+    if (o.relaunch.enabled() && o.spot.enabled) {
+      in.template_name = relaunch_template_name(p.ids.launch_id);
+      in.keep_template = true;
+      in.launch_template.description = "spawn --relaunch: the members' replacements (deleted by spawn terminate)";
+      if (array) in.launch_template.template_tags[tag::k_job_array_id] = p.job_array_id;
+    }
     auto outcome = fleet_launch(ctx, in);
     if (!outcome) return unexpected(outcome.error());
     if (o.dry_run) return result;
@@ -288,8 +297,16 @@ aws::Result<LaunchResult> Launcher::launch(const model::LaunchOptions& o, const 
   }
   // A fleet's members get their index, name and market; one CreateTags per member (the values
   // differ), a few at a time.
-  if (auto tagged = tag_each(ctx, member_tags); !tagged)
+  if (auto tagged = tag_each(ctx, member_tags); !tagged) {
+    // Nothing of the launch stays: not even the template its replacements would come from.
+    if (o.relaunch.enabled() && plan.route == Route::fleet) {
+      auto gone = m_ec2.delete_launch_template_named(relaunch_template_name(p.ids.launch_id));
+      if (!gone && !is_template_gone(gone.error()))
+        m_warn(fmt::format("Could not delete the launch template {} ({}); delete it by hand",
+                           relaunch_template_name(p.ids.launch_id), gone.error().describe()));
+    }
     return unexpected(roll_back(ctx, ids, tagged.error(), persistent));
+  }
 
   for (size_t i = 0; i < instances.size(); ++i) {
     LaunchedInstance li;

@@ -21,6 +21,12 @@ constexpr const char* k_sid_notify = "NotifyTopics";
 constexpr const char* k_sid_scripts = "ReadCheckpointScripts";
 constexpr const char* k_sid_spec = "ReadLaunchSpec";
 constexpr const char* k_sid_agent = "ReadAgent";
+constexpr const char* k_sid_fleet = "CreateReplacementFleet";
+constexpr const char* k_sid_template = "LaunchFromItsLaunchTemplate";
+constexpr const char* k_sid_instance = "LaunchReplacementInstance";
+constexpr const char* k_sid_launch_resources = "LaunchWithTemplateResources";
+constexpr const char* k_sid_tag_on_launch = "TagOnLaunch";
+constexpr const char* k_sid_pass_role = "PassItsOwnRole";
 
 // spawn:managed instances, and only the calling one: the instance whose role credentials
 // signed the request (ec2:SourceInstanceARN) must be the instance acted on, whose ID is the
@@ -41,6 +47,55 @@ aws::Error policy_too_large(size_t size) {
 
 std::string s3_arn(const std::string& partition, const std::string& bucket_and_key) {
   return "arn:" + partition + ":s3:::" + bucket_and_key;
+}
+
+// --relaunch: a member may launch its replacement, and nothing else. The fleet and the instance
+// must carry the launch's tag from their creation (aws:RequestTag), the launch template must be
+// the launch's own (aws:ResourceTag on the launch-template resource), every other resource of
+// the launch must come through a launch template (ec2:LaunchTemplate), tags may be written only
+// by the launch itself (ec2:CreateAction), and the only role passed is the launch's own.
+void add_relaunch_statements(json& statements, const SporedGrants& g) {
+  const std::string ec2 = "arn:" + g.partition + ":ec2:*:*:";
+  const json launch_actions = json::array({"ec2:CreateFleet", "ec2:RunInstances"});
+  statements.push_back({{"Sid", k_sid_fleet},
+                        {"Effect", "Allow"},
+                        {"Action", "ec2:CreateFleet"},
+                        {"Resource", ec2 + "fleet/*"},
+                        {"Condition", {{"StringEquals", {{std::string("aws:RequestTag/") + tag::k_launch_id, g.launch_id}}}}}});
+  statements.push_back({{"Sid", k_sid_template},
+                        {"Effect", "Allow"},
+                        {"Action", launch_actions},
+                        {"Resource", ec2 + "launch-template/*"},
+                        {"Condition", {{"StringEquals", {{std::string("aws:ResourceTag/") + tag::k_launch_id, g.launch_id}}}}}});
+  statements.push_back({{"Sid", k_sid_instance},
+                        {"Effect", "Allow"},
+                        {"Action", launch_actions},
+                        {"Resource", ec2 + "instance/*"},
+                        {"Condition",
+                         {{"StringEquals", {{std::string("aws:RequestTag/") + tag::k_launch_id, g.launch_id},
+                                            {std::string("aws:RequestTag/") + tag::k_managed, "true"}}},
+                          {"ArnLike", {{"ec2:LaunchTemplate", ec2 + "launch-template/*"}}}}}});
+  json resources = json::array();
+  for (const char* type : {"volume/*", "network-interface/*", "subnet/*", "security-group/*", "key-pair/*",
+                           "spot-instances-request/*"})
+    resources.push_back(ec2 + type);
+  resources.push_back("arn:" + g.partition + ":ec2:*::image/*");
+  statements.push_back({{"Sid", k_sid_launch_resources},
+                        {"Effect", "Allow"},
+                        {"Action", launch_actions},
+                        {"Resource", resources},
+                        {"Condition", {{"ArnLike", {{"ec2:LaunchTemplate", ec2 + "launch-template/*"}}}}}});
+  statements.push_back({{"Sid", k_sid_tag_on_launch},
+                        {"Effect", "Allow"},
+                        {"Action", "ec2:CreateTags"},
+                        {"Resource", json::array({ec2 + "fleet/*", ec2 + "instance/*", ec2 + "volume/*",
+                                                  ec2 + "network-interface/*", ec2 + "spot-instances-request/*"})},
+                        {"Condition", {{"StringEquals", {{"ec2:CreateAction", json::array({"CreateFleet", "RunInstances"})}}}}}});
+  statements.push_back({{"Sid", k_sid_pass_role},
+                        {"Effect", "Allow"},
+                        {"Action", "iam:PassRole"},
+                        {"Resource", "arn:" + g.partition + ":iam::*:role" + k_role_path + launch_role_name(g.launch_id)},
+                        {"Condition", {{"StringEquals", {{"iam:PassedToService", "ec2.amazonaws.com"}}}}}});
 }
 
 }  // namespace
@@ -66,6 +121,7 @@ json spored_policy(const SporedGrants& g) {
   tag_condition["ForAllValues:StringEquals"] = {
       {"aws:TagKeys", json::array({tag::k_interruption_notice, tag::k_interruption_action, tag::k_checkpoint_status,
                                    tag::k_completion_status, tag::k_idle_action})}};
+  if (g.relaunch) tag_condition["ForAllValues:StringEquals"]["aws:TagKeys"].push_back(tag::k_relaunch_status);
   json statements = json::array();
   statements.push_back({{"Sid", k_sid_tag},
                         {"Effect", "Allow"},
@@ -91,9 +147,11 @@ json spored_policy(const SporedGrants& g) {
          {"Action", "ec2:CancelSpotInstanceRequests"},
          {"Resource", "arn:" + g.partition + ":ec2:*:*:spot-instances-request/*"},
          {"Condition", {{"StringEquals", {{std::string("aws:ResourceTag/") + tag::k_instance_arn, "${ec2:SourceInstanceARN}"}}}}}});
+  }
+  if (g.relaunch && !g.launch_id.empty()) add_relaunch_statements(statements, g);
+  if (g.cancel_own_spot_request || g.relaunch)
     // DescribeInstances has no resource-level permission: "*" is the only form AWS accepts.
     statements.push_back({{"Sid", k_sid_describe}, {"Effect", "Allow"}, {"Action", "ec2:DescribeInstances"}, {"Resource", "*"}});
-  }
   if (!g.sns_topics.empty())
     statements.push_back({{"Sid", k_sid_notify}, {"Effect", "Allow"}, {"Action", "sns:Publish"}, {"Resource", g.sns_topics}});
   if (!g.s3_objects.empty()) {

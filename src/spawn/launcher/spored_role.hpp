@@ -16,6 +16,11 @@
 //     acted on; the IAM simulator rows of tests/iam/spored_calls.json prove it);
 //   - with hibernation (a persistent spot request): ec2:CancelSpotInstanceRequests on the one
 //     request tagged spawn:instance-arn = its own ARN, and ec2:DescribeInstances (to read it);
+//   - with --relaunch (launcher/relaunch): ec2:CreateFleet and ec2:RunInstances only from this
+//     launch's template (tagged spawn:launch-id = the launch) and only for instances tagged with
+//     the launch at creation, ec2:CreateTags only as part of that launch (ec2:CreateAction),
+//     iam:PassRole of this launch's role to EC2 only, and ec2:DescribeInstances (the handover
+//     gate and --rebalance move read the replaced member and the replacement);
 //   - sns:Publish on the topics of --notify;
 //   - s3:GetObject on the --checkpoint-script object, on its launch's spec
 //     (spawn/launches/<launch id>/*) and on the uploaded spored binaries (the instance downloads
@@ -57,11 +62,12 @@ struct SporedGrants {
   std::vector<std::string> s3_objects;  // checkpoint scripts, "bucket/key"
   bool cancel_own_spot_request = false; // hibernation: a persistent request to cancel before terminating
   bool stop_itself = false;             // --on-complete stop|hibernate: StopInstances on itself
+  bool relaunch = false;                // --relaunch: a replacement from the launch's own template only
 };
 // Grants as JSON, by member name (a member absent keeps its default): the IAM simulator tests
 // describe their cases this way (tests/tools/spored_policy_tool.cpp). A new member goes here too.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, launch_id, bucket, agent_keys, sns_topics,
-                                                s3_objects, cancel_own_spot_request, stop_itself)
+                                                s3_objects, cancel_own_spot_request, stop_itself, relaunch)
 
 // The trust policy: EC2 may hand the role to instances.
 nlohmann::json spored_trust_policy();

@@ -19,7 +19,8 @@ LaunchPlan plan_launch(const model::LaunchOptions& o) {
     plan.on_demand_count = o.count;
   }
   const bool several = plan.instance_types.size() > 1 || o.subnet_ids.size() > 1;
-  plan.route = several || plan.mixed() ? Route::fleet : Route::run_instances;
+  // A launch that relaunches is a fleet: its template stays for the replacements (launcher/relaunch).
+  plan.route = several || plan.mixed() || o.relaunch.enabled() ? Route::fleet : Route::run_instances;
   return plan;
 }
 
@@ -38,6 +39,22 @@ SpotSetup spot_setup(const model::LaunchOptions& o, const AgentSetup& agent, con
   return setup;
 }
 
+RelaunchSpec relaunch_spec(const model::LaunchOptions& o, const std::string& launch_id, const std::string& job_array_id,
+                           const std::string& job_array_name) {
+  RelaunchSpec r;
+  r.max = o.relaunch.max.value_or(0);
+  r.launch_id = launch_id;
+  r.job_array_id = job_array_id;
+  if (!job_array_id.empty()) r.name = o.name.value_or(job_array_name);
+  r.instance_types = o.all_instance_types();
+  r.subnet_ids = o.subnet_ids;
+  r.max_price = o.spot.max_price;
+  r.fallback = o.spot.fallback;
+  r.allocation_strategy = std::string(model::to_string(o.spot.strategy()));
+  r.move = o.relaunch.moves();
+  return r;
+}
+
 LaunchIds new_launch_ids() { return {util::random_uuid(), "ja-" + util::random_hex(8)}; }
 
 expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& o, const AgentSetup& agent,
@@ -53,6 +70,7 @@ expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOp
     p.job_array_name = o.job_array_name.value_or(o.name.value_or(p.job_array_id));
   }
   SpotSetup setup = spot_setup(o, agent, p.ttl_deadline);
+  if (o.spot.enabled && o.relaunch.enabled()) setup.relaunch = relaunch_spec(o, p.ids.launch_id, p.job_array_id, p.job_array_name);
   if (!o.spot.enabled) {
     // On demand: spawn's part only when spored is installed (it enforces --ttl), else the
     // user's user-data exactly as given.

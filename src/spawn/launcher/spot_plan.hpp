@@ -11,6 +11,7 @@
 #include "spawn/aws/ec2/fleet.hpp"
 #include "spawn/aws/ec2/types.hpp"
 #include "spawn/launcher/launch_spec.hpp"
+#include "spawn/launcher/relaunch_spec.hpp"
 #include "spawn/launcher/user_data.hpp"
 #include "spawn/model/launch_options.hpp"
 
@@ -70,6 +71,11 @@ struct PreparedLaunch {
 // What spawn's part of the user-data says for these options (its market left to the caller).
 SpotSetup spot_setup(const model::LaunchOptions& options, const AgentSetup& agent,
                      const std::optional<std::string>& ttl_deadline);
+
+// What the members' spored need to relaunch themselves (--relaunch): written into the config of
+// the user-data, so that every generation has it.
+RelaunchSpec relaunch_spec(const model::LaunchOptions& options, const std::string& launch_id,
+                           const std::string& job_array_id, const std::string& job_array_name);
 
 // An error (exit 2) when a generated user-data is over EC2's 16 KB limit. spawn's part of the
 // user-data is written for spot launches, and for on-demand ones that install spored (--ttl).

@@ -80,6 +80,25 @@ expected<void, UsageError> validate_stop_action(const LaunchOptions& o, const st
   return {};
 }
 
+// --relaunch and --rebalance (issue 15): a spot member's replacement, launched by its spored.
+expected<void, UsageError> validate_relaunch(const LaunchOptions& o) {
+  const RelaunchOptions& r = o.relaunch;
+  if (!o.spot.enabled) {
+    const char* flag = r.max ? "--relaunch" : r.rebalance ? "--rebalance" : nullptr;
+    if (flag) return unexpected(UsageError{std::string(flag) + " needs --spot (only spot instances are interrupted)"});
+    return {};
+  }
+  if (r.moves() && !r.max)
+    return unexpected(UsageError{"--rebalance move needs --relaunch N (the move is a relaunch before the interruption)"});
+  if (r.rebalance == Rebalance::checkpoint && o.spot.interruption() != OnInterruption::checkpoint)
+    return unexpected(UsageError{"--rebalance checkpoint needs --on-interruption checkpoint and a --checkpoint-script"});
+  if (!r.max) return {};
+  if (o.spot.interruption() == OnInterruption::hibernate)
+    return unexpected(UsageError{"--relaunch: not with --on-interruption hibernate (a hibernated instance comes back "
+                                 "itself, no replacement is launched)"});
+  return {};
+}
+
 expected<void, UsageError> validate_on_complete(const LaunchOptions& o) {
   if (!o.on_complete || *o.on_complete == OnComplete::terminate) return {};
   return validate_stop_action(o, "--on-complete " + std::string(to_string(*o.on_complete)),
@@ -212,6 +231,7 @@ expected<void, UsageError> validate(const LaunchOptions& o) {
     return unexpected(UsageError{"--user-data: " + std::to_string(o.user_data->size()) +
                                  " bytes is over EC2's 16 KB limit; put the script in S3 and fetch it from a short user-data"});
   if (auto spot = validate_spot(o, o.all_instance_types().size()); !spot) return spot;
+  if (auto relaunch = validate_relaunch(o); !relaunch) return relaunch;
   if (auto complete = validate_on_complete(o); !complete) return complete;
   return validate_idle(o);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spawn/model/idle_options.hpp"
+#include "spawn/model/relaunch_options.hpp"
 #include "spawn/model/spot_options.hpp"
 #include "spawn/model/usage_error.hpp"
 #include "spawn/util/expected.hpp"
@@ -40,6 +41,7 @@ struct LaunchOptions {
   std::optional<OnComplete> on_complete;    // --on-complete (spored complete)
   IdleOptions idle;                         // --idle-timeout, --on-idle, --active-process, --idle-cpu
   SpotOptions spot;
+  RelaunchOptions relaunch;                 // --relaunch, --rebalance
 
   // Every type asked for: --instance-type first, then --instance-types, each once.
   std::vector<std::string> all_instance_types() const;

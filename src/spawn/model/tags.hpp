@@ -27,9 +27,12 @@ inline constexpr const char* k_checkpoint_script = "spawn:checkpoint-script";
 inline constexpr const char* k_spot_fallback = "spawn:spot-fallback";
 inline constexpr const char* k_ttl_deadline = "spawn:ttl-deadline";
 inline constexpr const char* k_idle_timeout = "spawn:idle-timeout";  // --idle-timeout and --on-idle: "1h stop"
-// Job arrays that relaunch (read by spawn status; written by the relaunch work, issue 15)
+// Members that relaunch themselves (--relaunch; launcher/relaunch.hpp, read by spawn status)
+inline constexpr const char* k_relaunch = "spawn:relaunch";                // "3" or "3 move": the bound, the rebalance
 inline constexpr const char* k_generation = "spawn:generation";          // 0 for the first launch
 inline constexpr const char* k_replaces = "spawn:replaces";              // the instance a replacement replaces
+// On the outgoing member, by its spored: "requested i-... (generation 2, spot)", "failed: CODE: ...",
+// "none: <why not>".
 inline constexpr const char* k_relaunch_status = "spawn:relaunch-status";
 // On the spot request of a persistent launch: the ARN of its instance. spored's role may cancel a
 // request only when this equals its own instance's ARN (docs/spored.md).

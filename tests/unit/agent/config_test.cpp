@@ -298,5 +298,23 @@ TEST(CommandLine, EveryTableOptionHasAFlag) {
   }
 }
 
+TEST(AgentConfig, TheRelaunchObjectComesFromTheFileOnly) {
+  nlohmann::json file = nlohmann::json::parse(R"({"spot": true, "relaunch": {"max": 2, "launch_id": "launch-1",
+      "instance_types": ["m7i.large", "m6i.large"], "subnet_ids": [], "fallback": true,
+      "allocation_strategy": "price-capacity-optimized", "move": false}})");
+  auto c = resolve_config(sources({}, {}, file));
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->relaunch);
+  EXPECT_EQ(c->relaunch->max, 2);
+  EXPECT_TRUE(c->relaunch->fallback);
+  EXPECT_EQ(describe(*c)["relaunch"]["value"]["launch_id"], "launch-1");
+  // Nothing without it; a bad one names the file and the member.
+  EXPECT_FALSE(resolve_config(sources({}, {}, nlohmann::json::parse(R"({"spot": true})")))->relaunch);
+  file["relaunch"]["max"] = "two";
+  auto bad = resolve_config(sources({}, {}, file));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("/etc/spawn/spot-config.json relaunch.max"), std::string::npos) << bad.error().message;
+}
+
 }  // namespace
 }  // namespace spawn::agent

@@ -48,6 +48,16 @@ class FakeActions final : public agent::Actions {
     note("webhook", {{"url", url}, {"body", body}});
     return outcome();
   }
+  aws::Result<launcher::Replacement> request_replacement(const launcher::RelaunchSpec& spec,
+                                                         const launcher::Outgoing& out) override {
+    note("relaunch", {{"launch_id", spec.launch_id},
+                      {"index", out.index ? std::to_string(*out.index) : "-"},
+                      {"generation", std::to_string(out.generation)},
+                      {"token", launcher::replacement_token(spec, out, "spot")}});
+    if (relaunch_error) return unexpected(*relaunch_error);
+    return launcher::Replacement{"i-0replacement000001", "m6i.large", "us-east-1b", "fleet-1", true,
+                                 out.generation + 1, "req-1"};
+  }
 
   std::vector<Call> calls() const {
     std::lock_guard lock(m_mutex);
@@ -65,6 +75,7 @@ class FakeActions final : public agent::Actions {
   std::optional<aws::Error> terminate_error;
   std::optional<aws::Error> stop_error;
   std::optional<aws::Error> cancel_error;
+  std::optional<aws::Error> relaunch_error;  // request_replacement fails with it
 
  private:
   void note(std::string what, std::vector<std::pair<std::string, std::string>> args) {

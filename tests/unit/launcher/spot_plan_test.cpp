@@ -179,3 +179,33 @@ TEST(SpotPlan, IndicesSpotFirstThenOnDemandThenFallback) {
   auto again = order_members(members, {"m7i.large", "m6i.large"});
   for (size_t i = 0; i < again.size(); ++i) EXPECT_EQ(again[i].instance_id, ids[i]) << "whatever the reply order";
 }
+
+TEST(SpotPlan, ARelaunchingLaunchIsAFleetWhoseConfigCarriesTheRelaunch) {
+  auto o = spot(4);
+  o.job_array_name = "train";
+  o.instance_types = {"m6i.large"};
+  o.subnet_ids = {"subnet-0abc1234"};
+  o.spot.fallback = true;
+  o.relaunch.max = 2;
+  o.relaunch.rebalance = spawn::model::Rebalance::move;
+  auto single = spot();
+  single.relaunch.max = 1;
+  EXPECT_EQ(plan_launch(single).route, Route::fleet) << "its template stays for the replacements";
+
+  AgentSetup agent;
+  agent.install = "echo install";
+  auto p = prepare_launch(o, agent, k_ids, std::nullopt);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->fleet_user_data);
+  const auto& text = *p->fleet_user_data;
+  const auto at = text.find("\"relaunch\":");
+  ASSERT_NE(at, std::string::npos) << text;
+  auto r = relaunch_spec(o, k_ids.launch_id, k_ids.job_array_id, "train");
+  EXPECT_EQ(r.max, 2);
+  EXPECT_EQ(r.name, "train");
+  EXPECT_EQ(r.instance_types, (std::vector<std::string>{"m7i.large", "m6i.large"}));
+  EXPECT_EQ(r.subnet_ids, o.subnet_ids);
+  EXPECT_TRUE(r.fallback);
+  EXPECT_TRUE(r.move);
+  EXPECT_EQ(r.job_array_id, k_ids.job_array_id);
+}

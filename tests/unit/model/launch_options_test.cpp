@@ -112,3 +112,28 @@ TEST(LaunchOptions, OnCompleteStopNeedsAnInstanceEc2CanStop) {
   EXPECT_FALSE(parse_on_complete("Stop"));
   EXPECT_FALSE(parse_on_complete(""));
 }
+
+TEST(LaunchOptions, RelaunchRules) {
+  EXPECT_EQ(parse_relaunch("3").value(), 3);
+  for (const char* bad : {"0", "-1", "11", "3x", "", " 3", "1e1"})
+    EXPECT_NE(parse_relaunch(bad).error().message.find("--relaunch"), std::string::npos) << bad;
+  EXPECT_EQ(parse_rebalance("move").value(), Rebalance::move);
+  EXPECT_FALSE(parse_rebalance("Move"));
+
+  auto o = valid();
+  o.relaunch.max = 2;
+  EXPECT_NE(validate(o).error().message.find("--relaunch needs --spot"), std::string::npos);
+  o.spot.enabled = true;
+  EXPECT_TRUE(validate(o));
+  o.relaunch.rebalance = Rebalance::move;
+  EXPECT_TRUE(validate(o));
+  o.relaunch.max.reset();
+  EXPECT_NE(validate(o).error().message.find("--rebalance move needs --relaunch"), std::string::npos);
+  o.relaunch.rebalance = Rebalance::checkpoint;
+  EXPECT_NE(validate(o).error().message.find("--on-interruption checkpoint"), std::string::npos);
+  o = valid();
+  o.spot.enabled = true;
+  o.spot.on_interruption = OnInterruption::hibernate;
+  o.relaunch.max = 1;
+  EXPECT_NE(validate(o).error().message.find("hibernate"), std::string::npos);
+}

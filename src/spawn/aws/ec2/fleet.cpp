@@ -62,7 +62,10 @@ Result<LaunchTemplate> parse_create_launch_template(std::string_view xml) {
 void append_launch_template_config(Params& p, const LaunchTemplate& launch_template,
                                    const std::vector<FleetOverride>& overrides) {
   const std::string c = "LaunchTemplateConfigs.1.";
-  p.emplace_back(c + "LaunchTemplateSpecification.LaunchTemplateId", launch_template.id);
+  if (!launch_template.id.empty())
+    p.emplace_back(c + "LaunchTemplateSpecification.LaunchTemplateId", launch_template.id);
+  else
+    p.emplace_back(c + "LaunchTemplateSpecification.LaunchTemplateName", launch_template.name);
   p.emplace_back(c + "LaunchTemplateSpecification.Version", launch_template.version);
   for (size_t i = 0; i < overrides.size(); ++i) {
     const std::string o = c + "Overrides." + std::to_string(i + 1) + ".";
@@ -87,6 +90,8 @@ Params create_fleet_params(const CreateFleetInput& in) {
     p.emplace_back("SpotOptions.InstanceInterruptionBehavior", "terminate");
   }
   if (in.on_demand_capacity > 0) p.emplace_back("OnDemandOptions.AllocationStrategy", in.on_demand_allocation_strategy);
+  const int next = append_tag_specifications(p, {"instance"}, in.instance_tags);
+  append_tag_specifications(p, {"fleet"}, in.fleet_tags, next);
   if (in.dry_run) p.emplace_back("DryRun", "true");
   return p;
 }

@@ -30,9 +30,9 @@ struct LaunchTemplateInput {
 };
 
 struct LaunchTemplate {
-  std::string id;
+  std::string id;       // "": the template is named by `name` (spored knows only its array's name)
   std::string name;
-  std::string version;  // the latest version number, "1" for a new template
+  std::string version;  // the latest version number, "1" for a new template; "$Latest" by name
 };
 
 // CreateLaunchTemplate: IMDSv2 required (hop limit 2, instance tags on), as RunInstances.
@@ -54,6 +54,8 @@ struct CreateFleetInput {
   std::string spot_allocation_strategy = "price-capacity-optimized";  // sent whenever spot_capacity > 0
   std::string on_demand_allocation_strategy = "lowest-price";         // sent whenever on_demand_capacity > 0
   std::string client_token;
+  Tags instance_tags;  // TagSpecification instance: on the launched instances, with the template's own
+  Tags fleet_tags;     // TagSpecification fleet: on the fleet (an IAM policy can require them)
   bool dry_run = false;
 };
 
@@ -61,7 +63,8 @@ struct CreateFleetInput {
 // DefaultTargetCapacityType spot when any spot is asked (else on-demand), the allocation
 // strategy of each market asked for, spot interruption behaviour terminate (instant fleets
 // cannot stop or hibernate), one override per pool, ClientToken.
-// LaunchTemplateConfigs.1 (the template and one override per type x subnet) of any CreateFleet.
+// LaunchTemplateConfigs.1 (the template, by id or else by name, and one override per type x
+// subnet) of any CreateFleet.
 void append_launch_template_config(Params& p, const LaunchTemplate& launch_template,
                                    const std::vector<FleetOverride>& overrides);
 Params create_fleet_params(const CreateFleetInput& in);

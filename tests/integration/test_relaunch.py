@@ -1,0 +1,313 @@
+"""--relaunch (issue 15), end to end: `spawn launch --relaunch` keeps the array's launch template,
+each member's spored (build/bin/spored against a metadata fake of its own, the local AWS for EC2)
+asks for its replacement on the interruption notice, and `spawn terminate` ends the array with
+nothing left. Each test asserts the requests that reached the local AWS and the EC2 state."""
+import base64
+import json
+import os
+import shlex
+import subprocess
+import time
+import unittest
+
+from fakes.imds_fake_fixture import ImdsFake
+from spored_test_case import BIN, SporedTestCase, read_text, write_script
+from spot_test_case import SpotTestCase
+
+AGENT = ["--agent-url", "https://downloads.example.com/spored", "--agent-sha256", "ab" * 32]
+TYPES = "m7i.large,m6i.large,c7i.large"
+
+
+class Member:
+    """One member's spored: its metadata fake, state dir and config (the launch template's)."""
+
+    def __init__(self, test, instance, config, imds=None):
+        self.test = test
+        self.instance = instance
+        self.id = instance["InstanceId"]
+        self.dir = os.path.join(test.dir, self.id)
+        os.makedirs(self.dir, exist_ok=True)
+        self.config = os.path.join(self.dir, "spot-config.json")
+        with open(self.config, "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        if imds is None:
+            imds = ImdsFake()
+            imds.start()
+            test.addCleanup(imds.stop)
+        self.imds = imds
+        imds.set_instance(instance_id=self.id, instance_type=instance["InstanceType"],
+                          availability_zone=instance["Placement"]["AvailabilityZone"],
+                          subnet_id=instance.get("SubnetId", ""))
+        imds.set_tags(SpotTestCase.tags(instance))
+        self.proc = None
+
+    def start(self):
+        log_path = os.path.join(self.dir, "spored.log")
+        args = [os.path.join(BIN, "spored"), "--imds-endpoint", self.imds.endpoint, "--state-dir",
+                os.path.join(self.dir, "state"), "--poll-interval", "200ms", "--config", self.config,
+                "--shutdown-command", shlex.quote(self.test.shutdown_script)]
+        with open(log_path, "ab") as log:
+            self.proc = subprocess.Popen(args, env=self.test.env(), stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        self.proc.log_path = log_path
+        self.test.procs.append(self.proc)
+        self.test.wait_for("watching", proc=self.proc, timeout=15)
+        return self
+
+
+class RelaunchTest(SporedTestCase):
+    def setUp(self):
+        super().setUp()
+        self.ec2.terminate_instances(InstanceIds=[self.instance_id])  # SporedTestCase's own instance
+        self.addCleanup(self.terminate_everything)
+
+    def terminate_everything(self):
+        self.aws.set_scenario({})
+        ids = [i["InstanceId"] for i in self.live()]
+        if ids:
+            self.ec2.terminate_instances(InstanceIds=ids)
+        for t in self.ec2.describe_launch_templates()["LaunchTemplates"]:
+            self.ec2.delete_launch_template(LaunchTemplateId=t["LaunchTemplateId"])
+
+    def spawn(self, *args, timeout=120):
+        return subprocess.run([os.path.join(BIN, "spawn"), *args], env=self.aws.env(), capture_output=True, text=True,
+                              timeout=timeout)
+
+    def launch(self, *extra, count=8, relaunch="2"):
+        r = self.spawn("launch", "--spot", "--count", str(count), "--instance-types", TYPES, "--job-array-name", "train",
+                       "--ami", "ami-12345678", "--relaunch", relaunch, *AGENT, *extra, "--output", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def live(self, **filters):
+        flt = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
+        flt += [{"Name": k, "Values": [v]} for k, v in filters.items()]
+        return [i for page in self.ec2.get_paginator("describe_instances").paginate(Filters=flt)
+                for res in page["Reservations"] for i in res["Instances"]]
+
+    def template(self):
+        templates = self.ec2.describe_launch_templates()["LaunchTemplates"]
+        self.assertEqual(len(templates), 1, templates)
+        return templates[0]
+
+    def member_config(self):
+        """The config the launch template's user-data writes: what every generation's spored reads."""
+        name = self.template()["LaunchTemplateName"]
+        data = self.ec2.describe_launch_template_versions(LaunchTemplateName=name)["LaunchTemplateVersions"][0]
+        script = base64.b64decode(data["LaunchTemplateData"]["UserData"]).decode()
+        return SpotTestCase.spot_config_in(script)
+
+    def members(self):
+        return sorted(self.live(**{"tag:spawn:job-array-name": "train"}), key=SpotTestCase.member_index)
+
+    def replacements(self):
+        return [i for i in self.live() if "spawn:replaces" in SpotTestCase.tags(i)]
+
+    def spored_fleets(self):
+        """CreateFleet calls that spored sent (signed with the metadata fake's role key)."""
+        return [r for r in self.requests_of("CreateFleet") if r["params"].get("ClientToken", "").startswith("spawn-rl-")]
+
+    def requests_of(self, action):
+        return self.aws.requests(action)
+
+    # --- the launch -----------------------------------------------------------------------
+
+    def test_the_launch_keeps_a_template_whose_user_data_carries_the_relaunch(self):
+        launched = self.launch(count=3)
+        self.assertEqual(len(launched["instances"]), 3)
+        template = self.template()
+        tags = {t["Key"]: t["Value"] for t in template.get("Tags", [])}
+        self.assertEqual(template["LaunchTemplateName"], "spawn-relaunch-" + tags["spawn:launch-id"])
+        self.assertEqual(tags["spawn:job-array-id"], launched["job_array_id"])
+        config = self.member_config()
+        relaunch = config["relaunch"]
+        self.assertEqual(relaunch["max"], 2)
+        self.assertEqual(relaunch["instance_types"], TYPES.split(","))
+        self.assertEqual(relaunch["launch_id"], tags["spawn:launch-id"])
+        self.assertEqual(relaunch["name"], "train")
+        self.assertEqual(self.requests_of("DeleteLaunchTemplate"), [], "the template stays while the array lives")
+        for m in self.members():
+            self.assertEqual(SpotTestCase.tags(m)["spawn:relaunch"], "2")
+
+    # --- replacements ---------------------------------------------------------------------
+
+    def test_three_interrupted_members_are_each_replaced_once_in_another_pool(self):
+        self.launch(count=8)
+        config = self.member_config()
+        members = self.members()
+        self.assertEqual(len(members), 8)
+        chosen = [members[1], members[4], members[6]]
+        running = [Member(self, m, config, imds=self.imds if k == 0 else None).start() for k, m in enumerate(chosen)]
+        for m in running:
+            m.imds.set_notice("terminate", in_seconds=120)
+        for m in running:
+            self.wait_for("relaunch_requested", proc=m.proc, timeout=30)
+
+        fleets = self.spored_fleets()
+        self.assertEqual(len({f["client_token"] for f in fleets}), 3, "one ClientToken per interrupted member")
+        replacements = {SpotTestCase.tags(r)["spawn:replaces"]: r for r in self.replacements()}
+        self.assertEqual(sorted(replacements), sorted(m.id for m in running), "exactly one replacement each")
+        for m in running:
+            new = replacements[m.id]
+            old_tags, new_tags = SpotTestCase.tags(m.instance), SpotTestCase.tags(new)
+            index = SpotTestCase.member_index(m.instance)
+            self.assertEqual(SpotTestCase.member_index(new), index)
+            self.assertEqual(new_tags["Name"], f"train-{index}")
+            self.assertEqual(new_tags["spawn:generation"], "1")
+            self.assertEqual(new_tags["spawn:job-array-id"], old_tags["spawn:job-array-id"])
+            self.assertEqual(new_tags["spawn:launch-id"], old_tags["spawn:launch-id"])
+            self.assertEqual(new_tags["spawn:spot"], "true")
+            self.assertEqual(new.get("InstanceLifecycle"), "spot")
+            self.assertNotEqual(new["InstanceType"], m.instance["InstanceType"], "not the pool just interrupted")
+            self.wait_until(lambda: SpotTestCase.tags(self.ec2.describe_instances(InstanceIds=[m.id])["Reservations"][0]
+                                                      ["Instances"][0]).get("spawn:relaunch-status", "")
+                            .startswith(f"requested {new['InstanceId']}"), message="spawn:relaunch-status")
+        # The instance profile of the launch, as the template gives it.
+        self.assertTrue(all(r.get("IamInstanceProfile") for r in replacements.values()))
+
+    def test_a_lost_reply_and_a_restart_still_launch_one_replacement(self):
+        self.launch(count=2)
+        config = self.member_config()
+        outgoing = self.members()[1]
+        # Every reply to spored's CreateFleet is lost: it cannot know whether EC2 launched.
+        self.aws.set_scenario({"lose_reply": [{"action": "CreateFleet", "times": 100}]})
+        member = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        failed = self.wait_for("relaunch_failed", proc=member.proc, timeout=60)[0]
+        self.assertIn("NetworkError", failed["error"])
+        state = json.loads(read_text(os.path.join(member.dir, "state", "events.json")))
+        self.assertEqual(state["latched"]["interruption"]["relaunch"], "pending")
+        self.assertEqual(len(self.replacements()), 1, "the first lost reply was applied: one replacement")
+        self.stop(member.proc)
+
+        # spored restarts (the instance was not gone yet): it asks again with the same ClientToken.
+        self.aws.set_scenario({})
+        again = Member(self, outgoing, config, imds=self.imds).start()
+        self.wait_for("relaunch_resumed", proc=again.proc)
+        self.wait_for("relaunch_requested", proc=again.proc, timeout=30)
+        fleets = self.spored_fleets()
+        self.assertGreater(len(fleets), 2)
+        self.assertEqual({f["client_token"] for f in fleets}, {fleets[0]["client_token"]})
+        replacements = self.replacements()
+        self.assertEqual(len(replacements), 1, "one replacement whatever was lost or restarted")
+        self.assertEqual(SpotTestCase.tags(replacements[0])["spawn:replaces"], outgoing["InstanceId"])
+
+    def test_throttled_half_the_time_still_one_replacement(self):
+        self.launch(count=1)
+        config = self.member_config()
+        outgoing = self.members()[0]
+        self.aws.set_scenario({"throttle": {"every": 2, "actions": ["CreateFleet"]}})
+        member = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        self.wait_for("relaunch_requested", proc=member.proc, timeout=60)
+        self.assertEqual(len(self.replacements()), 1)
+
+    def test_no_spot_capacity_anywhere_without_fallback_fails_and_tells_the_owner(self):
+        self.launch(count=1, relaunch="1")
+        config = self.member_config()
+        config["notify"] = [self.topic_arn]
+        outgoing = self.members()[0]
+        self.aws.set_scenario({"capacity": [{"instance_type": t, "market": "spot", "available": 0}
+                                            for t in TYPES.split(",")]})
+        member = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        failed = self.wait_for("relaunch_failed", proc=member.proc, timeout=30)[0]
+        self.assertIn("InsufficientInstanceCapacity", failed["error"])
+        self.assertEqual(self.replacements(), [], "nothing launched")
+        published = [json.loads(p["params"]["Message"]) for p in self.publishes()]
+        self.assertIn("relaunch_failed", [m["event"] for m in published])
+        self.wait_until(lambda: SpotTestCase.tags(self.ec2.describe_instances(InstanceIds=[outgoing["InstanceId"]])
+                                                  ["Reservations"][0]["Instances"][0])
+                        .get("spawn:relaunch-status", "").startswith("failed: InsufficientInstanceCapacity"),
+                        message="spawn:relaunch-status failed")
+
+    def test_no_spot_capacity_with_fallback_replaces_on_demand(self):
+        self.launch("--spot-fallback", count=1)
+        config = self.member_config()
+        outgoing = self.members()[0]
+        self.aws.set_scenario({"capacity": [{"instance_type": t, "market": "spot", "available": 0}
+                                            for t in TYPES.split(",")]})
+        member = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        requested = self.wait_for("relaunch_requested", proc=member.proc, timeout=30)[0]
+        self.assertEqual(requested["market"], "on-demand")
+        [new] = self.replacements()
+        self.assertNotIn("InstanceLifecycle", new)
+        self.assertEqual(SpotTestCase.tags(new)["spawn:spot-fallback"], "true")
+
+    def test_the_last_allowed_generation_is_not_relaunched(self):
+        self.launch(count=1, relaunch="1")
+        config = self.member_config()
+        outgoing = self.members()[0]
+        self.ec2.create_tags(Resources=[outgoing["InstanceId"]], Tags=[{"Key": "spawn:generation", "Value": "1"}])
+        outgoing = self.members()[0]
+        member = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        skipped = self.wait_for("relaunch_skipped", proc=member.proc, timeout=30)[0]
+        self.assertIn("the most --relaunch allows", skipped["why"])
+        self.wait_for("shutdown", proc=member.proc)
+        self.assertEqual(self.spored_fleets(), [], "no CreateFleet")
+        self.assertEqual(self.replacements(), [])
+
+    # --- ending the array -----------------------------------------------------------------
+
+    def test_terminate_removes_the_template_first_and_leaves_nothing(self):
+        self.launch(count=3)
+        config = self.member_config()
+        members = self.members()
+        member = Member(self, members[0], config, imds=self.imds).start()
+        self.aws.reset_log()
+        r = self.spawn("terminate", "--job-array-name", "train", "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        actions = [q["action"] for q in self.aws.requests() if q["action"] in ("DeleteLaunchTemplate", "TerminateInstances")]
+        self.assertEqual(actions[0], "DeleteLaunchTemplate", "the template goes before any instance")
+        self.assertEqual(self.ec2.describe_launch_templates()["LaunchTemplates"], [])
+        # A notice arriving now (the member is still shutting down) finds the template gone.
+        self.imds.set_notice("terminate", in_seconds=120)
+        skipped = self.wait_for("relaunch_skipped", proc=member.proc, timeout=30)[0]
+        self.assertIn("terminated", skipped["why"])
+        self.assertEqual(self.live(**{"tag:spawn:job-array-name": "train"}), [])
+        self.assertEqual(self.replacements(), [])
+
+    def test_terminate_ends_the_replacements_too(self):
+        self.launch(count=2)
+        config = self.member_config()
+        member = Member(self, self.members()[0], config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        self.wait_for("relaunch_requested", proc=member.proc, timeout=30)
+        r = self.spawn("terminate", "--job-array-name", "train", "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.live(**{"tag:spawn:job-array-name": "train"}), [], "the replacement ended too")
+        self.assertEqual(self.ec2.describe_launch_templates()["LaunchTemplates"], [])
+
+
+class RelaunchUsageTest(unittest.TestCase):
+    """Bad input: exit 2 and no request (no endpoint reachable: a request would fail differently)."""
+
+    def run_spawn(self, *args):
+        env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x" * 40,
+               "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "HOME": "/nonexistent"}
+        return subprocess.run([os.path.join(BIN, "spawn"), *args], env=env, capture_output=True, text=True, timeout=30)
+
+    def test_bad_relaunch_flags_are_usage_errors(self):
+        base = ["launch", "--instance-type", "m7i.large", "--ami", "ami-12345678"]
+        cases = [
+            (["--relaunch", "2"], "--relaunch needs --spot"),
+            (["--spot", "--relaunch", "0"], "--relaunch: expected"),
+            (["--spot", "--relaunch", "-1"], "--relaunch"),
+            (["--spot", "--relaunch", "11"], "1 to 10"),
+            (["--spot", "--relaunch", "3x"], "--relaunch: expected"),
+            (["--spot", "--rebalance", "move"], "--rebalance move needs --relaunch"),
+            (["--spot", "--rebalance", "sideways"], "--rebalance"),
+            (["--spot", "--relaunch", "2", "--no-agent"], "--relaunch needs spored"),
+            (["--spot", "--relaunch", "2", "--on-interruption", "hibernate"], "hibernate"),
+            (["--spot", "--relaunch", "2"], "--relaunch needs spored on the instance"),
+        ]
+        for extra, message in cases:
+            with self.subTest(extra=extra):
+                r = self.run_spawn(*base, *extra)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(message, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
