@@ -248,6 +248,53 @@ class RelaunchTest(SporedTestCase):
         self.assertEqual(self.spored_fleets(), [], "no CreateFleet")
         self.assertEqual(self.replacements(), [])
 
+    def test_the_replacements_job_waits_for_the_old_members_checkpoint(self):
+        self.launch(count=1)
+        config = self.member_config()
+        config.update(on_interruption="checkpoint",
+                      checkpoint_script=write_script(os.path.join(self.dir, "save.sh"), "#!/bin/sh\nsleep 3\n"))
+        outgoing = self.members()[0]
+        old = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_notice("terminate", in_seconds=120)
+        requested = self.wait_for("relaunch_requested", proc=old.proc, timeout=30)[0]
+        [new] = [i for i in self.replacements() if i["InstanceId"] == requested["replacement"]]
+        # The replacement boots: spawn's part of its user-data ends with `spored handover`.
+        gate_imds = ImdsFake()
+        gate_imds.start()
+        self.addCleanup(gate_imds.stop)
+        gate_imds.set_instance(instance_id=new["InstanceId"], instance_type=new["InstanceType"])
+        gate_imds.set_tags(SpotTestCase.tags(new))
+        gate = subprocess.run([os.path.join(BIN, "spored"), "handover", "--timeout", "60s", "--imds-endpoint",
+                               gate_imds.endpoint], env=self.env(), capture_output=True, text=True, timeout=90)
+        self.assertEqual(gate.returncode, 0, gate.stderr)
+        lines = [json.loads(l) for l in gate.stderr.splitlines() if l.startswith("{")]
+        self.assertEqual([l["event"] for l in lines], ["handover_waiting", "handover_done"], gate.stderr)
+        self.assertEqual(lines[0]["replaces"], outgoing["InstanceId"])
+        self.assertEqual(lines[1]["why"], "checkpoint ok")
+        finished = self.wait_for("checkpoint_finished", proc=old.proc)[0]
+        self.assertGreaterEqual(lines[1]["time"], finished["time"], "the job starts after the old checkpoint")
+
+    def test_the_handover_gate_is_bounded_and_the_first_generation_passes(self):
+        self.launch(count=1)
+        first = self.members()[0]
+        self.imds.set_instance(instance_id=first["InstanceId"])
+        self.imds.set_tags(SpotTestCase.tags(first))
+        gate = subprocess.run([os.path.join(BIN, "spored"), "handover", "--imds-endpoint", self.imds.endpoint],
+                              env=self.env(), capture_output=True, text=True, timeout=30)
+        self.assertEqual(gate.returncode, 0, gate.stderr)
+        self.assertIn('"handover_done"', gate.stderr)
+        self.assertIn("replaces no other", gate.stderr)
+        # A replacement whose predecessor never checkpoints: the job starts after the timeout, said.
+        self.imds.set_tags(dict(SpotTestCase.tags(first), **{"spawn:replaces": first["InstanceId"]}))
+        gate = subprocess.run([os.path.join(BIN, "spored"), "handover", "--timeout", "2s", "--imds-endpoint",
+                               self.imds.endpoint], env=self.env(), capture_output=True, text=True, timeout=30)
+        self.assertEqual(gate.returncode, 0, gate.stderr)
+        self.assertIn('"handover_timeout"', gate.stderr)
+        bad = subprocess.run([os.path.join(BIN, "spored"), "handover", "--timeout", "0s"], env=self.env(),
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--timeout", bad.stderr)
+
     # --- ending the array -----------------------------------------------------------------
 
     def test_terminate_removes_the_template_first_and_leaves_nothing(self):

@@ -5,16 +5,21 @@
 
 #include <cstdio>
 #include <exception>
+#include <thread>
 
 #include "spawn/agent/command_line.hpp"
 #include "spawn/agent/completion.hpp"
 #include "spawn/agent/config.hpp"
 #include "spawn/agent/daemon.hpp"
+#include "spawn/agent/handover.hpp"
+#include "spawn/agent/instance.hpp"
 #include "spawn/agent/s3_fetch.hpp"
 #include "spawn/agent/status.hpp"
 #include "spawn/aws/auth/caching_provider.hpp"
 #include "spawn/aws/auth/instance_role_provider.hpp"
+#include "spawn/aws/ec2/client.hpp"
 #include "spawn/aws/http/socket_transport.hpp"
+#include "spawn/model/tags.hpp"
 #include "spawn/util/encoding.hpp"
 #include "spawn/util/files.hpp"
 #include "spawn/util/process_group.hpp"
@@ -81,6 +86,41 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   return daemon.run();
 }
 
+// `spored handover`: the gate of a replacement's job (agent/handover.hpp). Always exit 0 once it
+// has waited (the job must start in the end); 1 only when this is no instance at all.
+int run_handover(const AgentConfig& config, std::chrono::seconds timeout) {
+  auto log = std::make_shared<Logger>(config.log_format);
+  auto transport = std::make_shared<aws::http::SocketTransport>();
+  aws::imds::Options imds_options;
+  imds_options.endpoint = config.imds_endpoint;
+  auto imds = std::make_shared<aws::imds::Client>(transport, imds_options);
+  auto region = imds->get("meta-data/placement/region");
+  if (!region || !*region) return print_error("the metadata service names no region: is this an EC2 instance?", k_exit_failure);
+  auto credentials = aws::auth::make_caching_provider(
+      aws::auth::make_instance_role_provider(std::make_shared<aws::imds::Client>(transport, imds_options)));
+  auto aws = std::make_shared<AwsContext>(**region, aws::config::process_environment(), transport, credentials);
+  const aws::ec2::Client ec2(aws->service(aws::services::ec2));
+  HandoverSteps steps;
+  steps.replaces = [imds]() -> aws::Result<std::optional<std::string>> {
+    auto tags = read_instance_tags(*imds, {model::tag::k_replaces});
+    if (!tags) return unexpected(tags.error());
+    if (!*tags || !(*tags)->contains(model::tag::k_replaces)) return std::optional<std::string>();
+    return std::optional<std::string>((*tags)->at(model::tag::k_replaces));
+  };
+  steps.describe = [&ec2](const std::string& id) -> aws::Result<std::optional<aws::ec2::Instance>> {
+    auto found = ec2.describe_instances({}, {id});
+    if (!found && found.error().code == "InvalidInstanceID.NotFound") return std::optional<aws::ec2::Instance>();
+    if (!found) return unexpected(found.error());
+    for (const auto& i : *found)
+      if (i.instance_id == id) return std::optional<aws::ec2::Instance>(i);
+    return std::optional<aws::ec2::Instance>();
+  };
+  steps.sleep = [](std::chrono::seconds d) { std::this_thread::sleep_for(d); };
+  steps.steady = [] { return std::chrono::steady_clock::now(); };
+  wait_for_handover(*log, steps, timeout);
+  return k_exit_ok;
+}
+
 }  // namespace
 
 int run_spored(int argc, const char* const* argv) {
@@ -116,6 +156,7 @@ int run_spored(int argc, const char* const* argv) {
       std::fputs(done->message.c_str(), stdout);
       return k_exit_ok;
     }
+    if (line.command == Command::handover) return run_handover(*config, line.handover_timeout);
     if (line.command == Command::status) {
       auto report = status_report(config->state_dir, line.status_format);
       std::fputs(report.text.c_str(), report.exit_code == 0 ? stdout : stderr);

@@ -7,6 +7,7 @@
 
 #include "spawn/agent/version.hpp"
 #include "spawn/util/help_format.hpp"
+#include "spawn/util/time.hpp"
 
 namespace spawn::agent {
 namespace {
@@ -90,6 +91,14 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
                                                       "spawn:completion-status")
       ->check(CLI::Range(0, 255));
 
+  auto* handover = app.add_subcommand(
+      "handover", "on a replacement (--relaunch): wait until the member it replaces has finished its checkpoint, "
+                  "so that the job resumes from it (run by spawn's user-data before the job)");
+  handover->fallthrough();
+  std::string handover_timeout = "15m";
+  handover->add_option("--timeout", handover_timeout, "the longest wait, e.g. 15m (default 15m); the job starts then")
+      ->option_text("DURATION");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -98,12 +107,28 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
     return EarlyExit{k_exit_ok, std::string("spored ") + version() + "\n", {}};
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0)
-      return EarlyExit{k_exit_ok, status->parsed() ? status->help() : complete->parsed() ? complete->help() : app.help(), {}};
+      return EarlyExit{k_exit_ok,
+                       status->parsed()     ? status->help()
+                       : complete->parsed() ? complete->help()
+                       : handover->parsed() ? handover->help()
+                                            : app.help(),
+                       {}};
     return EarlyExit{k_exit_usage, {}, fmt::format("spored: error: {} (see spored --help)\n", one_line(e.what()))};
   }
 
   CommandLine line;
-  line.command = status->parsed() ? Command::status : complete->parsed() ? Command::complete : Command::run;
+  line.command = status->parsed()     ? Command::status
+                 : complete->parsed() ? Command::complete
+                 : handover->parsed() ? Command::handover
+                                      : Command::run;
+  if (handover->parsed()) {
+    auto timeout = util::parse_duration(handover_timeout);
+    if (!timeout || timeout->count() < 1 || *timeout > std::chrono::hours(24))
+      return EarlyExit{k_exit_usage, {},
+                       fmt::format("spored: error: --timeout: expected a duration from 1s to 24h such as 15m, got '{}' "
+                                   "(see spored handover --help)\n", one_line(handover_timeout))};
+    line.handover_timeout = *timeout;
+  }
   line.completion_status = completion_status;
   line.status_format = json || status_output == "json" ? StatusFormat::json : StatusFormat::text;
   for (const auto& [name, option] : options)

@@ -1,7 +1,9 @@
 #pragma once
 // spored's command line: `spored [OPTIONS]` runs the daemon, `spored status` reports, `spored
-// complete [--status N]` tells the daemon the job is done, parsed with CLI11 into raw flag values
+// complete [--status N]` tells the daemon the job is done, `spored handover [--timeout D]` holds a
+// replacement's job until the member it replaces has checkpointed (agent/handover.hpp), parsed with CLI11 into raw flag values
 // for the configuration layers (config.hpp).
+#include <chrono>
 #include <string>
 #include <variant>
 
@@ -10,13 +12,14 @@
 
 namespace spawn::agent {
 
-enum class Command { run, status, complete };
+enum class Command { run, status, complete, handover };
 
 struct CommandLine {
   Command command = Command::run;
   RawValues flags;    // option name (without "--") -> values, only for options given
   StatusFormat status_format = StatusFormat::text;  // status --json
   int completion_status = 0;                        // complete --status N (0..255)
+  std::chrono::seconds handover_timeout{900};       // handover --timeout
 };
 
 // What to do instead of running: print out (stdout) or err (stderr) and exit with code.

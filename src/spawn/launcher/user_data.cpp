@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spawn/launcher/agent_install.hpp"
 #include "spawn/model/launch_options.hpp"
 #include "spawn/util/encoding.hpp"
 #include "spawn/util/sha256.hpp"
@@ -129,6 +130,13 @@ install -d -m 0755 "$spawn_root/etc/spawn"
     out += ":  # no agent install step in this build\n";
   else
     out += line_end(s.agent_install);
+  if (s.relaunch && !s.agent_install.empty()) {
+    // The user's part runs after this one: a replacement's job waits for the checkpoint of the
+    // member it replaces (agent/handover.hpp); bounded, and never a reason to fail the boot.
+    out += "\n# --relaunch: a replacement's job starts once the member it replaces has checkpointed\n";
+    out += std::string("\"$spawn_root") + k_spored_binary_path +
+           "\" handover --timeout 15m || printf 'spawn: the handover gate did not run; the job starts now\\n' >&2\n";
+  }
   return out;
 }
 
