@@ -295,6 +295,49 @@ class RelaunchTest(SporedTestCase):
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--timeout", bad.stderr)
 
+    # --- spawn relaunch --------------------------------------------------------------------
+
+    def test_spawn_relaunch_brings_back_an_index_lost_without_a_notice(self):
+        self.launch(count=3)
+        members = self.members()
+        lost = members[1]
+        self.ec2.terminate_instances(InstanceIds=[lost["InstanceId"]])  # a hardware failure: no notice, no spored
+        dry = self.spawn("relaunch", "--job-array-name", "train", "--dry-run")
+        self.assertEqual(dry.returncode, 0, dry.stderr)
+        self.assertIn("train-1: would launch generation 1", dry.stdout)
+        self.assertEqual(self.replacements(), [], "a dry run launches nothing")
+        r = self.spawn("relaunch", "--job-array-name", "train", "--output", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        [new] = out["relaunched"]
+        self.assertEqual(new["index"], 1)
+        self.assertEqual(new["replaces"], lost["InstanceId"])
+        self.assertEqual(new["generation"], 1)
+        self.assertEqual(sorted(s["index"] for s in out["skipped"]), [0, 2], "the live members are left alone")
+        [instance] = self.replacements()
+        self.assertEqual(instance["InstanceId"], new["instance_id"])
+        self.assertEqual(SpotTestCase.member_index(instance), 1)
+        self.assertEqual(SpotTestCase.tags(instance)["Name"], "train-1")
+        # Again: index 1 has a live member now; nothing more is launched.
+        again = self.spawn("relaunch", "--job-array-name", "train", "--output", "json")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(json.loads(again.stdout)["relaunched"], [])
+        self.assertEqual(len(self.replacements()), 1)
+
+    def test_spawn_relaunch_of_an_unknown_or_ended_array_is_one_clear_error(self):
+        r = self.spawn("relaunch", "--job-array-name", "nope")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no instance of job array nope", r.stderr)
+        self.assertEqual(self.requests_of("CreateFleet"), [])
+        self.launch(count=1)
+        self.assertEqual(self.spawn("terminate", "--job-array-name", "train", "--yes").returncode, 0)
+        r = self.spawn("relaunch", "--job-array-name", "train")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("was terminated", r.stderr)
+        r = self.spawn("relaunch", "--job-array-name", "train", "--index", "-1")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual([q for q in self.requests_of("CreateFleet") if q["client_token"].startswith("spawn-rl-")], [])
+
     # --- ending the array -----------------------------------------------------------------
 
     def test_terminate_removes_the_template_first_and_leaves_nothing(self):

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "spawn/util/encoding.hpp"
 #include "spawn/util/sha256.hpp"
+#include "spawn/util/shell_split.hpp"
 
 namespace spawn::launcher {
 
@@ -71,6 +73,26 @@ expected<RelaunchSpec, std::string> relaunch_spec_from_json(const nlohmann::json
     (std::string_view(key) == "fallback" ? s.fallback : s.move) = b->get<bool>();
   }
   return s;
+}
+
+expected<RelaunchSpec, std::string> relaunch_spec_from_user_data(std::string_view user_data_base64) {
+  auto decoded = util::base64_decode(user_data_base64);
+  if (!decoded) return unexpected(std::string("the launch template's user-data is not base64"));
+  // spawn's script writes the config with one line: printf '%s\n' '<json>' | spawn_write 0600 ".../spot-config.json"
+  std::string_view text = *decoded;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    start = end == std::string_view::npos ? text.size() : end + 1;
+    if (!line.starts_with("printf '%s\\n' ") || line.find("spot-config.json") == std::string_view::npos) continue;
+    auto words = util::shell_split(line.substr(0, line.find(" | spawn_write ")));
+    if (!words || words->size() != 3) continue;
+    auto config = nlohmann::json::parse((*words)[2], nullptr, false);
+    if (!config.is_object() || !config.contains("relaunch")) break;
+    return relaunch_spec_from_json(config["relaunch"]);
+  }
+  return unexpected(std::string("the launch template's user-data has no relaunch settings"));
 }
 
 std::vector<aws::ec2::FleetOverride> replacement_pools(const RelaunchSpec& spec, const Outgoing& out, bool for_spot) {

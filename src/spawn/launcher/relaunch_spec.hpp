@@ -41,6 +41,11 @@ nlohmann::json to_json(const RelaunchSpec& spec);
 // An error (a sentence) naming the member that is missing or wrong.
 expected<RelaunchSpec, std::string> relaunch_spec_from_json(const nlohmann::json& j);
 
+// The relaunch object of the config that a launch's user-data writes (spawn's own script, alone
+// or as the first part of a MIME multipart; base64 as EC2 keeps it): what `spawn relaunch` asks
+// with, the same as every member's spored. An error (a sentence) when the user-data holds none.
+expected<RelaunchSpec, std::string> relaunch_spec_from_user_data(std::string_view user_data_base64);
+
 // The member being replaced, as it knows itself.
 struct Outgoing {
   std::string instance_id;

@@ -6,6 +6,7 @@
 #include "../support/query_form.hpp"
 #include "../support/scripted_transport.hpp"
 #include "../support/static_credentials.hpp"
+#include "spawn/util/encoding.hpp"
 #include "spawn/util/time.hpp"
 
 using namespace spawn::launcher;
@@ -243,4 +244,24 @@ TEST(RequestReplacement, AGoneTemplateSaysTheArrayEnded) {
   auto r = request_replacement(w.ctx, spec(), member());
   ASSERT_FALSE(r);
   EXPECT_TRUE(is_template_gone(r.error()));
+}
+
+TEST(RelaunchSpec, ReadBackFromTheUserDataSpawnWrote) {
+  // spawn's script as user_data.cpp writes it: the config is one printf line, shell-quoted.
+  nlohmann::json config{{"spot", nullptr}, {"relaunch", to_json(spec())}, {"note", "it's quoted"}};
+  std::string quoted = "'";
+  for (char c : config.dump()) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  const std::string script = "#!/bin/bash\nset -euo pipefail\nprintf '%s\\n' " + quoted +
+                             " | spawn_write 0600 \"$spawn_root/etc/spawn/spot-config.json\"\n";
+  auto back = relaunch_spec_from_user_data(spawn::util::base64_encode(script));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(to_json(*back), to_json(spec()));
+  // Inside a MIME multipart (a --user-data of the user's own after it), the same.
+  auto mime = relaunch_spec_from_user_data(spawn::util::base64_encode(
+      "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/x-shellscript\n\n" + script +
+      "\n--b\nContent-Type: text/x-not-multipart\n\n#!/bin/sh\necho job\n--b--\n"));
+  ASSERT_TRUE(mime) << mime.error();
+  EXPECT_FALSE(relaunch_spec_from_user_data(spawn::util::base64_encode("#!/bin/sh\necho hi\n")));
+  EXPECT_FALSE(relaunch_spec_from_user_data("%%%"));
 }

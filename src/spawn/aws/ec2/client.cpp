@@ -184,6 +184,12 @@ Result<void> Client::delete_launch_template_named(const std::string& name) const
   return {};
 }
 
+Result<std::string> Client::launch_template_user_data(const std::string& name) const {
+  auto body = call("DescribeLaunchTemplateVersions", {{"LaunchTemplateName", name}, {"LaunchTemplateVersion.1", "$Latest"}});
+  if (!body) return unexpected(body.error());
+  return parse_launch_template_user_data(*body);
+}
+
 Result<CreateFleetResult> Client::create_fleet(const CreateFleetInput& input) const {
   auto body = call("CreateFleet", create_fleet_params(input));
   if (!body) {

@@ -53,6 +53,9 @@ class Client {
   Result<void> delete_launch_template(const std::string& launch_template_id) const;
   // DeleteLaunchTemplate by name: the id is unknown when the reply of CreateLaunchTemplate was lost.
   Result<void> delete_launch_template_named(const std::string& name) const;
+  // DescribeLaunchTemplateVersions of the template's latest version: its user-data (base64, as
+  // EC2 keeps it; "" when it has none).
+  Result<std::string> launch_template_user_data(const std::string& name) const;
   // CreateFleet (instant). The reply's Errors are data, not an error: partial fulfilment is
   // normal. With dry_run, DryRunOperation is success (an empty result).
   Result<CreateFleetResult> create_fleet(const CreateFleetInput& input) const;

@@ -59,6 +59,15 @@ Result<LaunchTemplate> parse_create_launch_template(std::string_view xml) {
   return out;
 }
 
+Result<std::string> parse_launch_template_user_data(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = reply_root(doc, xml, "DescribeLaunchTemplateVersionsResponse");
+  if (!root) return unexpected(root.error());
+  pugi::xml_node version = root->child("launchTemplateVersionSet").child("item");
+  if (!version) return unexpected(local_error("InvalidLaunchTemplateName.NotFoundException", "the launch template has no version"));
+  return std::string(version.child("launchTemplateData").child_value("userData"));
+}
+
 void append_launch_template_config(Params& p, const LaunchTemplate& launch_template,
                                    const std::vector<FleetOverride>& overrides) {
   const std::string c = "LaunchTemplateConfigs.1.";

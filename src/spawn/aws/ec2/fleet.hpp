@@ -39,6 +39,10 @@ struct LaunchTemplate {
 Params create_launch_template_params(const LaunchTemplateInput& in);
 Result<LaunchTemplate> parse_create_launch_template(std::string_view xml);
 
+// DescribeLaunchTemplateVersions: the UserData (base64) of the first version in the reply; "" when
+// it has none; an error when the reply lists no version.
+Result<std::string> parse_launch_template_user_data(std::string_view xml);
+
 // One capacity pool of the fleet: a type, optionally in one subnet, optionally capped.
 struct FleetOverride {
   std::string instance_type;

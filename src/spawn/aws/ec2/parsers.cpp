@@ -29,6 +29,7 @@ Instance parse_instance(const pugi::xml_node& n) {
     else if (name == "imageId") i.image_id = c.child_value();
     else if (name == "keyName") i.key_name = c.child_value();
     else if (name == "privateIpAddress") i.private_ip = c.child_value();
+    else if (name == "subnetId") i.subnet_id = c.child_value();
     else if (name == "ipAddress") i.public_ip = c.child_value();
     else if (name == "spotInstanceRequestId") i.spot_request_id = c.child_value();
     else if (name == "amiLaunchIndex") i.ami_launch_index = std::atoi(c.child_value());

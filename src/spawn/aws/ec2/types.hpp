@@ -29,6 +29,7 @@ struct Instance {
   std::string key_name;  // the EC2 key pair it was launched with, "" when none
   std::string private_ip;
   std::string public_ip;
+  std::string subnet_id;  // "" when EC2 names none
   std::string spot_request_id;
   int ami_launch_index = 0;
   std::string iam_instance_profile_arn;  // "" when it runs without one
