@@ -1,6 +1,7 @@
 #include "spawn/cli/relaunch_command.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -76,8 +77,21 @@ class RelaunchCommand final : public Command {
     }
     nlohmann::json relaunched = nlohmann::json::array(), skipped = nlohmann::json::array();
     int status = k_exit_ok;
+    std::vector<std::string> ended;  // arrays of this name that spawn terminate ended
+    size_t arrays = 0;
     for (const auto& array : array_statuses(*found)) {
-      if (auto s = relaunch_array(ec2, array, *found, relaunched, skipped); s != k_exit_ok) status = s;
+      ++arrays;
+      auto s = relaunch_array(ec2, array, *found, relaunched, skipped);
+      if (s == Outcome::ended) ended.push_back(array.job_array_id);
+      if (s == Outcome::failed) status = k_exit_failure;
+    }
+    // An earlier array of the same name, ended, is no error beside a live one.
+    if (!ended.empty() && ended.size() == arrays) {
+      print_failure(fmt::format("job array {} was terminated: its launch template is gone (nothing is relaunched "
+                                "after spawn terminate)", m_job_array));
+      status = k_exit_failure;
+    } else if (!ended.empty()) {
+      say(fmt::format("(skipped {} ended array(s) of the same name: {})", ended.size(), fmt::join(ended, ", ")));
     }
     if (m_global.output == OutputFormat::json)
       fmt::print("{}\n", nlohmann::json{{"relaunched", relaunched}, {"skipped", skipped}}.dump(2));
@@ -94,7 +108,9 @@ class RelaunchCommand final : public Command {
     if (m_global.output != OutputFormat::json) fmt::print("{}\n", line);
   }
 
-  int relaunch_array(const aws::ec2::Client& ec2, const ArrayStatus& array, const std::vector<aws::ec2::Instance>& all,
+  enum class Outcome { ok, ended, failed };
+
+  Outcome relaunch_array(const aws::ec2::Client& ec2, const ArrayStatus& array, const std::vector<aws::ec2::Instance>& all,
                      nlohmann::json& relaunched, nlohmann::json& skipped) const {
     // The launch: any member names it; every member of an array shares it.
     std::string launch_id;
@@ -109,26 +125,22 @@ class RelaunchCommand final : public Command {
       print_failure(fmt::format("job array {} ({}) was launched without --relaunch: it has no launch template to "
                                 "relaunch from", m_job_array, array.job_array_id));
       fmt::print(stderr, "spawn: hint: launch it again with --relaunch N to have its members replaced\n");
-      return k_exit_failure;
+      return Outcome::failed;
     }
     auto user_data = ec2.launch_template_user_data(launcher::relaunch_template_name(launch_id));
     if (!user_data) {
-      if (launcher::is_template_gone(user_data.error())) {
-        print_failure(fmt::format("job array {} was terminated: its launch template {} is gone", m_job_array,
-                                  launcher::relaunch_template_name(launch_id)));
-        return k_exit_failure;
-      }
+      if (launcher::is_template_gone(user_data.error())) return Outcome::ended;
       print_error(user_data.error());
-      return k_exit_failure;
+      return Outcome::failed;
     }
     auto spec = launcher::relaunch_spec_from_user_data(*user_data);
     if (!spec) {
       print_failure(fmt::format("{}: {}", launcher::relaunch_template_name(launch_id), spec.error()));
-      return k_exit_failure;
+      return Outcome::failed;
     }
     const launcher::Notify warn = [](const std::string& line) { fmt::print(stderr, "spawn: {}\n", line); };
     const launcher::LaunchContext ctx{ec2, warn, warn, {}};
-    int status = k_exit_ok;
+    Outcome status = Outcome::ok;
     bool any = false;
     for (const auto& m : array.members) {
       if (m_index && m.index != *m_index) continue;
@@ -159,7 +171,7 @@ class RelaunchCommand final : public Command {
       auto r = launcher::request_replacement(ctx, *spec, out);
       if (!r) {
         print_error(r.error());
-        status = k_exit_failure;
+        status = Outcome::failed;
         continue;
       }
       relaunched.push_back({{"index", m.index},
@@ -174,7 +186,7 @@ class RelaunchCommand final : public Command {
     }
     if (!any && m_index) {
       print_failure(fmt::format("job array {} has no index {} (its size is {})", m_job_array, *m_index, array.size));
-      return k_exit_failure;
+      return Outcome::failed;
     }
     return status;
   }
