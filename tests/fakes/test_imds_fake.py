@@ -119,6 +119,15 @@ class Metadata(FakeTest):
         self.assertEqual(self.imds.get("meta-data/instance-life-cycle"), (200, "on-demand"))
         self.assertEqual(json.loads(self.imds.get("dynamic/instance-identity/document")[1])["region"], "eu-west-1")
 
+    def test_the_primary_interfaces_subnet(self):
+        mac = self.imds.get("meta-data/mac")[1]
+        self.assertEqual(self.imds.get(f"meta-data/network/interfaces/macs/{mac}/subnet-id"),
+                         (200, "subnet-0fake000000000001"))
+        self.imds.set_instance(subnet_id="subnet-0abc", mac="0e:11:22:33:44:55")
+        self.assertEqual(self.imds.get("meta-data/network/interfaces/macs/0e:11:22:33:44:55/subnet-id"), (200, "subnet-0abc"))
+        self.imds.set_instance(subnet_id="")  # no subnet named (EC2-Classic, or a test that says so)
+        self.assertEqual(self.imds.get("meta-data/network/interfaces/macs/0e:11:22:33:44:55/subnet-id")[0], 404)
+
     def test_absent_path_is_404_html(self):
         token = self.imds.token()
         status, headers, body = self.imds.request("GET", "/latest/meta-data/nothing-here", {TOKEN: token})

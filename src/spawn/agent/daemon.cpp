@@ -70,6 +70,9 @@ int Daemon::run() {
   }
   if (m_busy.load() > 0) m_log->info("spored_stopping", {{"waiting_for_handlers", m_busy.load()}});
   wait_for_handlers();
+  // A relaunch still waiting for EC2 (one resumed at start has no handler waiting for it) writes
+  // to the event store: its answer first, for a minute at most (its record stays pending else).
+  if (m_handlers) m_handlers->wait_relaunch(std::chrono::steady_clock::now() + std::chrono::seconds(60));
   write_status("stopped");
   m_log->info("spored_stopped");
   return 0;

@@ -62,6 +62,11 @@ class Account {
                  "</value></item></tagSet></item>";
       return aws::http::Response{200, {}, "<DescribeFleetsResponse><fleetSet>" + items + "</fleetSet></DescribeFleetsResponse>"};
     }
+    if (a == "DeleteLaunchTemplate") {  // a launch without --relaunch has no template: EC2 says so
+      calls.push_back("EC2 DeleteLaunchTemplate " + p["LaunchTemplateName"]);
+      return aws::http::Response{400, {}, "<Response><Errors><Error><Code>InvalidLaunchTemplateName.NotFoundException"
+                                          "</Code><Message>no such template</Message></Error></Errors></Response>"};
+    }
     const std::string role = p.count("RoleName") ? p["RoleName"] : p["InstanceProfileName"];
     calls.push_back("IAM " + a + (role.empty() ? "" : " " + role));
     if (a == "ListRoles") {
@@ -110,6 +115,7 @@ TEST(LaunchResources, SweepRemovesOnlyOldLaunchesWithoutInstances) {
   EXPECT_EQ(swept.remaining, 2u);
   EXPECT_EQ(account.calls,
             (std::vector<std::string>{"IAM ListRoles", "EC2 DescribeInstances", "EC2 DescribeFleets",
+                                      "EC2 DeleteLaunchTemplate spawn-relaunch-old-gone",
                                       "IAM RemoveRoleFromInstanceProfile spawn-spored-old-gone",
                                       "IAM DeleteInstanceProfile spawn-spored-old-gone",
                                       "IAM DeleteRolePolicy spawn-spored-old-gone", "IAM DeleteRole spawn-spored-old-gone",
