@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "spawn/launcher/fleet_launch.hpp"
-#include "spawn/launcher/spot_plan.hpp"
+#include "spawn/launcher/fleet_tally.hpp"
+#include "spawn/launcher/spot_tags.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::launcher {

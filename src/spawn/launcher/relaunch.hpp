@@ -16,7 +16,7 @@
 
 #include "spawn/aws/ec2/client.hpp"
 #include "spawn/aws/ec2/types.hpp"
-#include "spawn/launcher/launch_steps.hpp"
+#include "spawn/launcher/launch_call.hpp"
 #include "spawn/launcher/relaunch_spec.hpp"
 
 namespace spawn::launcher {

@@ -109,20 +109,6 @@ expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOp
   return p;
 }
 
-aws::ec2::Tags launch_spot_tags(const model::SpotOptions& spot) {
-  if (!spot.enabled) return {};
-  aws::ec2::Tags tags{{tag::k_spot_max_price, spot.max_price_tag()},
-                      {tag::k_on_interruption, std::string(model::to_string(spot.interruption()))}};
-  if (spot.checkpoint_script) tags[tag::k_checkpoint_script] = spot.checkpoint_script->tag_value();
-  return tags;
-}
-
-aws::ec2::Tags member_spot_tags(bool spot, bool fell_back) {
-  aws::ec2::Tags tags{{tag::k_spot, spot ? "true" : "false"}};
-  if (fell_back) tags[tag::k_spot_fallback] = "true";
-  return tags;
-}
-
 std::vector<aws::ec2::FleetOverride> fleet_overrides(const model::LaunchOptions& o, bool for_spot) {
   std::vector<aws::ec2::FleetOverride> out;
   std::vector<std::optional<std::string>> subnets;

@@ -12,6 +12,7 @@
 #include "spawn/aws/ec2/types.hpp"
 #include "spawn/launcher/launch_spec.hpp"
 #include "spawn/launcher/relaunch_spec.hpp"
+#include "spawn/launcher/spot_tags.hpp"
 #include "spawn/launcher/user_data.hpp"
 #include "spawn/model/launch_options.hpp"
 
@@ -81,13 +82,6 @@ RelaunchSpec relaunch_spec(const model::LaunchOptions& options, const std::strin
 // user-data is written for spot launches, and for on-demand ones that install spored (--ttl).
 expected<PreparedLaunch, model::UsageError> prepare_launch(const model::LaunchOptions& options, const AgentSetup& agent,
                                                            LaunchIds ids, std::optional<std::string> ttl_deadline);
-
-// Tags of every instance of a spot launch, known at launch: spawn:spot-max-price,
-// spawn:on-interruption, spawn:checkpoint-script (when given). Empty for an on-demand launch.
-aws::ec2::Tags launch_spot_tags(const model::SpotOptions& spot);
-// Tags of one member by market: spawn:spot = true|false, spawn:spot-fallback = true where
-// the member is the on-demand replacement of missing spot capacity.
-aws::ec2::Tags member_spot_tags(bool spot, bool fell_back);
 
 // The fleet's pools: every type (in order) x every subnet (or none); MaxPrice on each when
 // --spot-max-price is given and the pools are for spot.
