@@ -234,6 +234,31 @@ class RelaunchTest(SporedTestCase):
         self.assertNotIn("InstanceLifecycle", new)
         self.assertEqual(SpotTestCase.tags(new)["spawn:spot-fallback"], "true")
 
+    def test_rebalance_move_replaces_the_member_before_any_interruption(self):
+        self.launch("--rebalance", "move", "--ttl", "6h", count=1)
+        config = self.member_config()
+        self.assertTrue(config["relaunch"]["move"])
+        outgoing = self.members()[0]
+        deadline = SpotTestCase.tags(outgoing)["spawn:ttl-deadline"]
+        member = Member(self, outgoing, config, imds=self.imds).start()
+        self.imds.set_rebalance()
+        requested = self.wait_for("relaunch_requested", proc=member.proc, timeout=30)[0]
+        self.assertEqual(requested["reason"], "rebalance")
+        self.wait_for("rebalance_move_terminate", proc=member.proc, timeout=30)
+        [new] = self.replacements()
+        self.assertEqual(new["InstanceId"], requested["replacement"])
+        self.assertEqual(SpotTestCase.tags(new)["spawn:ttl-deadline"], deadline, "the same absolute TTL deadline")
+        old = self.ec2.describe_instances(InstanceIds=[outgoing["InstanceId"]])["Reservations"][0]["Instances"][0]
+        self.assertIn(old["State"]["Name"], ("shutting-down", "terminated"), "the old member ended itself")
+        self.assertEqual(SpotTestCase.tags(old)["spawn:checkpoint-status"], "none", "its handover gate's signal")
+        # The order EC2 saw: the replacement's CreateFleet, the checkpoint status, then the termination.
+        order = [q["action"] for q in self.aws.requests() if q["action"] in ("CreateFleet", "TerminateInstances")]
+        self.assertEqual(order[-2:], ["CreateFleet", "TerminateInstances"], order)
+        # The notice that may still come finds the relaunch done: no second replacement.
+        self.imds.set_notice("terminate", in_seconds=120)
+        self.wait_for("relaunch_skipped", proc=member.proc, timeout=30)
+        self.assertEqual(len(self.replacements()), 1)
+
     def test_the_last_allowed_generation_is_not_relaunched(self):
         self.launch(count=1, relaunch="1")
         config = self.member_config()

@@ -286,69 +286,87 @@ class UserGuideTest(unittest.TestCase):
                 f.write("\n".join(lines))
             print(f"wrote the output of {len(updates)} commands into {GUIDE}", file=sys.stderr)
 
-    def test_3_checkpoint_example_resumes_after_an_interruption(self):
+    def test_3_checkpoint_example_survives_two_interruptions_in_a_row(self):
         s3 = self.aws.client("s3")
         if BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
             s3.create_bucket(Bucket=BUCKET)
         ec2 = self.aws.ec2()
-        instance = ec2.run_instances(ImageId="ami-12345678", InstanceType="c7i.large", MinCount=1, MaxCount=1)
-        instance_id = instance["Instances"][0]["InstanceId"]
         scratch = tempfile.mkdtemp(prefix="checkpoint-", dir=self.dir)
+        progress_key = "jobs/render/3/progress"
+        # Member 3 of a job array launched in one call (the tags of all, its own place in the call),
+        # then its replacements (--relaunch), each with its own index tag and the next generation.
+        generations = [
+            {"Name": "render", "spawn:managed": "true", "spawn:job-array-name": "render",
+             "spawn:job-array-id": "ja-0123456789abcdef", "spawn:job-array-index-base": "0"},
+            {"Name": "render-3", "spawn:managed": "true", "spawn:job-array-name": "render",
+             "spawn:job-array-id": "ja-0123456789abcdef", "spawn:job-array-index": "3", "spawn:generation": "1"},
+            {"Name": "render-3", "spawn:managed": "true", "spawn:job-array-name": "render",
+             "spawn:job-array-id": "ja-0123456789abcdef", "spawn:job-array-index": "3", "spawn:generation": "2"},
+        ]
         with ImdsFake() as imds:
             imds.set_lifecycle("spot")
-            # Member 3 of a job array launched in one call: the tags of all, its own place in the call.
-            imds.set_instance(instance_id=instance_id, region="us-east-1", ami_launch_index=3)
-            imds.set_tags({"Name": "render", "spawn:managed": "true", "spawn:job-array-name": "render",
-                           "spawn:job-array-id": "ja-0123456789abcdef", "spawn:job-array-index-base": "0"})
             on_instance = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.endpoint}
-            progress_key = "jobs/render/3/progress"
-
-            # The first instance: job.sh from step 0, then the notice.
-            job = Job(os.path.join(self.work, "job.sh"), self.env(JOB_DIR=os.path.join(scratch, "one"), **on_instance))
-            job.wait_for_line("job render/3: starting at step 0 of 1000")
-            job.wait_for_file(os.path.join(scratch, "one", "pid"))
-            time.sleep(2.5)  # a few steps of work
-            config = os.path.join(scratch, "spot-config.json")
-            with open(config, "w", encoding="utf-8") as f:
-                f.write("{}")
-            shutdown_log = os.path.join(scratch, "shutdown.log")
-            spored_log = os.path.join(scratch, "spored.log")
-            spored_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home, "LANG": "C.UTF-8",
-                          "AWS_ENDPOINT_URL": self.aws.endpoint, "JOB_DIR": os.path.join(scratch, "one")}
-            with open(spored_log, "wb") as log:
-                spored = subprocess.Popen(
-                    [os.path.join(BIN, "spored"), "--imds-endpoint", imds.endpoint, "--state-dir",
-                     os.path.join(scratch, "state"), "--poll-interval", "200ms", "--config", config,
-                     "--on-interruption", "checkpoint", "--checkpoint-script", os.path.join(self.work, "checkpoint.sh"),
-                     "--shutdown-command", f"sh -c {shlex.quote('echo poweroff >> ' + shlex.quote(shutdown_log))}"],
-                    env=spored_env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-            try:
-                wait_until(lambda: '"watching"' in read_text(spored_log), 20, lambda: read_text(spored_log))
-                imds.set_notice("terminate", in_seconds=120)
-                self.assertEqual(job.wait(20), 0, job.output())
-                stopped = re.search(r"job render/3: stopped after step (\d+), progress saved", job.output())
-                self.assertTrue(stopped, job.output())
-                step = int(stopped.group(1))
-                self.assertGreaterEqual(step, 1, job.output())
+            step = 0
+            for generation, tags in enumerate(generations):
+                instance_id = ec2.run_instances(ImageId="ami-12345678", InstanceType="c7i.large", MinCount=1,
+                                                MaxCount=1)["Instances"][0]["InstanceId"]
+                imds.clear_notice()
+                imds.set_instance(instance_id=instance_id, region="us-east-1", ami_launch_index=3 if generation == 0 else 0)
+                imds.set_tags(tags)
+                job_dir = os.path.join(scratch, f"generation-{generation}")
+                if generation == len(generations) - 1:
+                    # The last replacement: an empty disk; the job carries on from the saved step and ends.
+                    job = Job(os.path.join(self.work, "job.sh"),
+                              self.env(JOB_DIR=job_dir, STEPS=str(step + 2), **on_instance))
+                    self.assertEqual(job.wait(20), 0, job.output())
+                    self.assertEqual(job.output().splitlines(),
+                                     [f"job render/3: starting at step {step} of {step + 2}", "job render/3: done"])
+                    saved = s3.get_object(Bucket=BUCKET, Key=progress_key)["Body"].read().decode()
+                    self.assertEqual(saved, f"{step + 2}\n")
+                    break
+                before = step
+                step = self.interrupted_run(imds, on_instance, os.path.join(scratch, f"spored-{generation}"), job_dir)
+                self.assertGreater(step, before, "each generation carries on from the last and does some work")
                 saved = s3.get_object(Bucket=BUCKET, Key=progress_key)["Body"].read().decode()
                 self.assertEqual(saved, f"{step}\n")
-                wait_until(lambda: os.path.exists(shutdown_log), 20, lambda: read_text(spored_log))
-                log_text = read_text(spored_log)
-                self.assertIn('"status":"ok"', log_text.replace(" ", ""), log_text)
-                self.assertIn("checkpoint: job stopped and saved before", log_text)
-            finally:
-                if spored.poll() is None:
-                    spored.terminate()
-                spored.wait(timeout=20)
 
-            # The replacement instance: an empty disk; the job carries on from the saved step.
-            job = Job(os.path.join(self.work, "job.sh"),
-                      self.env(JOB_DIR=os.path.join(scratch, "two"), STEPS=str(step + 2), **on_instance))
+    def interrupted_run(self, imds, on_instance, folder, job_dir):
+        """job.sh on one instance until EC2's notice: spored runs checkpoint.sh, which stops the job
+        and saves its step. The step saved."""
+        os.makedirs(folder)
+        job = Job(os.path.join(self.work, "job.sh"), self.env(JOB_DIR=job_dir, **on_instance))
+        wait_until(lambda: "job render/3: starting at step " in job.output(), 20, job.output)
+        job.wait_for_file(os.path.join(job_dir, "pid"))
+        time.sleep(2.5)  # a few steps of work
+        config = os.path.join(folder, "spot-config.json")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write("{}")
+        shutdown_log = os.path.join(folder, "shutdown.log")
+        spored_log = os.path.join(folder, "spored.log")
+        spored_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home, "LANG": "C.UTF-8",
+                      "AWS_ENDPOINT_URL": self.aws.endpoint, "JOB_DIR": job_dir}
+        with open(spored_log, "wb") as log:
+            spored = subprocess.Popen(
+                [os.path.join(BIN, "spored"), "--imds-endpoint", imds.endpoint, "--state-dir",
+                 os.path.join(folder, "state"), "--poll-interval", "200ms", "--config", config,
+                 "--on-interruption", "checkpoint", "--checkpoint-script", os.path.join(self.work, "checkpoint.sh"),
+                 "--shutdown-command", f"sh -c {shlex.quote('echo poweroff >> ' + shlex.quote(shutdown_log))}"],
+                env=spored_env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: '"watching"' in read_text(spored_log), 20, lambda: read_text(spored_log))
+            imds.set_notice("terminate", in_seconds=120)
             self.assertEqual(job.wait(20), 0, job.output())
-            self.assertEqual(job.output().splitlines(),
-                             [f"job render/3: starting at step {step} of {step + 2}", "job render/3: done"])
-            saved = s3.get_object(Bucket=BUCKET, Key=progress_key)["Body"].read().decode()
-            self.assertEqual(saved, f"{step + 2}\n")
+            stopped = re.search(r"job render/3: stopped after step (\d+), progress saved", job.output())
+            self.assertTrue(stopped, job.output())
+            wait_until(lambda: os.path.exists(shutdown_log), 20, lambda: read_text(spored_log))
+            log_text = read_text(spored_log)
+            self.assertIn('"status":"ok"', log_text.replace(" ", ""), log_text)
+            self.assertIn("checkpoint: job stopped and saved before", log_text)
+            return int(stopped.group(1))
+        finally:
+            if spored.poll() is None:
+                spored.terminate()
+            spored.wait(timeout=20)
 
 
 class Job:

@@ -88,6 +88,17 @@ RelaunchOutcome relaunch_member(const RelaunchJob& job) {
     job.log->info("relaunch_skipped", {{"reason", job.key}, {"why", "handled before: " + before["relaunch"].dump()}});
     return {"done before", "", std::nullopt};
   }
+  // One replacement per member: a notice after --rebalance move already replaced it.
+  for (const char* other : {"interruption", "rebalance"}) {
+    if (job.key == other) continue;
+    const nlohmann::json r = job.store->record_of(other);
+    if (r.is_object() && r.value("relaunch", "") == "requested") {
+      job.log->info("relaunch_skipped", {{"reason", job.key},
+                                         {"why", std::string("replaced already, on the ") + other + " (" +
+                                                     r.value("replacement", "") + ")"}});
+      return {"done before", "", std::nullopt};
+    }
+  }
   if (job.completed) return refuse(job, "the job completed (spored complete)");
   if (auto why = launcher::relaunch_refusal(job.spec, job.outgoing, job.clocks.wall())) return refuse(job, *why);
 

@@ -117,6 +117,15 @@ TEST_F(RelaunchMemberTest, NoAnswerStaysPendingForTheNextSpored) {
   EXPECT_EQ(calls[0].args, calls[1].args);
 }
 
+TEST_F(RelaunchMemberTest, ANoticeAfterAMoveAsksNothingMore) {
+  store->latch(Event{EventKind::rebalance, "", "2026-12-04T12:00:00Z", std::nullopt, ""}, std::chrono::system_clock::now());
+  job.key = "rebalance";
+  EXPECT_EQ(relaunch_member(job).state, "requested");
+  job.key = "interruption";
+  EXPECT_EQ(relaunch_member(job).state, "done before");
+  EXPECT_EQ(actions->calls("relaunch").size(), 1u);
+}
+
 TEST_F(RelaunchMemberTest, AGoneTemplateMeansTheArrayEnded) {
   actions->relaunch_error = aws::Error{400, "InvalidLaunchTemplateName.NotFoundException", "gone", "r"};
   job.notify = {"arn:aws:sns:us-east-1:123456789012:alerts"};
