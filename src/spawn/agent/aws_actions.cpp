@@ -75,6 +75,15 @@ class AwsActions final : public Actions {
     return post_json(*m_aws->bounded_transport(), url, json_body, m_aws->limits());
   }
 
+  aws::Result<std::optional<aws::ec2::Instance>> describe_instance(const std::string& instance_id) override {
+    auto found = ec2().describe_instances({}, {instance_id});
+    if (!found && found.error().code == "InvalidInstanceID.NotFound") return std::optional<aws::ec2::Instance>();
+    if (!found) return unexpected(found.error());
+    for (const auto& i : *found)
+      if (i.instance_id == instance_id) return std::optional<aws::ec2::Instance>(i);
+    return std::optional<aws::ec2::Instance>();
+  }
+
   aws::Result<launcher::Replacement> request_replacement(const launcher::RelaunchSpec& spec,
                                                          const launcher::Outgoing& out) override {
     const aws::ec2::Client client = ec2();

@@ -42,6 +42,9 @@ class Actions {
                                            const std::string& message) = 0;
   // POST json_body to an https:// URL; any 2xx is success.
   virtual aws::Result<void> post_webhook(const std::string& url, const std::string& json_body) = 0;
+  // DescribeInstances of another instance (a replacement, the member a replacement replaces):
+  // nullopt when EC2 does not know it.
+  virtual aws::Result<std::optional<aws::ec2::Instance>> describe_instance(const std::string& instance_id) = 0;
   // This instance's replacement (--relaunch): launcher::request_replacement, the same request
   // `spawn relaunch` sends; each call resent with its ClientToken while its outcome is unknown.
   virtual aws::Result<launcher::Replacement> request_replacement(const launcher::RelaunchSpec& spec,

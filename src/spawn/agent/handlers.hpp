@@ -73,8 +73,8 @@ class Handlers {
   // A rebalance recommendation: notify; with on_interruption checkpoint, run the checkpoint
   // early (deadline detection + 90 s), unless an interruption is being handled already (an
   // interruption arriving during the run stops it: status stopped). With --rebalance move, the
-  // replacement is asked for first (start_relaunch) and, once EC2 has given it and the
-  // checkpoint has ended, this member tags its checkpoint status and terminates itself.
+  // replacement is asked for first (start_relaunch) and, once it runs and the checkpoint has
+  // ended, this member tags its checkpoint status and terminates itself.
   void rebalance(const Event& event, Detection detected);
 
   // Five minutes before the TTL: a log record, a wall message and the notify targets.
@@ -126,7 +126,8 @@ class Handlers {
   // The instance facts with the tags as they are now.
   InstanceFacts instance() const;
   // --rebalance move, after the early checkpoint: the checkpoint status tagged (the replacement's
-  // handover gate waits for it) and, once the replacement was given, TerminateInstances on itself.
+  // handover gate waits for it) and, once the replacement runs (DescribeInstances, 2 minutes at
+  // most), TerminateInstances on itself.
   void finish_move(const std::string& key, CheckpointStatus status, Detection detected);
   // The relaunch's answer before the power goes: waited for until the notice time (or 100 s
   // after the detection without one); a relaunch still unanswered then is logged.

@@ -70,6 +70,22 @@ void Handlers::finish_move(const std::string& key, CheckpointStatus status, Dete
                                           {"consequence", "this member keeps running; an interruption notice relaunches it"}});
     return;
   }
+  // The member stays until its replacement runs (EC2's answer names a pending instance).
+  const std::string& replacement = outcome->replacement->instance_id;
+  const SteadyTime until = m_ctx.clocks.steady() + std::chrono::seconds(120);
+  for (;;) {
+    auto seen = m_ctx.actions->describe_instance(replacement);
+    const std::string state = seen && *seen ? (*seen)->state : std::string(seen ? "unknown to EC2" : "");
+    if (state == "running") break;
+    if (state == "shutting-down" || state == "terminated" || state == "unknown to EC2" ||
+        m_ctx.clocks.steady() >= until) {
+      m_ctx.log->warning("move_abandoned", {{"why", "the replacement " + replacement + " is not running (" +
+                                                        (state.empty() ? seen.error().describe() : state) + ")"},
+                                            {"consequence", "this member keeps running"}});
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
   // The replacement's job starts once this status is final (its handover gate).
   m_notifier.tag({{model::tag::k_checkpoint_status, std::string(to_string(status))}}, detected.steady);
   m_notifier.wait_until(m_ctx.clocks.steady() + m_ctx.notify_wait);

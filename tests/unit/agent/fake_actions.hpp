@@ -48,6 +48,13 @@ class FakeActions final : public agent::Actions {
     note("webhook", {{"url", url}, {"body", body}});
     return outcome();
   }
+  aws::Result<std::optional<aws::ec2::Instance>> describe_instance(const std::string& instance_id) override {
+    note("describe", {{"instance_id", instance_id}});
+    aws::ec2::Instance i;
+    i.instance_id = instance_id;
+    i.state = described_state;
+    return std::optional<aws::ec2::Instance>(i);
+  }
   aws::Result<launcher::Replacement> request_replacement(const launcher::RelaunchSpec& spec,
                                                          const launcher::Outgoing& out) override {
     note("relaunch", {{"launch_id", spec.launch_id},
@@ -76,6 +83,7 @@ class FakeActions final : public agent::Actions {
   std::optional<aws::Error> stop_error;
   std::optional<aws::Error> cancel_error;
   std::optional<aws::Error> relaunch_error;  // request_replacement fails with it
+  std::string described_state = "running";   // what describe_instance says of any instance
 
  private:
   void note(std::string what, std::vector<std::pair<std::string, std::string>> args) {

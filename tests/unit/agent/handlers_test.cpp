@@ -320,6 +320,41 @@ TEST_F(HandlersTest, RebalanceWithoutCheckpointOnlyNotifies) {
   EXPECT_EQ(actions->calls("publish").size(), 1u);
 }
 
+launcher::RelaunchSpec moving_spec() {
+  launcher::RelaunchSpec r;
+  r.max = 2;
+  r.launch_id = "launch-1";
+  r.instance_types = {"m7i.large", "m6i.large"};
+  r.move = true;
+  return r;
+}
+
+TEST_F(HandlersTest, RebalanceMoveEndsTheMemberOnceItsReplacementRuns) {
+  config.relaunch = moving_spec();
+  auto h = make();
+  Event e{EventKind::rebalance, "", "2026-11-27T09:59:00Z", {}};
+  h.rebalance(e, detect(e));
+  ASSERT_EQ(actions->calls("relaunch").size(), 1u);
+  ASSERT_EQ(actions->calls("describe").size(), 1u);
+  EXPECT_EQ(actions->calls("describe")[0].args[0].second, "i-0replacement000001");
+  ASSERT_EQ(actions->calls("terminate").size(), 1u);
+  // The checkpoint status is tagged before the member ends: the replacement's gate waits for it.
+  EXPECT_LT(actions->calls("tags").back().at, actions->calls("terminate")[0].at);
+  EXPECT_EQ(actions->calls("tags").back().args[0].first, "spawn:checkpoint-status");
+  EXPECT_EQ(store->record_of("rebalance")["move"], "terminating");
+}
+
+TEST_F(HandlersTest, RebalanceMoveKeepsTheMemberWhenTheReplacementDoesNotRun) {
+  config.relaunch = moving_spec();
+  actions->described_state = "terminated";
+  auto h = make();
+  Event e{EventKind::rebalance, "", "2026-11-27T09:59:00Z", {}};
+  h.rebalance(e, detect(e));
+  EXPECT_EQ(actions->calls("relaunch").size(), 1u);
+  EXPECT_TRUE(actions->calls("terminate").empty());
+  EXPECT_TRUE(captured->first("move_abandoned"));
+}
+
 TEST_F(HandlersTest, TtlWarningLogsAndWalls) {
   auto h = make();
   wall_now = *util::parse_rfc3339("2026-11-27T17:56:00Z");
