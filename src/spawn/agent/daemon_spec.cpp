@@ -1,6 +1,8 @@
 // The daemon and the launch's spec: read on a worker, applied by the loop between polls.
 #include "spawn/agent/daemon.hpp"
 
+#include "spawn/model/job_array.hpp"
+
 namespace spawn::agent {
 
 // Read once spored knows its instance, then asked again every spec_refresh with the ETag of the
@@ -11,6 +13,7 @@ void Daemon::maybe_read_spec() {
   m_spec_reading = true;
   start_worker("spec_read", [this, url = m_config.spec, region = m_config.spec_region,
                              folder = m_config.state_dir + "/checkpoint", instance_id = m_instance->instance_id,
+                             index = model::job_array_index(m_instance->tags, m_instance->ami_launch_index),
                              refresh = m_config.spec_refresh] {
     const bool applied = m_spec_applied.load();
     auto again_in = [&](std::chrono::seconds wait) {
@@ -37,7 +40,7 @@ void Daemon::maybe_read_spec() {
     } else if (object->not_modified) {
       m_spec_backoff = std::chrono::seconds(0);
       again_in(refresh);
-    } else if (auto spec = read_launch_spec(object->body, folder, instance_id); !spec) {
+    } else if (auto spec = read_launch_spec(object->body, folder, instance_id, index); !spec) {
       failed(spec.error(), false);
     } else {
       m_spec_backoff = std::chrono::seconds(0);

@@ -35,7 +35,7 @@ expected<std::string, std::string> write_embedded(const nlohmann::json& doc, std
 }  // namespace
 
 expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const std::string& script_folder,
-                                                   const std::string& instance_id) {
+                                                   const std::string& instance_id, std::optional<int> job_array_index) {
   if (text.size() > k_max_spec_bytes) return unexpected(std::string("larger than 2 MiB: not a spec spawn wrote"));
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_object()) return unexpected(std::string("not a JSON object"));
@@ -57,6 +57,9 @@ expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const 
   if (auto own = doc.find("ttl_deadlines"); own != doc.end() && !instance_id.empty()) {
     if (!own->is_object()) return unexpected(std::string("ttl_deadlines is not an object"));
     if (auto mine = own->find(instance_id); mine != own->end()) spec.settings["ttl_deadline"] = *mine;
+    else if (auto by_index = job_array_index ? own->find("index:" + std::to_string(*job_array_index)) : own->end();
+             by_index != own->end())
+      spec.settings["ttl_deadline"] = *by_index;
   }
 
   auto script = spec.settings.find("checkpoint_script");

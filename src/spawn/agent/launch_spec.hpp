@@ -4,6 +4,7 @@
 // instance role may read, holding the settings that are secret (webhooks, https:// checkpoint
 // URLs, embedded scripts) beside the rest. It is a layer of the config (config.hpp), above the
 // config file, whose non-secret copy of the same settings lets spored act before it has read it.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,7 +28,10 @@ struct LaunchSpec {
 // base64) is decoded, checked against its hash and written to <script_folder>/embedded-<sha256>.sh
 // (the folder private to root, the file 0700, written atomically); checkpoint_script then names
 // that file. An error is a sentence naming what is wrong.
+// A member with no entry of its own (a --relaunch replacement launched after `spawn extend`) takes
+// the entry of its job-array index ("index:K"), which spawn writes for every generation of it.
 expected<LaunchSpec, std::string> read_launch_spec(std::string_view text, const std::string& script_folder,
-                                                   const std::string& instance_id = {});
+                                                   const std::string& instance_id = {},
+                                                   std::optional<int> job_array_index = std::nullopt);
 
 }  // namespace spawn::agent

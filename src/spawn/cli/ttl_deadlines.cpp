@@ -5,6 +5,7 @@
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/spawn_config.hpp"
 #include "spawn/launcher/launch_spec.hpp"
+#include "spawn/model/job_array.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::cli {
@@ -30,6 +31,13 @@ expected<void, CommandFailure> move_deadlines(const Session& session, const aws:
                                                        "whose spored reads no spec",
                                        "terminate it at the deadline you want instead"});
     by_launch[launch->second][i.instance_id] = m.deadline;
+    // --relaunch: a member's later generations (replacements launched after this) find theirs by
+    // index; a single instance's, as the launch's own deadline.
+    if (!i.tags.contains(tag::k_relaunch)) continue;
+    if (auto index = model::job_array_index(i.tags, i.ami_launch_index))
+      by_launch[launch->second][launcher::k_deadline_index_prefix + std::to_string(*index)] = m.deadline;
+    else
+      by_launch[launch->second][launcher::k_deadline_of_launch] = m.deadline;
   }
   if (by_launch.empty()) return {};
   auto config_path = spawn_config_path(aws::config::process_environment());

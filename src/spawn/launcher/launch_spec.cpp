@@ -55,7 +55,10 @@ expected<std::string, std::string> spec_with_deadlines(std::string_view document
   auto& deadlines = doc["ttl_deadlines"];
   if (deadlines.is_null()) deadlines = nlohmann::ordered_json::object();
   if (!deadlines.is_object()) return unexpected(std::string("its ttl_deadlines is not an object"));
-  for (const auto& [id, deadline] : new_deadlines) deadlines[id] = deadline;
+  for (const auto& [id, deadline] : new_deadlines) {
+    if (id == k_deadline_of_launch) doc["ttl_deadline"] = deadline;
+    else deadlines[id] = deadline;
+  }
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

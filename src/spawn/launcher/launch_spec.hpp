@@ -46,10 +46,17 @@ struct SpecInput {
 // The spec document, JSON text (deterministic).
 std::string spec_document(const SpecInput& input);
 
+// Keys of spec_with_deadlines beside instance ids: "index:K" for every generation of a job-array
+// member (a --relaunch replacement launched later has no entry of its own), and the launch's own
+// "ttl_deadline" (a single instance that relaunches).
+inline constexpr const char* k_deadline_index_prefix = "index:";
+inline constexpr const char* k_deadline_of_launch = "ttl_deadline";
+
 // The spec document with each instance's new TTL deadline (instance id -> RFC 3339) in
 // "ttl_deadlines", which spored prefers to the launch's "ttl_deadline" (`spawn extend`, `spawn
-// start`). Everything else is kept as it was. An error (a sentence) when the document is not a
-// spec of version 1.
+// start`); an "index:K" key goes there too, and k_deadline_of_launch replaces the launch's own.
+// Everything else is kept as it was. An error (a sentence) when the document is not a spec of
+// version 1.
 expected<std::string, std::string> spec_with_deadlines(std::string_view document,
                                                        const std::map<std::string, std::string>& deadlines);
 

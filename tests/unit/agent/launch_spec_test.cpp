@@ -98,5 +98,15 @@ TEST(LaunchSpec, AnInstancesOwnDeadlineStandsForTheLaunchs) {
   EXPECT_FALSE(read_launch_spec(R"({"version":1,"launch_id":"l","ttl_deadlines":[]})", dir.path(), "i-0aaa"));
 }
 
+TEST(LaunchSpec, AReplacementTakesTheDeadlineOfItsIndex) {
+  test::TempDir dir;
+  // spawn extend moved member 3 (i-0aaa) and wrote its index too; i-0new replaced it later.
+  const std::string doc = R"({"version":1,"launch_id":"l","ttl_deadline":"2026-12-04T10:00:00Z",)"
+                          R"("ttl_deadlines":{"i-0aaa":"2026-12-04T12:00:00Z","index:3":"2026-12-04T12:00:00Z"}})";
+  EXPECT_EQ(read_launch_spec(doc, dir.path(), "i-0new", 3)->settings["ttl_deadline"], "2026-12-04T12:00:00Z");
+  EXPECT_EQ(read_launch_spec(doc, dir.path(), "i-0new", 4)->settings["ttl_deadline"], "2026-12-04T10:00:00Z");
+  EXPECT_EQ(read_launch_spec(doc, dir.path(), "i-0new")->settings["ttl_deadline"], "2026-12-04T10:00:00Z");
+}
+
 }  // namespace
 }  // namespace spawn::agent
