@@ -17,7 +17,6 @@
 #include "spawn/agent/status.hpp"
 #include "spawn/aws/auth/caching_provider.hpp"
 #include "spawn/aws/auth/instance_role_provider.hpp"
-#include "spawn/aws/ec2/client.hpp"
 #include "spawn/aws/http/socket_transport.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/encoding.hpp"
@@ -99,7 +98,7 @@ int run_handover(const AgentConfig& config, std::chrono::seconds timeout) {
   auto credentials = aws::auth::make_caching_provider(
       aws::auth::make_instance_role_provider(std::make_shared<aws::imds::Client>(transport, imds_options)));
   auto aws = std::make_shared<AwsContext>(**region, aws::config::process_environment(), transport, credentials);
-  const aws::ec2::Client ec2(aws->service(aws::services::ec2));
+  auto actions = make_aws_actions(aws, "");
   HandoverSteps steps;
   steps.replaces = [imds]() -> aws::Result<std::optional<std::string>> {
     auto tags = read_instance_tags(*imds, {model::tag::k_replaces});
@@ -107,14 +106,7 @@ int run_handover(const AgentConfig& config, std::chrono::seconds timeout) {
     if (!*tags || !(*tags)->contains(model::tag::k_replaces)) return std::optional<std::string>();
     return std::optional<std::string>((*tags)->at(model::tag::k_replaces));
   };
-  steps.describe = [&ec2](const std::string& id) -> aws::Result<std::optional<aws::ec2::Instance>> {
-    auto found = ec2.describe_instances({}, {id});
-    if (!found && found.error().code == "InvalidInstanceID.NotFound") return std::optional<aws::ec2::Instance>();
-    if (!found) return unexpected(found.error());
-    for (const auto& i : *found)
-      if (i.instance_id == id) return std::optional<aws::ec2::Instance>(i);
-    return std::optional<aws::ec2::Instance>();
-  };
+  steps.describe = [actions](const std::string& id) { return actions->describe_instance(id); };
   steps.sleep = [](std::chrono::seconds d) { std::this_thread::sleep_for(d); };
   steps.steady = [] { return std::chrono::steady_clock::now(); };
   wait_for_handover(*log, steps, timeout);

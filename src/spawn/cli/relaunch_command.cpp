@@ -27,10 +27,6 @@ not complete ('spored complete'), it has relaunches left (--relaunch N) and its 
 Each replacement has the next generation's ClientToken: running this twice, or alongside the
 members' own spored, launches one instance per index.)";
 
-bool live(const aws::ec2::Instance& i) {
-  return i.state == "pending" || i.state == "running" || i.state == "stopping" || i.state == "stopped";
-}
-
 // The outgoing member of an index: its latest instance as EC2 still lists it, or (EC2 forgot it)
 // only its index.
 launcher::Outgoing outgoing_of(const MemberStatus& m) {
@@ -150,7 +146,7 @@ class RelaunchCommand final : public Command {
         skipped.push_back({{"index", m.index}, {"why", why}});
         say(fmt::format("{}: {}", name, why));
       };
-      if (m.current && live(*m.current)) {
+      if (m.current && launcher::live_state(m.current->state)) {
         skip(fmt::format("{} is {}", m.current->instance_id, m.current->state));
         continue;
       }

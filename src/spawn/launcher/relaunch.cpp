@@ -91,6 +91,10 @@ aws::Result<std::vector<aws::ec2::Instance>> live_instances(const aws::ec2::Clie
 
 }  // namespace
 
+bool live_state(std::string_view state) {
+  return std::find(k_live_states.begin(), k_live_states.end(), state) != k_live_states.end();
+}
+
 aws::Result<std::vector<std::string>> end_relaunches(const aws::ec2::Client& ec2,
                                                      const std::vector<aws::ec2::Instance>& ending) {
   std::vector<std::string> launches;

@@ -50,6 +50,9 @@ aws::Result<Replacement> request_replacement(const LaunchContext& ctx, const Rel
 
 namespace spawn::launcher {
 
+// pending, running, stopping or stopped: an instance that is (or can be again) billed.
+bool live_state(std::string_view state);
+
 // Ending launches that relaunch (`spawn terminate`): of the launches these instances belong to
 // that carry spawn:relaunch, those whose every live instance is among them (the whole array
 // ends here) have their launch template deleted, before any instance is terminated, so that no
