@@ -205,6 +205,13 @@ void Daemon::arm() {
   ctx.clocks = m_parts.clocks;
   ctx.notify_wait = m_parts.notify_wait;
   ctx.wall = m_parts.wall;
+  if (m_instance->tags_exposed)
+    ctx.drill_tag = [imds = m_parts.imds]() -> std::optional<std::string> {
+      auto tags = read_instance_tags(*imds, {model::tag::k_drill});
+      if (!tags || !*tags) return std::nullopt;
+      auto it = (*tags)->find(model::tag::k_drill);
+      return it == (*tags)->end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
   m_handlers = std::make_unique<Handlers>(std::move(ctx));
 }
 

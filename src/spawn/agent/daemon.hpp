@@ -45,7 +45,7 @@ struct DaemonParts {
   Sources sources;                                  // the layers; the spec is added once read
   AgentConfig config;                               // resolved from sources (validated)
   std::shared_ptr<Logger> log;
-  std::shared_ptr<aws::imds::Client> imds;          // used by the loop's thread only
+  std::shared_ptr<aws::imds::Client> imds;          // the loop's thread; the drill tag's reader (safe to share)
   Clocks clocks = real_clocks();
   // The AWS side, built once the instance (id, region) is known. Tests give fakes.
   std::function<std::shared_ptr<Actions>(const InstanceFacts&)> make_actions;

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <future>
+#include <thread>
+
+#include "spawn/model/drill.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/shell_split.hpp"
 #include "spawn/util/subprocess.hpp"
@@ -58,7 +62,20 @@ InstanceFacts Handlers::instance() const {
   return m_ctx.instance;
 }
 
-Message Handlers::message_for(const Event& event, Detection detected) const {
+bool Handlers::drill_notice(Detection detected) const {
+  if (!m_ctx.drill_tag) return false;
+  auto answer = std::make_shared<std::promise<std::optional<std::string>>>();
+  auto value = answer->get_future();
+  std::thread([read = m_ctx.drill_tag, answer] { answer->set_value(read()); }).detach();
+  if (value.wait_for(std::chrono::milliseconds(300)) != std::future_status::ready) {
+    m_ctx.log->warning("drill_tag_unread", {{"why", "the metadata service did not answer within 300 ms"}});
+    return false;
+  }
+  auto tag_value = value.get();
+  return tag_value && model::is_drill(*tag_value, detected.wall);
+}
+
+Message Handlers::message_for(const Event& event, Detection detected, bool drill) const {
   const InstanceFacts i = instance();
   const bool rebalance = event.kind == EventKind::rebalance;
   nlohmann::json body = {
@@ -70,11 +87,14 @@ Message Handlers::message_for(const Event& event, Detection detected) const {
       {"detected_at", format_time_ms(detected.wall)},
       {"on_interruption", std::string(to_string(m_ctx.config.on_interruption))},
   };
-  if (!rebalance) body["action"] = event.action;
+  if (!rebalance) {
+    body["action"] = event.action;
+    body["drill"] = drill;
+  }
   add_job_array(body, i);
   std::string subject = rebalance ? fmt::format("spawn: rebalance recommendation for {}", i.instance_id)
-                                  : fmt::format("spawn: spot interruption of {} ({} at {})", i.instance_id,
-                                                event.action, event.time_text);
+                                  : fmt::format("spawn: spot interruption {}of {} ({} at {})", drill ? "drill " : "",
+                                                i.instance_id, event.action, event.time_text);
   return Message{subject, body.dump()};
 }
 
@@ -126,8 +146,10 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
 void Handlers::interruption(const Event& event, Detection detected) {
   auto& log = *m_ctx.log;
   const std::string key = latch_key(event);
+  const bool drill = drill_notice(detected);
   log.warning("interruption_notice",
               {{"action", event.action},
+               {"drill", drill},
                {"notice_time", event.time_text},
                {"detected_at", format_time_ms(detected.wall)},
                {"seconds_to_notice_time",
@@ -137,7 +159,8 @@ void Handlers::interruption(const Event& event, Detection detected) {
   // 1. Notify first, without waiting: the owner hears even if everything after fails.
   m_notifier.tag({{tag::k_interruption_notice, event.time_text}, {tag::k_interruption_action, event.action}},
                  detected.steady);
-  m_notifier.send(m_ctx.config.notify, message_for(event, detected), detected.steady);
+  m_notifier.send(m_ctx.config.notify, message_for(event, detected, drill), detected.steady);
+  if (drill) m_ctx.store->record(key, "drill", true);
   start_relaunch(key, detected.steady);
 
   // 2. Checkpoint.

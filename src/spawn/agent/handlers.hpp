@@ -53,6 +53,9 @@ struct HandlerContext {
   Clocks clocks;
   std::chrono::milliseconds notify_wait{10000};    // how long shutdown waits for notifications
   std::function<expected<void, std::string>(const std::string&)> wall = {};  // util::wall by default
+  // The instance's spawn:drill tag as the metadata service shows it now (nullopt: none); an empty
+  // function when tags are not in the metadata. A notice soon after it is a drill (model/drill.hpp).
+  std::function<std::optional<std::string>()> drill_tag = {};
 };
 
 class Handlers {
@@ -110,7 +113,10 @@ class Handlers {
   std::optional<RelaunchOutcome> wait_relaunch(SteadyTime until);
 
   // The message for SNS and webhooks about event (pure; public for tests).
-  Message message_for(const Event& event, Detection detected) const;
+  Message message_for(const Event& event, Detection detected, bool drill = false) const;
+  // Whether this notice is a `spawn interrupt` drill: the tag read beside everything else, for at
+  // most 300 ms (a metadata service slow to answer must not hold the notice up).
+  bool drill_notice(Detection detected) const;
 
   // The instance's tags as read again (the job array's index arrives after the launch); the
   // next message and checkpoint use them. Thread-safe.

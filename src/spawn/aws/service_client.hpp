@@ -32,6 +32,8 @@ inline constexpr ServiceInfo s3{"S3", "s3", "s3"};
 inline constexpr ServiceInfo sns{"SNS", "sns", "sns"};
 inline constexpr ServiceInfo sts{"STS", "sts", "sts"};
 inline constexpr ServiceInfo iam{"IAM", "iam", "iam"};
+// AWS Fault Injection Service (rest-json): the spot interruption drills of `spawn interrupt`.
+inline constexpr ServiceInfo fis{"fis", "fis", "fis"};
 inline constexpr ServiceInfo pricing{"Pricing", "api.pricing", "pricing"};
 // The IAM Identity Center (SSO) portal: GetRoleCredentials only, an unsigned call.
 inline constexpr ServiceInfo sso{"SSO", "portal.sso", "awsssoportal"};

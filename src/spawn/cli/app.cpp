@@ -17,6 +17,7 @@
 #include "spawn/cli/logs_command.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/pool_command.hpp"
+#include "spawn/cli/interrupt_command.hpp"
 #include "spawn/cli/relaunch_command.hpp"
 #include "spawn/cli/price_command.hpp"
 #include "spawn/cli/status_command.hpp"
@@ -47,6 +48,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_list_command(app));
   commands.push_back(make_status_command(app));
   commands.push_back(make_relaunch_command(app));
+  commands.push_back(make_interrupt_command(app));
   commands.push_back(make_logs_command(app));
   commands.push_back(make_connect_command(app));
   commands.push_back(make_pool_command(app));

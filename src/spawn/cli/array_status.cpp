@@ -5,7 +5,9 @@
 #include <map>
 #include <tuple>
 
+#include "spawn/model/drill.hpp"
 #include "spawn/model/tags.hpp"
+#include "spawn/util/time.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -15,6 +17,14 @@ using aws::ec2::Instance;
 std::string tag_or(const Instance& i, const char* key, std::string fallback = "") {
   auto it = i.tags.find(key);
   return it == i.tags.end() ? fallback : it->second;
+}
+
+// A notice that came with a `spawn interrupt` drill (model/drill.hpp).
+bool drilled(const Instance& i) {
+  auto drill = i.tags.find(tag::k_drill);
+  if (drill == i.tags.end()) return false;
+  auto notice = util::parse_rfc3339(tag_or(i, tag::k_interruption_notice));
+  return notice ? model::is_drill(drill->second, *notice) : true;
 }
 
 std::optional<int> int_tag(const Instance& i, const char* key) {
@@ -51,7 +61,7 @@ MemberStatus member_of(int index, std::vector<const Instance*> history) {
   m.completion_status = int_tag(*current, tag::k_completion_status);
   m.idle_action = tag_or(*current, tag::k_idle_action);
   for (const Instance* i : history) {
-    if (i->tags.contains(tag::k_interruption_notice)) ++m.interruptions;
+    if (i->tags.contains(tag::k_interruption_notice)) ++(drilled(*i) ? m.drills : m.interruptions);
     if (auto s = tag_or(*i, tag::k_checkpoint_status); !s.empty()) m.checkpoint_status = s;
     if (auto s = tag_or(*i, tag::k_relaunch_status); !s.empty()) m.relaunch_status = s;
     if (i != current) m.earlier.push_back(i->instance_id);
@@ -140,6 +150,7 @@ nlohmann::json to_json(const ArrayStatus& s) {
         {"instance_type", i ? or_null(i->instance_type) : nlohmann::json(nullptr)},
         {"availability_zone", i ? or_null(i->availability_zone) : nlohmann::json(nullptr)},
         {"interruptions", m.interruptions},
+        {"drills", m.drills},
         {"checkpoint_status", or_null(m.checkpoint_status)},
         {"relaunch_status", or_null(m.relaunch_status)},
         {"replaces", or_null(m.replaces)},

@@ -16,6 +16,7 @@ struct MemberStatus {
   std::optional<aws::ec2::Instance> current;     // nullopt: EC2 lists no instance of this index
   int generation = 0;
   int interruptions = 0;                         // instances of this index that had a notice
+  int drills = 0;                                // of which `spawn interrupt` drills: not counted above
   std::string checkpoint_status;                 // the latest one tagged, or ""
   std::string relaunch_status;                   // "" when none
   std::string replaces;                          // "" when none

@@ -5,6 +5,7 @@
 
 #include "spawn/aws/config/settings.hpp"
 #include "spawn/aws/ec2/client.hpp"
+#include "spawn/aws/fis/client.hpp"
 #include "spawn/aws/http/retry.hpp"
 #include "spawn/aws/iam/client.hpp"
 #include "spawn/aws/s3/client.hpp"
@@ -25,6 +26,7 @@ class Session {
   std::shared_ptr<aws::ServiceClient> service(const aws::ServiceInfo& info, const std::string& region = {}) const;
   aws::ec2::Client ec2(const std::string& region = {}) const { return aws::ec2::Client(service(aws::services::ec2, region)); }
   aws::ssm::Client ssm(const std::string& region = {}) const { return aws::ssm::Client(service(aws::services::ssm, region)); }
+  aws::fis::Client fis(const std::string& region = {}) const { return aws::fis::Client(service(aws::services::fis, region)); }
   // IAM: its global endpoint, signed for the partition's IAM region (aws::config::iam_endpoint).
   aws::iam::Client iam() const { return aws::iam::Client(service(aws::services::iam)); }
 

@@ -58,7 +58,9 @@ std::string render(const std::vector<ArrayStatus>& arrays) {
       rows.push_back({m.index < 0 ? "?" : std::to_string(m.index), i ? i->instance_id : "-",
                       std::to_string(m.generation), m.outcome(), i ? (i->spot() ? "spot" : "on-demand") : "-",
                       i ? cell(i->instance_type) : "-", i ? cell(i->availability_zone) : "-",
-                      std::to_string(m.interruptions), cell(m.checkpoint_status), cell(m.relaunch_status)});
+                      m.drills == 0 ? std::to_string(m.interruptions)
+                                    : fmt::format("{} (+{} drill{})", m.interruptions, m.drills, m.drills > 1 ? "s" : ""),
+                      cell(m.checkpoint_status), cell(m.relaunch_status)});
     }
     out += render_table({"INDEX", "INSTANCE", "GEN", "OUTCOME", "LIFECYCLE", "TYPE", "AZ", "INTERRUPTIONS", "CHECKPOINT",
                          "RELAUNCH"},

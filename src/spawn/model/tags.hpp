@@ -37,6 +37,10 @@ inline constexpr const char* k_relaunch_status = "spawn:relaunch-status";
 // On the spot request of a persistent launch: the ARN of its instance. spored's role may cancel a
 // request only when this equals its own instance's ARN (docs/spored.md).
 inline constexpr const char* k_instance_arn = "spawn:instance-arn";
+// `spawn interrupt`: "<RFC 3339 time the drill was asked> <nonce>" on each instance it drills, set
+// before the FIS experiment starts. The experiment's template selects its targets by this value;
+// spored calls a notice that comes within model::k_drill_window of that time a drill (model/drill.hpp).
+inline constexpr const char* k_drill = "spawn:drill";
 // Written by spored on the instance
 inline constexpr const char* k_interruption_notice = "spawn:interruption-notice";
 inline constexpr const char* k_interruption_action = "spawn:interruption-action";

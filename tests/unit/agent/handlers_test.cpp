@@ -71,6 +71,7 @@ class HandlersTest : public ::testing::Test {
     };
     ctx.clocks = {[this] { return wall_now; }, [] { return std::chrono::steady_clock::now(); }};
     ctx.notify_wait = 2s;
+    ctx.drill_tag = drill_tag;
     ctx.wall = [this](const std::string& text) -> expected<void, std::string> {
       walls.push_back(text);
       return {};
@@ -97,6 +98,7 @@ class HandlersTest : public ::testing::Test {
   std::optional<std::chrono::steady_clock::time_point> shutdown_at;
   int shutdowns = 0;
   std::vector<std::string> walls;
+  std::function<std::optional<std::string>()> drill_tag;  // the metadata's spawn:drill tag; empty: not exposed
 };
 
 Event notice(const char* action = "terminate", const char* time = "2026-11-27T10:02:00Z") {
@@ -144,6 +146,45 @@ TEST_F(HandlersTest, InterruptionInOrderNotifyCheckpointShutdown) {
   // No secret in the log: the webhook appears only as its origin.
   std::lock_guard lock(captured->mutex);
   for (const auto& r : captured->records) EXPECT_EQ(r.dump().find("secret"), std::string::npos) << r.dump();
+}
+
+TEST_F(HandlersTest, ANoticeSoonAfterASpawnInterruptTagIsRecordedAsADrill) {
+  drill_tag = [] { return std::optional<std::string>("2026-11-27T09:59:50Z 1a2b3c4d"); };
+  auto h = make();
+  auto e = notice();
+  h.interruption(e, detect(e));
+  auto message = nlohmann::json::parse(actions->calls("publish").at(0).args[2].second);
+  EXPECT_EQ(message["drill"], true);
+  EXPECT_NE(actions->calls("publish")[0].args[1].second.find("spot interruption drill of i-0abc"), std::string::npos);
+  EXPECT_EQ((*captured->first("interruption_notice"))["drill"], true);
+  EXPECT_EQ(store->snapshot()["latched"]["interruption"]["drill"], true);
+  EXPECT_EQ(shutdowns, 1);  // the whole path, as on a real interruption
+}
+
+TEST_F(HandlersTest, AnOldDrillTagOrNoneLeavesARealInterruptionReal) {
+  drill_tag = [] { return std::optional<std::string>("2026-11-26T09:00:00Z 1a2b3c4d"); };
+  auto h = make();
+  auto e = notice();
+  h.interruption(e, detect(e));
+  auto message = nlohmann::json::parse(actions->calls("publish").at(0).args[2].second);
+  EXPECT_EQ(message["drill"], false);
+  EXPECT_EQ((*captured->first("interruption_notice"))["drill"], false);
+  EXPECT_FALSE(store->snapshot()["latched"]["interruption"].contains("drill"));
+}
+
+TEST_F(HandlersTest, ASlowMetadataServiceDoesNotHoldTheNoticeUpForTheDrillTag) {
+  drill_tag = [] {
+    std::this_thread::sleep_for(3s);
+    return std::optional<std::string>("2026-11-27T09:59:50Z 1a2b3c4d");
+  };
+  auto h = make();
+  auto e = notice();
+  const auto detected = detect(e);
+  h.interruption(e, detected);
+  ASSERT_FALSE(actions->calls("tags").empty());
+  EXPECT_LT(actions->calls("tags")[0].at - detected.steady, 2500ms);  // not the reader's 3 s
+  EXPECT_EQ((*captured->first("interruption_notice"))["drill"], false);
+  EXPECT_TRUE(captured->first("drill_tag_unread"));
 }
 
 TEST_F(HandlersTest, SlowNotificationsNeverDelayTheCheckpoint) {

@@ -125,6 +125,16 @@ Result<void> Client::create_tags(const std::vector<std::string>& resource_ids, c
   return {};
 }
 
+Result<void> Client::delete_tags(const std::vector<std::string>& resource_ids, const std::vector<std::string>& keys) const {
+  Params p;
+  append_list(p, "ResourceId", resource_ids);
+  int n = 1;
+  for (const auto& k : keys) p.emplace_back("Tag." + std::to_string(n++) + ".Key", k);
+  auto body = call("DeleteTags", p);
+  if (!body) return unexpected(body.error());
+  return {};
+}
+
 Result<void> Client::cancel_spot_instance_requests(const std::vector<std::string>& request_ids) const {
   Params p;
   append_list(p, "SpotInstanceRequestId", request_ids);

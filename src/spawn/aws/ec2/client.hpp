@@ -40,6 +40,8 @@ class Client {
   Result<std::vector<StateChange>> stop_instances(const std::vector<std::string>& ids, bool hibernate = false) const;
   Result<std::vector<StateChange>> start_instances(const std::vector<std::string>& ids) const;
   Result<void> create_tags(const std::vector<std::string>& resource_ids, const Tags& tags) const;
+  // DeleteTags of these keys, whatever their values.
+  Result<void> delete_tags(const std::vector<std::string>& resource_ids, const std::vector<std::string>& keys) const;
   // Every page of DescribeSpotInstanceRequests for these ids, or these filters.
   Result<std::vector<SpotRequest>> describe_spot_instance_requests(const std::vector<std::string>& request_ids,
                                                                    const std::vector<Filter>& filters = {}) const;
