@@ -5,12 +5,16 @@
 // and prints a JSON array of the policies, one per grants, in order. A member that SporedGrants
 // does not have, or input that is not such an array, is exit 2 with one line on stderr: a case
 // naming a grant that does not exist must fail, not be evaluated without it.
+//
+//   spored_policy_tool --drill-role PARTITION
+// prints the permissions policy of the FIS role of `spawn interrupt` (launcher::drill_role_policy).
 #include <iostream>
 #include <iterator>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "spawn/launcher/drill.hpp"
 #include "spawn/launcher/spored_role.hpp"
 
 namespace {
@@ -25,7 +29,12 @@ int fail(const std::string& message) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--drill-role") {
+    std::cout << spawn::launcher::drill_role_policy(argv[2]).dump(2) << "\n";
+    return 0;
+  }
+  if (argc != 1) return fail("usage: spored_policy_tool < grants.json | spored_policy_tool --drill-role PARTITION");
   const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
   const json input = json::parse(text, nullptr, false);
   if (input.is_discarded() || !input.is_array()) return fail("expected a JSON array of grants on stdin");
