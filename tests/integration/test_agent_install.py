@@ -229,6 +229,55 @@ class AgentInstallTest(AgentInstallCase):
                       r.stderr)
         self.assertEqual(self.requests("RunInstances"), [], "no instance that would run without spored")
         self.assertEqual(self.launch_roles(), [], "nothing of the launch left behind")
+    def run_with_real_curl(self, script, imds):
+        """Runs a launch's user-data in a sandbox with the real curl, sed and sha256sum, the metadata
+        fake as 169.254.169.254 and the local AWS's https:// S3; asserts spored was installed."""
+        box = Sandbox()
+        self.addCleanup(box.close)
+        for name in ("curl", "sed", "sha256sum", "rm", "uname"):
+            real = shutil.which(name, path="/usr/bin:/bin")
+            box._write(os.path.join(box.bin, name), f"#!/usr/bin/bash\nexec {real} \"$@\"\n", 0o755)
+        for name in ("systemctl", "sleep"):
+            box._write(os.path.join(box.bin, name), "#!/usr/bin/bash\nexit 0\n", 0o755)
+        seam = "set -euo pipefail\n"
+        extra = (f"export spawn_imds={shlex.quote(imds.endpoint)}\nexport CURL_CA_BUNDLE={shlex.quote(self.ca)}\n"
+                 f"export AWS_EC2_METADATA_SERVICE_ENDPOINT={shlex.quote(imds.endpoint)}\n")
+        r = box.run(script.replace(seam, seam + extra, 1))
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(read_bytes(os.path.join(box.root, "usr/local/bin/spored")), self.binary)
+        self.assertTrue(any(e["path"].endswith("/api/token") and e["method"] == "PUT" for e in imds.log()),
+                        "IMDSv2: a token first")
+        return r
+
+    def test_a_relaunch_template_still_installs_spored_days_later_with_other_credentials(self):
+        """Nothing in a --relaunch array's launch template expires (issue 15): no presigned URL, no
+        credential. Its user-data, run three days after the launch on an instance whose role
+        credentials are not the ones of the launch, installs the same spored with those credentials."""
+        if not shutil.which("curl"):
+            self.skipTest("curl is not installed")
+        sys.path.insert(0, os.path.join(SOURCE, "tests"))
+        from fakes.imds_fake_fixture import ImdsFake
+        self.upload()
+        r = self.spawn("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--count", "2",
+                       "--job-array-name", "late", "--relaunch", "2", env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        template = self.params("CreateLaunchTemplate")
+        self.assertTrue(template["LaunchTemplateName"].startswith("spawn-relaunch-"))
+        script = self.user_data_of(template, "LaunchTemplateData.UserData")
+        for word in ("X-Amz-", "Signature", "Expires", "testing", "Credential"):
+            self.assertNotIn(word, script, "nothing presigned, no credential: nothing in the template expires")
+        self.assertIn("spored\" handover", script)
+        with ImdsFake() as imds:
+            imds.advance(3 * 86400)
+            imds.set_credentials(role="spawn-spored-x", AccessKeyId="ASIALATERREPLACEMNT1",
+                                 SecretAccessKey="later-secret", Token="later-token")
+            before = len(self.aws.https_requests())
+            self.run_with_real_curl(script, imds)
+        heads = [h.decode() for h in self.aws.https_requests()[before:] if h.startswith(b"GET ")]
+        self.assertEqual(len(heads), 1, heads)
+        self.assertIn("Credential=ASIALATERREPLACEMNT1/", heads[0], "signed with the credentials of that day")
+        self.assertIn("x-amz-security-token: later-token", heads[0].lower())
+
     def test_the_real_curl_fetches_with_the_role_and_signs_as_aws_does(self):
         """The snippet's download, run with the real curl: credentials from the metadata fake, the
         object from the local AWS over https; the request's SigV4 signature recomputed by botocore
@@ -246,21 +295,8 @@ class AgentInstallTest(AgentInstallCase):
         with ImdsFake() as imds:
             imds.set_credentials(role="spawn-spored-x", AccessKeyId="ASIAREALCURLTEST0001",
                                  SecretAccessKey="real-curl-secret", Token="real-curl-token")
-            box = Sandbox()
-            self.addCleanup(box.close)
-            for name in ("curl", "sed", "sha256sum", "rm", "uname"):
-                real = shutil.which(name, path="/usr/bin:/bin")
-                box._write(os.path.join(box.bin, name), f"#!/usr/bin/bash\nexec {real} \"$@\"\n", 0o755)
-            for name in ("systemctl", "sleep"):
-                box._write(os.path.join(box.bin, name), "#!/usr/bin/bash\nexit 0\n", 0o755)
-            seam = "set -euo pipefail\n"
-            extra = f"export spawn_imds={shlex.quote(imds.endpoint)}\nexport CURL_CA_BUNDLE={shlex.quote(self.ca)}\n"
             before = len(self.aws.https_requests())
-            r = box.run(script.replace(seam, seam + extra, 1))
-            self.assertEqual(r.returncode, 0, r.stderr.decode())
-            self.assertEqual(read_bytes(os.path.join(box.root, "usr/local/bin/spored")), self.binary)
-            self.assertTrue(any(e["path"].endswith("/api/token") and e["method"] == "PUT" for e in imds.log()),
-                            "IMDSv2: a token first")
+            self.run_with_real_curl(script, imds)
         heads = [h for h in self.aws.https_requests()[before:] if h.startswith(b"GET ")]
         self.assertEqual(len(heads), 1, heads)
         lines = heads[0].decode().split("\r\n")
