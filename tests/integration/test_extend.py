@@ -39,6 +39,38 @@ class ExtendTest(BucketTestCase):
     def instance(self, instance_id):
         return self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
 
+    def metadata(self, **instance):
+        imds = ImdsFake()
+        imds.start()
+        self.addCleanup(imds.stop)
+        imds.set_instance(**instance)
+        return imds
+
+    def start_spored(self, imds, config_path, log_name):
+        log_path = os.path.join(self.tmp, log_name)
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen([SPORED, "--imds-endpoint", imds.endpoint, "--state-dir",
+                                     os.path.join(self.tmp, log_name + ".state"), "--poll-interval", "200ms",
+                                     "--config", config_path, "--spec-refresh", "1s", "--shutdown-command", ""],
+                                    env={"PATH": os.environ["PATH"], "HOME": self.tmp, "AWS_ENDPOINT_URL": self.aws.endpoint},
+                                    stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        self.addCleanup(lambda: (proc.terminate(), proc.wait()))
+        return log_path
+
+    @staticmethod
+    def records(log_path, event):
+        with open(log_path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.startswith("{") and f'"event":"{event}"' in line]
+
+    def wait_for_record(self, log_path, event, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if found := self.records(log_path, event):
+                return found[0]
+            time.sleep(0.1)
+        with open(log_path, encoding="utf-8") as f:
+            self.fail(f"no {event} in:\n{f.read()[-3000:]}")
+
     def test_one_member_of_an_array_gets_its_own_deadline(self):
         ids = self.launch("--count", "2", "--job-array-name", "ext")
         first = self.tags(self.instance(ids[0]))
@@ -73,37 +105,53 @@ class ExtendTest(BucketTestCase):
             json.dump(config, f)
         self.assertEqual(config["spec"], f"s3://{BUCKET}/spawn/launches/{launch_id}/spec.json")
 
-        imds = ImdsFake()
-        imds.start()
-        self.addCleanup(imds.stop)
-        imds.set_instance(instance_id=instance_id, region="us-east-1")
-        log_path = os.path.join(self.tmp, "spored.log")
-        with open(log_path, "ab") as log:
-            proc = subprocess.Popen([SPORED, "--imds-endpoint", imds.endpoint, "--state-dir", os.path.join(self.tmp, "state"),
-                                     "--poll-interval", "200ms", "--config", config_path, "--spec-refresh", "1s",
-                                     "--shutdown-command", ""],
-                                    env={"PATH": os.environ["PATH"], "HOME": self.tmp, "AWS_ENDPOINT_URL": self.aws.endpoint},
-                                    stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        self.addCleanup(lambda: (proc.terminate(), proc.wait()))
-
-        def records(event):
-            with open(log_path, encoding="utf-8") as f:
-                return [json.loads(line) for line in f if line.startswith("{") and f'"event":"{event}"' in line]
-
-        def wait_for(event):
-            deadline = time.time() + 20
-            while time.time() < deadline:
-                if found := records(event):
-                    return found[0]
-                time.sleep(0.1)
-            with open(log_path, encoding="utf-8") as f:
-                self.fail(f"no {event} in:\n{f.read()[-3000:]}")
+        imds = self.metadata(instance_id=instance_id, region="us-east-1")
+        log_path = self.start_spored(imds, config_path, "spored.log")
+        wait_for = lambda event: self.wait_for_record(log_path, event)  # noqa: E731
 
         wait_for("spec_read")
         out = self.spawn_json("extend", instance_id, "--ttl", "2h", env=self.env())
         changed = wait_for("ttl_changed")
         self.assertEqual(changed["to"], out["extended"][0]["ttl_deadline"])
         self.assertEqual(changed["from"], config["ttl_deadline"])
+
+    def test_a_moved_deadline_reaches_the_replacement_of_an_interrupted_member(self):
+        """spawn extend of a --relaunch array, then an interruption: the member's spored asks for its
+        replacement, which carries the moved deadline in its tag, and the replacement's own spored
+        (a new instance id, the same index) takes the moved deadline from the spec (issue 15)."""
+        out = self.spawn_json("launch", "--instance-types", "m7i.large,m6i.large", "--ami", AMI, "--spot", "--ttl", "1h",
+                              "--count", "2", "--job-array-name", "ext", "--relaunch", "2", env=self.env())
+        ids = [i["instance_id"] for i in out["instances"]]
+        template = self.params("CreateLaunchTemplate")
+        config = self.spot_config_in(self.user_data_of(template, "LaunchTemplateData.UserData"))
+        config_path = os.path.join(self.tmp, "member-config.json")
+        with open(config_path, "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        member = next(self.instance(i) for i in ids if self.member_index(self.instance(i)) == 1)
+        launch_id = self.tags(member)["spawn:launch-id"]
+        moved = self.spawn_json("extend", member["InstanceId"], "--ttl", "5h", env=self.env())["extended"][0]["ttl_deadline"]
+        self.assertEqual(self.spec(launch_id)["ttl_deadlines"].get("index:1"), moved, "the index's own entry")
+
+        imds = self.metadata(instance_id=member["InstanceId"], region="us-east-1", instance_type=member["InstanceType"],
+                             availability_zone=member["Placement"]["AvailabilityZone"], subnet_id=member.get("SubnetId", ""))
+        imds.set_tags(self.tags(self.instance(member["InstanceId"])))
+        old_log = self.start_spored(imds, config_path, "member-1.log")
+        self.assertEqual(self.wait_for_record(old_log, "ttl_changed")["to"], moved)
+        imds.set_notice("terminate", in_seconds=120)
+        replacement_id = self.wait_for_record(old_log, "relaunch_requested", timeout=30)["replacement"]
+        replacement = self.instance(replacement_id)
+        tags = self.tags(replacement)
+        self.assertEqual((tags["spawn:generation"], tags["spawn:job-array-index"], tags["spawn:replaces"]),
+                         ("1", "1", member["InstanceId"]))
+        self.assertEqual(tags["spawn:ttl-deadline"], moved, "the replacement is tagged with the moved deadline")
+
+        new_imds = self.metadata(instance_id=replacement_id, region="us-east-1", instance_type=replacement["InstanceType"],
+                                 availability_zone=replacement["Placement"]["AvailabilityZone"])
+        new_imds.set_tags(tags)
+        new_log = self.start_spored(new_imds, config_path, "member-1-generation-1.log")
+        changed = self.wait_for_record(new_log, "ttl_changed")
+        self.assertEqual((changed["from"], changed["to"]), (config["ttl_deadline"], moved),
+                         "generation 1 follows the deadline spawn extend moved, not the launch's")
 
     def test_bad_input_sends_nothing(self):
         past = iso(datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1))
