@@ -67,6 +67,8 @@ class InterruptCommand final : public Command {
     auto targets = m_job_array.empty() ? targets_by_id(ec2) : targets_of_array(ec2);
     if (!targets) return k_exit_failure;
 
+    if (!m_dry_run && targets->size() > 1 && !m_yes)
+      if (int status = confirm(*targets); status != k_exit_ok) return status;
     const std::string partition(aws::config::partition_of(session->region()).id);
     const aws::iam::Client iam = session->iam();
     auto role = launcher::ensure_drill_role(iam, partition, m_dry_run ? launcher::Apply::no : launcher::Apply::yes);
@@ -75,7 +77,6 @@ class InterruptCommand final : public Command {
       return k_exit_failure;
     }
     if (m_dry_run) return show_plan(*targets, *role, partition);
-    if (targets->size() > 1 && !m_yes && !confirmed(*targets)) return k_exit_failure;
 
     for (const auto& change : role->changes) say(change);
     std::vector<std::string> ids;
@@ -180,21 +181,22 @@ class InterruptCommand final : public Command {
     return true;
   }
 
-  static bool confirmed(const std::vector<Target>& targets) {
+  // Several instances: asked on a terminal; without one, --yes is needed (a usage error).
+  static int confirm(const std::vector<Target>& targets) {
     std::vector<std::string> names;
     for (const auto& t : targets) names.push_back(t.name + " (" + t.instance_id + ")");
     if (!isatty(STDIN_FILENO)) {
       print_usage_error(fmt::format("{} instances would be interrupted; add --yes to confirm (stdin is not a terminal)",
                                     targets.size()),
                         "interrupt");
-      return false;
+      return k_exit_usage;
     }
     fmt::print(stderr, "Interrupt {} instances ({})? [y/N] ", targets.size(), fmt::join(names, ", "));
     std::string answer;
     std::getline(std::cin, answer);
-    if (answer == "y" || answer == "Y" || answer == "yes") return true;
+    if (answer == "y" || answer == "Y" || answer == "yes") return k_exit_ok;
     fmt::print(stderr, "Nothing interrupted.\n");
-    return false;
+    return k_exit_failure;
   }
 
   int show_plan(const std::vector<Target>& targets, const launcher::DrillRole& role, const std::string& partition) const {
