@@ -465,16 +465,31 @@ def _six_places(price: str) -> str:
     return f"{value:.6f}" if value == value.quantize(Decimal("0.000001")) else price
 
 
-def placement_scores(state: ScenarioState, instance_types: list[str], regions: list[str]) -> list[dict[str, Any]]:
-    """GetSpotPlacementScores from the scenario's placement_scores {region: {type: score}}: per
-    region asked, the best score of the types (EC2 scores them together: any of them may fill the
-    request); a region with none of them scored is left out, as EC2 leaves out what it cannot score."""
+def placement_scores(state: ScenarioState, instance_types: list[str], regions: list[str],
+                     zones: dict[str, list[tuple[str, str]]] | None = None) -> list[dict[str, Any]]:
+    """GetSpotPlacementScores from the scenario's placement_scores {region or AZ name: {type: score}}:
+    per region asked, the best score of the types (EC2 scores them together: any of them may fill the
+    request); a region with none of them scored is left out, as EC2 leaves out what it cannot score.
+    With zones ({region: [(AZ name, AZ id)]}, SingleAvailabilityZone=true): a row per AZ, naming its
+    AZ id as EC2 does, its score the AZ's own entry, else its region's."""
     table = state.get("placement_scores", {}) or {}
+
+    def best(key: str) -> int | None:
+        scores = [s for t, s in (table.get(key) or {}).items() if t in instance_types]
+        return max(scores) if scores else None
+
     out = []
     for region in regions:
-        scores = [s for t, s in (table.get(region) or {}).items() if t in instance_types]
-        if scores:
-            out.append({"Region": region, "Score": max(scores)})
+        if zones is None:
+            if (score := best(region)) is not None:
+                out.append({"Region": region, "Score": score})
+            continue
+        for name, zone_id in zones.get(region, []):
+            score = best(name)
+            if score is None:
+                score = best(region)
+            if score is not None:
+                out.append({"Region": region, "AvailabilityZoneId": zone_id, "Score": score})
     return out
 
 
@@ -483,8 +498,14 @@ def _install_placement_scores(state: ScenarioState) -> None:
     from moto.ec2.responses.spot_instances import SpotInstances
 
     def get_spot_placement_scores(self: Any) -> Any:
+        from moto.ec2.models import ec2_backends
         regions = self._get_param("RegionNames", []) or [self.region]
-        rows = placement_scores(state, self._get_param("InstanceTypes", []) or [], regions)
+        zones = None
+        if str(self._get_param("SingleAvailabilityZone", "false")).lower() == "true":
+            backends = ec2_backends[self.current_account]
+            zones = {r: [(z.name, z.zone_id) for z in backends[r].describe_availability_zones()
+                         if z.zone_type == "availability-zone"] for r in regions}
+        rows = placement_scores(state, self._get_param("InstanceTypes", []) or [], regions, zones)
         return ActionResult({"SpotPlacementScores": rows})
 
     SpotInstances.get_spot_placement_scores = get_spot_placement_scores

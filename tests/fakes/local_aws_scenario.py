@@ -105,7 +105,7 @@ def validate(doc: Any) -> None:
                 _check_price(point[1], where)
 
     scores = doc.get("placement_scores") or {}
-    _require(isinstance(scores, dict), "placement_scores", "must be {region: {instance_type: score}}")
+    _require(isinstance(scores, dict), "placement_scores", "must be {region or AZ name: {instance_type: score}}")
     for region, by_type in scores.items():
         _require(isinstance(by_type, dict), f"placement_scores.{region}", "must be {instance_type: score}")
         for itype, score in by_type.items():

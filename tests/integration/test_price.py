@@ -214,6 +214,37 @@ class RegionsTest(PriceCase):
         self.assertEqual([(i["region"], i["spot_hourly"], i["placement_score"]) for i in out],
                          [("us-west-2", "0.3390", 9), ("us-east-1", "0.3018", 2)])
 
+    def test_az_rows_each_with_its_own_spot_price_and_score(self):
+        # --az: a row per AZ with a spot price; EC2's score for that AZ alone (SingleAvailabilityZone,
+        # scores by AZ id, named with DescribeAvailabilityZones); --rank orders the AZ rows and names
+        # the first by its AZ.
+        self.aws.set_scenario({"placement_scores": {"us-east-1": {"m7i.large": 5}, "us-east-1b": {"m7i.large": 9},
+                                                    "us-east-1c": {"m7i.large": 8}}})
+        r = self.price("--instance-type", "m7i.large", "--az", "--rank", "--count", "4")
+        table = [(t["AZ"], t["SPOT/HR"], t["SCORE"]) for t in rows(r.stdout)]
+        self.assertEqual(table, [("us-east-1b", "$0.0310", "9/10"), ("us-east-1c", "$0.0335", "8/10"),
+                                 ("us-east-1a", "$0.0302", "5/10"), ("us-east-1d", "$0.0318", "5/10"),
+                                 ("us-east-1f", "$0.0347", "5/10")])
+        self.assertIn("us-east-1b m7i.large first: the cheapest spot price ($0.0310/hr) of the 2 choices with a high "
+                      "placement score (9/10)", r.stderr)
+        [asked] = self.requests("GetSpotPlacementScores")
+        self.assertEqual((asked["params"]["SingleAvailabilityZone"], asked["params"]["TargetCapacity"]), ("true", "4"))
+        self.assertEqual(len(self.requests("DescribeAvailabilityZones")), 1)
+
+        out = json.loads(self.price("--instance-type", "m7i.large", "--az", "--output", "json").stdout)
+        self.assertEqual([(i["availability_zone"], i["spot_hourly"], i["placement_score"]) for i in out][:2],
+                         [("us-east-1a", "0.0302", 5), ("us-east-1b", "0.0310", 9)], "by spot price without --rank")
+        self.assertEqual(set(out[0]), {"instance_type", "region", "availability_zone", "on_demand_hourly", "approximate",
+                                       "spot_hourly", "savings_percent", "placement_score"})
+        self.assertEqual(out[0]["savings_percent"], round(100 * (1 - 0.0302 / float(out[0]["on_demand_hourly"]))))
+
+    def test_az_scores_denied_leave_the_prices(self):
+        self.aws.set_scenario({"deny": [{"action": "GetSpotPlacementScores"}]})
+        r = self.price("--instance-type", "m7i.large", "--az")
+        self.assertEqual({t["SCORE"] for t in rows(r.stdout)}, {"?"})
+        self.assertEqual(rows(r.stdout)[0]["SPOT/HR"], "$0.0302")
+        self.assertIn("UnauthorizedOperation", r.stderr)
+
     def test_placement_scores_denied_leaves_the_rest(self):
         # ec2:GetSpotPlacementScores not granted: the prices are still shown, the column says "?"
         # (JSON: null), one warning names the refusal, and the command succeeds.

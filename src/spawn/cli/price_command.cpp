@@ -9,6 +9,7 @@
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/price_zones.hpp"
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/model/price_query.hpp"
@@ -23,6 +24,7 @@ Examples:
   spawn price --instance-type m7i.large,c7i.large,m6i.large --region eu-west-1
   spawn price --instance-type g5.xlarge --regions us-east-1,us-west-2,eu-west-1 --count 16
   spawn price --instance-type m7i.large,c7i.large --regions us-east-1,us-west-2 --rank
+  spawn price --instance-type m7i.large,m6i.large --az --rank        # one row per AZ, its own score
   spawn price --instance-type g5.xlarge --output json | jq '.[0]'
 
 On-demand prices come from the AWS Price List API (cached for a week in $XDG_CACHE_HOME/spawn
@@ -34,7 +36,8 @@ whole percent. SCORE is EC2's spot placement score (GetSpotPlacementScores) for 
 instances of the type in the region: 1 (unlikely to be fulfilled) to 10 (very likely); "-" when
 EC2 gives none, "?" when it could not be asked (ec2:GetSpotPlacementScores not granted). Rows are
 sorted by spot price; with --rank, by where to ask for spot first: the placement score's tier
-(high 8-10, medium 4-7, low 1-3, unknown), then the spot price.)";
+(high 8-10, medium 4-7, low 1-3, unknown), then the spot price. With --az, a row per AZ: its spot
+price and savings, and EC2's score for that AZ alone (SingleAvailabilityZone).)";
 
 // (region, type) -> EC2's spot placement score for that type alone.
 using Scores = std::map<std::pair<std::string, std::string>, int>;
@@ -69,6 +72,7 @@ class PriceCommand final : public Command {
     m_app->add_option("--regions", m_regions, "several regions, comma-separated, asked concurrently")
         ->excludes(m_app->get_option("--region"));
     m_app->add_option("--count", m_count, "the number of instances the placement score is for (default 1)");
+    m_app->add_flag("--az", m_az, "a row per availability zone, with that AZ's spot price and placement score");
     m_app->add_flag("--rank", m_rank,
                     "order by where to ask for spot first (placement score tier, then price) and say why; needs "
                     "several regions or types");
@@ -88,8 +92,8 @@ class PriceCommand final : public Command {
       print_usage_error(mixed, "price");
       return k_exit_usage;
     }
-    if (m_rank && query->regions.size() < 2 && query->instance_types.size() < 2) {
-      print_usage_error("--rank: give several regions (--regions) or instance types to choose from", "price");
+    if (m_rank && !m_az && query->regions.size() < 2 && query->instance_types.size() < 2) {
+      print_usage_error("--rank: give several regions (--regions), instance types, or --az to choose from", "price");
       return k_exit_usage;
     }
     auto session = Session::open(m_global);
@@ -122,6 +126,7 @@ class PriceCommand final : public Command {
       return pa.has_value() && !pb.has_value();
     });
 
+    if (m_az) return show_zones(*session, rows, report, query->instance_types, query->regions);
     auto scores = placement_scores(*session, query->instance_types, query->regions);
     if (!scores) {
       fmt::print(stderr, "spawn: warning: spot placement scores unknown: {}\n", scores.error().describe());
@@ -183,6 +188,33 @@ class PriceCommand final : public Command {
       }
     }
     return out;
+  }
+
+  // --az: a row per AZ with its own placement score; the same warnings and exit status.
+  int show_zones(const Session& session, const std::vector<model::PriceQuote>& quotes,
+                 const aws::pricing::PriceReport& report, const std::vector<std::string>& types,
+                 const std::vector<std::string>& regions) const {
+    auto scores = zone_placement_scores(session, types, m_count, regions);
+    if (!scores) {
+      fmt::print(stderr, "spawn: warning: spot placement scores unknown: {}\n", scores.error().describe());
+      if (auto hint = aws::hint_for(scores.error()); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
+    }
+    auto rows = zone_rows(quotes, scores ? &*scores : nullptr);
+    if (m_rank) fmt::print(stderr, "{}\n", rank_zone_rows(rows));
+    const bool approximate =
+        std::any_of(quotes.begin(), quotes.end(), [](const auto& q) { return q.on_demand && q.on_demand->approximate(); });
+    if (m_global.output == OutputFormat::json) {
+      fmt::print("{}\n", zone_rows_json(rows).dump(2));
+      for (const auto& note : price_notes(report, approximate)) fmt::print(stderr, "spawn: warning: {}\n", note);
+    } else {
+      print_zone_table(rows, scores.has_value());
+      for (const auto& note : price_notes(report, approximate)) fmt::print("{}\n", note);
+    }
+    for (const auto& [region, error] : report.spot_errors) {
+      print_failure(fmt::format("spot prices in {}: {}", region, error.describe()));
+      if (auto hint = aws::hint_for(error); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
+    }
+    return report.spot_errors.empty() ? k_exit_ok : k_exit_failure;
   }
 
   // --rank: rows in model::rank_spot's order, and why the first is first (stderr).
@@ -268,6 +300,7 @@ class PriceCommand final : public Command {
   std::vector<std::string> m_regions;
   int m_count = 1;
   bool m_rank = false;
+  bool m_az = false;
 };
 
 }  // namespace

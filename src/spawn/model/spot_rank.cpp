@@ -40,7 +40,8 @@ std::string why_first(const std::vector<RankRow>& ranked) {
   const ScoreTier tier = score_tier(first.placement_score);
   const auto peers = std::count_if(ranked.begin(), ranked.end(),
                                    [&](const RankRow& r) { return score_tier(r.placement_score) == tier; });
-  const std::string where = first.region + " " + first.instance_type;
+  const std::string where = (first.availability_zone.empty() ? first.region : first.availability_zone) + " " +
+                            first.instance_type;
   if (!first.spot_hourly) return fmt::format("{} first: no choice has a spot price to compare", where);
   const std::string price = fmt::format("${}/hr", first.spot_hourly->text());
   if (tier == ScoreTier::unknown)

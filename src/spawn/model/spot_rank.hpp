@@ -16,6 +16,7 @@ struct RankRow {
   std::string instance_type;
   std::optional<Usd> spot_hourly;
   std::optional<int> placement_score;  // 1..10; nullopt: unknown
+  std::string availability_zone;       // "" for a row of the whole region
 };
 
 enum class ScoreTier { high, medium, low, unknown };
@@ -25,7 +26,8 @@ const char* to_string(ScoreTier tier);
 // The rows in ranked order (a stable order: ties stay as given).
 std::vector<RankRow> rank_spot(std::vector<RankRow> rows);
 
-// Why the first of ranked rows is first, one sentence: "us-east-1 m7i.large first: the
+// Why the first of ranked rows is first, one sentence (naming its AZ rather than its region when
+// the row has one): "us-east-1 m7i.large first: the
 // cheapest spot price ($0.0302/hr) of the 3 choices with a high placement score (9/10)".
 std::string why_first(const std::vector<RankRow>& ranked);
 

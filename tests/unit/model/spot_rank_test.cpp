@@ -49,6 +49,18 @@ TEST(SpotRank, WithoutScoresThePriceDecides) {
   EXPECT_EQ(why_first(ranked), "b m first: the cheapest spot price ($0.0300/hr); EC2 gave no placement score to weigh");
 }
 
+TEST(SpotRank, AnAzRowIsNamedByItsAz) {
+  RankRow b = row("us-east-1", "m7i.large", "0.0290", 9);
+  b.availability_zone = "us-east-1b";
+  RankRow a = row("us-east-1", "m7i.large", "0.0302", 9);
+  a.availability_zone = "us-east-1a";
+  auto ranked = rank_spot({a, b});
+  EXPECT_EQ(ranked.front().availability_zone, "us-east-1b");
+  EXPECT_EQ(why_first(ranked),
+            "us-east-1b m7i.large first: the cheapest spot price ($0.0290/hr) of the 2 choices with a high placement "
+            "score (9/10)");
+}
+
 TEST(SpotRank, Tiers) {
   EXPECT_EQ(score_tier(10), ScoreTier::high);
   EXPECT_EQ(score_tier(8), ScoreTier::high);

@@ -227,9 +227,10 @@ Result<std::vector<SpotPrice>> Client::describe_spot_price_history(const std::ve
 }
 
 Result<std::vector<PlacementScore>> Client::get_spot_placement_scores(const std::vector<std::string>& types, int count,
-                                                                     const std::vector<std::string>& regions) const {
+                                                                     const std::vector<std::string>& regions,
+                                                                     bool single_az) const {
   return every_listed_page<PlacementScore>([&](const std::string& token) -> decltype(parse_get_spot_placement_scores("")) {
-    auto body = call("GetSpotPlacementScores", get_spot_placement_scores_params(types, count, regions, false, token));
+    auto body = call("GetSpotPlacementScores", get_spot_placement_scores_params(types, count, regions, single_az, token));
     if (!body) return unexpected(body.error());
     return parse_get_spot_placement_scores(*body);
   });

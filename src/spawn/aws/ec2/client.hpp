@@ -82,9 +82,10 @@ class Client {
                                                              const std::string& start_time,
                                                              const std::optional<std::string>& availability_zone = {}) const;
   // The spot placement scores of one set of types for a count, in each region named (at most 10),
-  // every page.
+  // every page; per AZ (SingleAvailabilityZone, each score naming its AZ id) when single_az.
   Result<std::vector<PlacementScore>> get_spot_placement_scores(const std::vector<std::string>& types, int count,
-                                                                const std::vector<std::string>& regions) const;
+                                                                const std::vector<std::string>& regions,
+                                                                bool single_az = false) const;
 
   const ServiceClient& service() const { return *m_service; }
 

@@ -26,4 +26,23 @@ Result<std::vector<RegionInfo>> describe_regions(const Client& ec2, AllRegions a
   return parse_describe_regions(*body);
 }
 
+Result<std::vector<ZoneInfo>> parse_describe_availability_zones(std::string_view xml) {
+  pugi::xml_document doc;
+  auto root = reply_root(doc, xml, "DescribeAvailabilityZonesResponse");
+  if (!root) return unexpected(root.error());
+  std::vector<ZoneInfo> out;
+  for (pugi::xml_node item : root->child("availabilityZoneInfo").children("item")) {
+    const std::string type = item.child_value("zoneType");
+    if (!type.empty() && type != "availability-zone") continue;
+    out.push_back({item.child_value("zoneName"), item.child_value("zoneId"), item.child_value("zoneState")});
+  }
+  return out;
+}
+
+Result<std::vector<ZoneInfo>> describe_availability_zones(const Client& ec2) {
+  auto body = ec2.call("DescribeAvailabilityZones", {});
+  if (!body) return unexpected(body.error());
+  return parse_describe_availability_zones(*body);
+}
+
 }  // namespace spawn::aws::ec2

@@ -1,6 +1,8 @@
 #pragma once
 // DescribeRegions: which regions exist and which this account may use (`spawn list
-// --all-regions`, checking a region name given to `spawn price`).
+// --all-regions`, checking a region name given to `spawn price`); DescribeAvailabilityZones: the
+// names of a region's AZs and their account-independent ids (`spawn price --az`: placement
+// scores come per AZ id, prices per AZ name, and the mapping differs between accounts).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +28,16 @@ Params describe_regions_params(AllRegions all);
 Result<std::vector<RegionInfo>> parse_describe_regions(std::string_view xml);
 // DescribeRegions through the client (sent to its region's endpoint).
 Result<std::vector<RegionInfo>> describe_regions(const Client& ec2, AllRegions all);
+
+struct ZoneInfo {
+  std::string name;     // "us-east-1b" (this account's name for it)
+  std::string zone_id;  // "use1-az2" (the same AZ in every account)
+  std::string state;    // "available" | ...
+};
+
+// DescribeAvailabilityZonesResponse (not paged): the AZs of the client's region (zone type
+// availability-zone; local and wavelength zones are left out).
+Result<std::vector<ZoneInfo>> parse_describe_availability_zones(std::string_view xml);
+Result<std::vector<ZoneInfo>> describe_availability_zones(const Client& ec2);
 
 }  // namespace spawn::aws::ec2
