@@ -13,6 +13,7 @@
 #include "spawn/cli/launch_agent.hpp"
 #include "spawn/cli/launch_flags.hpp"
 #include "spawn/cli/launch_pricing.hpp"
+#include "spawn/cli/launch_regions.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
@@ -36,6 +37,7 @@ Examples:
   spawn launch --instance-type c7i.large --count 8 --spot --spot-count 6   # 6 spot + 2 on-demand
   spawn launch --instance-type m7i.large --spot --on-interruption checkpoint --checkpoint-script ./save.sh
   spawn launch --instance-type m7i.large --spot --on-interruption hibernate
+  spawn launch --instance-types g5.xlarge,g6.xlarge --spot --count 8 --regions us-east-1,us-west-2,eu-west-1
   spawn launch --instance-type g5.xlarge --spot --count 8 --ttl 4h   # savings over the 4 hours
   spawn launch --instance-type m7i.large --spot --notify arn:aws:sns:us-east-1:123456789012:alerts
 
@@ -91,6 +93,9 @@ class LaunchCommand final : public Command {
                                     "with --spot: on a rebalance recommendation, checkpoint early, or move (with "
                                     "--relaunch: replace the member before it is interrupted)"),
                   names_of(model::k_rebalances));
+    m_app->add_option("--regions", m_regions,
+                      "with --spot: the region where spot is most likely and cheapest (placement score, then price), "
+                      "the next one on a capacity error; comma-separated, or 'auto' for every enabled region");
   }
 
   int run() override {
@@ -122,6 +127,8 @@ class LaunchCommand final : public Command {
     if (!idle) return usage(idle.error());
     m_options.idle = std::move(*idle);
     if (auto ok = model::validate(m_options); !ok) return usage(ok.error());
+    auto regions = read_launch_regions(m_regions, m_options, m_global);
+    if (!regions) return usage(regions.error());
     auto agent = plan_agent(m_options, m_flags.agent(), spawn_config_path(aws::config::process_environment()));
     if (!agent) return usage(agent.error());
     const std::vector<AgentLocation>& uploads = agent->uploads;
@@ -143,6 +150,14 @@ class LaunchCommand final : public Command {
     auto prepared = launcher::prepare_launch(m_options, setup, ids, ttl_deadline);
     if (!prepared) return usage(prepared.error());
 
+    // --regions: where to launch first, said before anything is made.
+    std::vector<std::string> order;
+    if (!regions->empty()) {
+      auto ordered = order_launch_regions(m_global, *regions, m_options);
+      if (!ordered) return k_exit_failure;
+      order = std::move(*ordered);
+      m_global.region = order.front();
+    }
     auto session = Session::open(m_global);
     if (!session) return report_open_failure(session.error());
     const bool quiet = m_global.output == OutputFormat::json;
@@ -223,24 +238,46 @@ class LaunchCommand final : public Command {
       if (profile->exists) m_options.iam_instance_profile = profile->name;
       new_profile = profile->profile_created && !m_options.dry_run;
     }
-    // Spot: what it saves, said before anything is launched.
+    // Spot: what it saves, said before anything is launched. With --regions, a region that has no
+    // spot capacity is followed by the next one (its launch rolled back, nothing left there).
     std::optional<LaunchPricing> pricing;
-    if (m_options.spot.enabled) {
-      pricing = price_launch(*session, prepared->plan.instance_types);
-      if (!quiet)
-        for (const auto& line : savings_lines(*pricing)) fmt::print("{}\n", line);
+    std::optional<launcher::Launcher> launcher;
+    std::optional<Session> elsewhere;
+    aws::Result<launcher::LaunchResult> result = unexpected(aws::local_error("NotLaunched", "no launch was tried"));
+    for (size_t attempt = 0;; ++attempt) {
+      const Session* here = &*session;
+      if (attempt > 0) {
+        GlobalOptions next = m_global;
+        next.region = order[attempt];
+        auto opened = Session::open(next);
+        if (!opened) {
+          undo();
+          return report_open_failure(opened.error());
+        }
+        elsewhere.emplace(std::move(*opened));
+        here = &*elsewhere;
+      }
+      if (m_options.spot.enabled) {
+        pricing = price_launch(*here, prepared->plan.instance_types);
+        if (!quiet)
+          for (const auto& line : savings_lines(*pricing)) fmt::print("{}\n", line);
+      }
+      launcher.emplace(
+          here->ec2(), here->ssm(),
+          [quiet](const std::string& line) {
+            if (!quiet) fmt::print(stderr, "{}\n", line);
+          },
+          [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+      auto launch = [&]() { return launcher->launch(m_options, *prepared); };
+      result = new_profile ? launcher::retry_while_profile_propagates<launcher::LaunchResult>(
+                                 launch, [](const std::string& line) { fmt::print(stderr, "{}\n", line); },
+                                 [](std::chrono::seconds s) { std::this_thread::sleep_for(s); })
+                           : launch();
+      new_profile = false;  // EC2 has seen the profile by now
+      if (result || attempt + 1 >= order.size() || !aws::is_capacity(result.error())) break;
+      fmt::print(stderr, "spawn: no spot capacity in {} ({}); trying {}\n", order[attempt], result.error().code,
+                 order[attempt + 1]);
     }
-    launcher::Launcher launcher(
-        session->ec2(), session->ssm(),
-        [quiet](const std::string& line) {
-          if (!quiet) fmt::print(stderr, "{}\n", line);
-        },
-        [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
-    auto launch = [&]() { return launcher.launch(m_options, *prepared); };
-    auto result = new_profile ? launcher::retry_while_profile_propagates<launcher::LaunchResult>(
-                                    launch, [](const std::string& line) { fmt::print(stderr, "{}\n", line); },
-                                    [](std::chrono::seconds s) { std::this_thread::sleep_for(s); })
-                              : launch();
     if (!result) {
       print_error(result.error());
       if (result.error().code == "AgentArchitectureMissing" && remembered)
@@ -268,7 +305,7 @@ class LaunchCommand final : public Command {
       std::vector<std::string> ids;
       for (const auto& li : result->instances) ids.push_back(li.instance.instance_id);
       const bool tty = isatty(STDERR_FILENO) && !quiet;
-      auto running = launcher.wait_running(ids, [tty](size_t ready, size_t total) {
+      auto running = launcher->wait_running(ids, [tty](size_t ready, size_t total) {
         if (tty) fmt::print(stderr, "\rWaiting for instances: {}/{} running", ready, total);
       });
       if (tty) fmt::print(stderr, "\n");
@@ -380,6 +417,7 @@ class LaunchCommand final : public Command {
   LaunchFlags m_flags;
   std::optional<std::string> m_name, m_job_array_name, m_ttl, m_on_complete, m_relaunch, m_rebalance;
   std::optional<int> m_spot_count;
+  std::vector<std::string> m_regions;
   IdleFlags m_idle;
 };
 

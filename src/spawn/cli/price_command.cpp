@@ -10,6 +10,7 @@
 #include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/price_zones.hpp"
+#include "spawn/cli/region_choice.hpp"
 #include "spawn/cli/prices.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/model/price_query.hpp"
@@ -39,28 +40,6 @@ sorted by spot price; with --rank, by where to ask for spot first: the placement
 (high 8-10, medium 4-7, low 1-3, unknown), then the spot price. With --az, a row per AZ: its spot
 price and savings, and EC2's score for that AZ alone (SingleAvailabilityZone).)";
 
-// (region, type) -> EC2's spot placement score for that type alone.
-using Scores = std::map<std::pair<std::string, std::string>, int>;
-
-// The partition's region where every account can call DescribeRegions: its oldest, where IAM
-// signs too (us-east-1, cn-north-1, us-gov-west-1).
-std::string anchor_region(const std::string& region) {
-  return std::string(aws::config::partition_of(region).iam_region);
-}
-
-// An account, and so its credentials, lives in one partition: regions of two cannot be priced
-// together. The usage error naming two of them, or "" when all are in one.
-std::string mixed_partitions(const std::vector<std::string>& regions) {
-  for (const auto& region : regions) {
-    const auto& first = aws::config::partition_of(regions.front());
-    const auto& other = aws::config::partition_of(region);
-    if (other.id != first.id)
-      return fmt::format("--regions: {} ({}) and {} ({}) are in different AWS partitions, and an account belongs to "
-                         "one: price them in separate commands",
-                         regions.front(), first.id, region, other.id);
-  }
-  return "";
-}
 
 class PriceCommand final : public Command {
  public:
@@ -127,7 +106,7 @@ class PriceCommand final : public Command {
     });
 
     if (m_az) return show_zones(*session, rows, report, query->instance_types, query->regions);
-    auto scores = placement_scores(*session, query->instance_types, query->regions);
+    auto scores = placement_scores(*session, query->instance_types, m_count, query->regions);
     if (!scores) {
       fmt::print(stderr, "spawn: warning: spot placement scores unknown: {}\n", scores.error().describe());
       if (auto hint = aws::hint_for(scores.error()); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
@@ -149,47 +128,6 @@ class PriceCommand final : public Command {
   }
 
  private:
-  // Each region named must exist and be enabled for the account: exit 1 and one line otherwise.
-  int check_regions(const Session& session, const std::vector<std::string>& regions) {
-    auto listed = aws::ec2::describe_regions(session.ec2(anchor_region(regions.front())), aws::ec2::AllRegions::yes);
-    if (!listed) {
-      print_error(listed.error());
-      return k_exit_failure;
-    }
-    for (const auto& region : regions) {
-      auto it = std::find_if(listed->begin(), listed->end(), [&](const auto& r) { return r.name == region; });
-      if (it == listed->end()) {
-        print_failure(fmt::format("unknown region '{}': EC2 does not list it", region));
-        fmt::print(stderr, "spawn: hint: aws ec2 describe-regions --all-regions lists the region names\n");
-        return k_exit_failure;
-      }
-      if (!it->enabled()) {
-        print_failure(fmt::format("region '{}' is not enabled for this account", region));
-        fmt::print(stderr, "spawn: hint: enable it in the AWS console (Account > AWS Regions) first\n");
-        return k_exit_failure;
-      }
-    }
-    return k_exit_ok;
-  }
-
-  // One GetSpotPlacementScores per type (EC2 scores a set of types together; each row is one
-  // type), the regions 10 at a time (EC2's limit), asked in the first region.
-  aws::Result<Scores> placement_scores(const Session& session, const std::vector<std::string>& types,
-                                       const std::vector<std::string>& regions) const {
-    Scores out;
-    auto ec2 = session.ec2(regions.front());
-    for (const auto& type : types) {
-      for (size_t start = 0; start < regions.size(); start += 10) {
-        const std::vector<std::string> some(regions.begin() + static_cast<long>(start),
-                                            regions.begin() + static_cast<long>(std::min(regions.size(), start + 10)));
-        auto scored = ec2.get_spot_placement_scores({type}, m_count, some);
-        if (!scored) return unexpected(scored.error());
-        for (const auto& s : *scored) out[{s.region, type}] = s.score;
-      }
-    }
-    return out;
-  }
-
   // --az: a row per AZ with its own placement score; the same warnings and exit status.
   int show_zones(const Session& session, const std::vector<model::PriceQuote>& quotes,
                  const aws::pricing::PriceReport& report, const std::vector<std::string>& types,
