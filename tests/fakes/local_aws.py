@@ -16,7 +16,9 @@ requests wait for it, control endpoints (/_spawn/) do not.
 Added over moto, driven by the scenario (local_aws_scenario.py): capacity with
 InsufficientInstanceCapacity (HTTP 500) and partial instant fleets with Errors,
 throttling, EC2's documented rate limits (local_aws_ratelimit.py), lost replies, spot
-prices (DescribeSpotPriceHistory), the Price List API (local_aws_pricing.py). Always on:
+prices (DescribeSpotPriceHistory), the Price List API (local_aws_pricing.py), AWS FIS
+experiments that give spot interruption notices to the instances' metadata fakes
+(local_aws_fis.py; moto has no StartExperiment). Always on:
 the model check of every request against its botocore service model (local_aws_model.py;
 refusals are HTTP 400 and kept for the fixture, which fails the test), a request log,
 ClientToken idempotency for
@@ -81,7 +83,7 @@ from local_aws_scenario import ScenarioError, ScenarioState  # noqa: E402
 
 CONTROL_PREFIX = "/_spawn/"
 # The query parameters each control endpoint takes; any other is refused (400).
-CONTROL_QUERY = {"requests": ("action", "service"), "refusals": ("since",)}
+CONTROL_QUERY = {"requests": ("action", "service"), "refusals": ("since",), "experiments": ()}
 LOOPBACK_NAMES = {"127.0.0.1", "::1", "localhost", "localhost.localdomain", "ip6-localhost"}
 
 # Error codes whose HTTP status moto gets wrong because its EC2 model has no error shapes.
@@ -187,6 +189,16 @@ def identify(environ: dict[str, Any], body: bytes) -> Call:
         action = params.get("Action", "")
         service = service or QUERY_VERSIONS.get(params.get("Version", ""), "")
         protocol = "ec2" if service == "ec2" else "query"
+    elif service == "fis":
+        # AWS FIS (rest-json): the operation from method and path (local_aws_fis).
+        import local_aws_fis
+        protocol = "rest-json"
+        action = local_aws_fis.operation_of(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/"))[0]
+        try:
+            params = flatten(json.loads(body or b"{}"))
+        except ValueError:
+            params = {}
+        params.update(query)
     elif not service and environ.get("PATH_INFO", "").startswith(SSO_PORTAL_PATHS):
         # The SSO portal (REST-JSON, unsigned: a bearer token instead).
         protocol = "rest-json"
@@ -447,6 +459,8 @@ class LocalAws:
         self.idempotency = IdempotencyCache()
         import local_aws_sso
         self.sso = local_aws_sso.SsoPortal()
+        import local_aws_fis
+        self.fis = local_aws_fis.Fis()
         self.started = time.time()
         self.verbose = verbose
 
@@ -610,6 +624,15 @@ class LocalAws:
             reply = Reply(status, headers, b"").with_body(payload)
             reply.error_code = error_code_of(reply)
             return reply
+        if call.service == "fis":
+            import local_aws_fis
+            operation, labels = local_aws_fis.operation_of(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/"))
+            query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+            status, document = self.fis.handle(operation, labels, call.region, call.body, query)
+            headers, payload = local_aws_fis.reply_parts(status, document)
+            reply = Reply(status, headers, b"").with_body(payload)
+            reply.error_code = error_code_of(reply)
+            return reply
         if call.service == "pricing":
             import local_aws_pricing
             try:
@@ -679,6 +702,14 @@ class LocalAws:
                 status, document = 400, {"error": f"sso-token: {type(e).__name__}: {e}"}
         elif path == "os-shutdown" and method == "POST":
             status, document = self._os_shutdown(environ)
+        elif path == "metadata-service" and method in ("POST", "DELETE"):
+            try:
+                status, document = 200, self.fis.register_metadata(json.loads(_read_body(environ) or b"{}"),
+                                                                   remove=method == "DELETE")
+            except (ValueError, KeyError, TypeError) as e:
+                status, document = 400, {"error": f"metadata-service: {type(e).__name__}: {e}"}
+        elif path == "experiments" and method == "GET":
+            status, document = 200, self.fis.snapshot()
         elif path in ("interrupt", "rebalance") and method == "POST":
             status, document = self._fleet_event(path, environ)
         elif path in ("console-output", "instance-address", "instance-launch-time") and method == "POST":

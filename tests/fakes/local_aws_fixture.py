@@ -283,6 +283,14 @@ class LocalAws:
     def health(self) -> dict[str, Any]:
         return self._control("GET", "health")
 
+    def register_metadata_service(self, instance_id: str, url: str, region: str = REGION) -> dict[str, Any]:
+        """The metadata fake of an instance: where AWS FIS posts its notices (local_aws_fis)."""
+        return self._control("POST", "metadata-service", {"instance_id": instance_id, "url": url, "region": region})
+
+    def experiments(self) -> list[dict[str, Any]]:
+        """Every FIS experiment started, with its state and resolved targets."""
+        return self._control("GET", "experiments")
+
     def interrupt(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
         """EC2 takes a spot instance back; a maintain fleet replaces it (local_aws_fleet.py)."""
         return self._control("POST", "interrupt", {"instance_id": instance_id, "region": region})

@@ -489,7 +489,7 @@ class ModelCheck:
             elif protocol == "json":
                 self._check_json(model, action, body)
             else:
-                self._check_rest(model, service, environ)
+                self._check_rest(model, service, environ, body)
         except _Invalid as e:
             return e.refusal
         return None
@@ -600,12 +600,14 @@ class ModelCheck:
         operation = model.operation_model(name)
         return operation.auth_type == "none" or "smithy.api#noAuth" in (operation.auth or [])
 
-    def _check_rest(self, model: Any, service: str, environ: dict[str, Any]) -> None:
+    def _check_rest(self, model: Any, service: str, environ: dict[str, Any], body: bytes = b"") -> None:
         found = self._rest_route(model, service, environ)
         if found is None:
             return  # no operation has this method and path: left to the service (404 / 405)
         route, labels, query, query_keys, headers = found
         shape = model.operation_model(route.operation).input_shape
+        if model.protocol == "rest-json":
+            self._check_rest_json_body(shape, body)
         if shape is None:
             for k in query_keys - set(route.query) - QUERY_AUTH_KEYS - REST_EXTRA_QUERY_KEYS:
                 raise _Invalid(unknown(k))
@@ -638,6 +640,30 @@ class ModelCheck:
             elif location == "header":
                 if _header_key(wire) not in headers:
                     raise _Invalid(missing(wire))
+
+
+    @staticmethod
+    def _check_rest_json_body(shape: Any, body: bytes) -> None:
+        """rest-json: the body is a JSON object of the members that have no location (uri,
+        querystring, header), each checked like the JSON protocol's, the required ones present."""
+        try:
+            document = json.loads(body) if body else {}
+        except ValueError:
+            raise _Invalid(Refusal("SerializationException", None, "The request body is not valid JSON.")) from None
+        if not isinstance(document, dict):
+            raise _Invalid(Refusal("SerializationException", None, "The request body must be a JSON object."))
+        in_body = {} if shape is None else {
+            member.serialization.get("name", name): (name, member) for name, member in shape.members.items()
+            if not member.serialization.get("location")}
+        for wire, value in document.items():
+            if wire not in in_body:
+                raise _Invalid(unknown(wire))
+            _validate_json(in_body[wire][1], value, wire)
+        for required in (shape.required_members if shape is not None else []):
+            member = shape.members[required]
+            wire = member.serialization.get("name", required)
+            if not member.serialization.get("location") and document.get(wire) is None:
+                raise _Invalid(missing(wire))
 
 
 def control_query_refusal(path: str, query: str, allowed: dict[str, tuple[str, ...]]) -> str | None:
