@@ -173,6 +173,7 @@ PLACEHOLDERS = [
     (re.compile(r"\b(i|ja|ami|sir|lt|fleet|r|vpc|subnet|sg)-[0-9a-f]{8,17}\b"), r"\1-…"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<request-id>"),
+    (re.compile(r"\bEX[PT][A-Za-z0-9]{10,20}\b"), "<fis-id>"),  # FIS experiment and template ids
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"), "<time>"),
     (re.compile(r"(?<= )\d+[sm](?= )"), "<age>"),  # spawn list's AGE: 3s, 2m
     (re.compile(r"\b\d+(\.\d+)? (bytes|KiB|MiB)\b"), "<size>"),  # spored's size changes with its code
