@@ -6,7 +6,7 @@ import unittest
 from spawn_test_case import SpawnTestCase
 
 MEMBER_FIELDS = {"index", "instance_id", "generation", "state", "lifecycle", "instance_type", "availability_zone",
-                 "interruptions", "checkpoint_status", "relaunch_status", "replaces", "completion_status",
+                 "interruptions", "drills", "checkpoint_status", "relaunch_status", "replaces", "completion_status",
                  "idle_action", "earlier_instances"}
 
 
