@@ -493,7 +493,10 @@ class Fis:
         if url is None:
             return
         instance = ec2_backends[ACCOUNT][region].get_instance(instance_id)
-        self._deliver(experiment, instance_id, url, "tags", {"tags": _tags_of(instance), "enabled": True})
+        # The metadata service shows tags only to an instance launched with InstanceMetadataTags enabled.
+        options = getattr(instance, "metadata_options", None)
+        shown = getattr(options, "instance_metadata_tags", "enabled") == "enabled"
+        self._deliver(experiment, instance_id, url, "tags", {"tags": _tags_of(instance), "enabled": shown})
         notice = {"action": "terminate", "time": _iso(end)}
         if seconds <= NOTICE_SECONDS:
             self._deliver(experiment, instance_id, url, "notice", notice)

@@ -777,10 +777,10 @@ class LocalAwsTest(unittest.TestCase):
         request.update(overrides)
         return fis.create_experiment_template(**request)["experimentTemplate"]
 
-    def spot(self, count=1, tags=None):
+    def spot(self, count=1, tags=None, **kw):
         tags = tags or {"drill": "yes"}
         reply = self.launch(count=count, InstanceMarketOptions={"MarketType": "spot"}, TagSpecifications=[
-            {"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}])
+            {"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}], **kw)
         return [i["InstanceId"] for i in reply["Instances"]]
 
     def arn(self, instance_id):
@@ -847,7 +847,13 @@ class LocalAwsTest(unittest.TestCase):
     def test_fis_drill_gives_the_notice_and_tags_then_interrupts(self):
         from fakes.imds_fake_fixture import ImdsFake
         fis = self.aws.client("fis")
-        instance_id, = self.spot()
+        # The metadata service shows tags to instances launched with InstanceMetadataTags enabled,
+        # here from their launch template (moto drops a template's MetadataOptions; fixed here).
+        template_id = self.ec2.create_launch_template(LaunchTemplateName=f"fis-{time.monotonic_ns()}", LaunchTemplateData={
+            "ImageId": self.ami, "MetadataOptions": {"InstanceMetadataTags": "enabled"}})["LaunchTemplate"]["LaunchTemplateId"]
+        instance_id, = self.spot(LaunchTemplate={"LaunchTemplateId": template_id})
+        self.assertEqual(self.instances(**{"instance-id": instance_id})[0]["MetadataOptions"]["InstanceMetadataTags"],
+                         "enabled")
         self.ec2.create_tags(Resources=[instance_id], Tags=[{"Key": "spawn:drill", "Value": "now"}])
         with ImdsFake() as imds:
             self.assertEqual(self.aws.register_metadata_service(instance_id, imds.endpoint)["url"], imds.endpoint)
@@ -904,6 +910,8 @@ class LocalAwsTest(unittest.TestCase):
             self.assertEqual(imds.get("meta-data/events/recommendations/rebalance", token)[0], 200)
             self.assertEqual(imds.get("meta-data/spot/instance-action", token)[0], 404,
                              "PT5M: the notice comes two minutes before the end")
+            self.assertEqual(imds.get("meta-data/tags/instance/drill", token)[0], 404,
+                             "launched without InstanceMetadataTags: no tags in its metadata")
             ended = self.aws.end_experiment(experiment["id"])
             self.assertEqual(sorted(ended["resolved"]["T"]), sorted(ids))
             self.assertEqual(imds.get("meta-data/spot/instance-action", token)[0], 200)
