@@ -962,7 +962,15 @@ class LocalAwsTest(unittest.TestCase):
                                 "InvalidParameterValue", "id", "rest-json")
             self.assert_refused(fis_raw(None, "GET", "/experiments?maxResults=101"), 400,
                                 "InvalidParameterValue", "maxResults", "rest-json")
-        self.assertEqual(len(refused), 5)
+            six = dict(fis.get_experiment_template(id=template["id"])["experimentTemplate"], clientToken="six")
+            for key in ("id", "arn", "creationTime", "lastUpdateTime", "ResponseMetadata"):
+                six.pop(key, None)
+            six["targets"]["T"] = {"resourceType": "aws:ec2:spot-instance", "selectionMode": "ALL",
+                                   "resourceArns": [self.arn(f"i-0123456789abcde{n:02d}") for n in range(6)]}
+            message = self.assert_refused(fis_raw(six, path="/experimentTemplates"), 400, "InvalidParameterValue",
+                                          "targets.T.resourceArns", "rest-json")
+            self.assertIn("at most 5", message)
+        self.assertEqual(len(refused), 6)
         self.assertEqual([e for e in self.aws.experiments() if e["experimentTemplateId"] == template["id"]], [])
 
         self.aws.set_scenario({"throttle": {"every": 1, "actions": ["StartExperiment"], "services": ["fis"]}})
