@@ -18,7 +18,8 @@ InsufficientInstanceCapacity (HTTP 500) and partial instant fleets with Errors,
 throttling, EC2's documented rate limits (local_aws_ratelimit.py), lost replies, spot
 prices (DescribeSpotPriceHistory), the Price List API (local_aws_pricing.py), AWS FIS
 experiments that give spot interruption notices to the instances' metadata fakes
-(local_aws_fis.py; moto has no StartExperiment). Always on:
+(local_aws_fis.py: moto 5.2.1 keeps FIS templates but has no StartExperiment, so every FIS
+call is ours and moto's FIS is never reached). Always on:
 the model check of every request against its botocore service model (local_aws_model.py;
 refusals are HTTP 400 and kept for the fixture, which fails the test), a request log,
 ClientToken idempotency for
@@ -145,7 +146,7 @@ class Call:
     service: str
     region: str
     action: str
-    protocol: str            # "ec2", "query", "json", "rest" (S3) or "rest-json" (the SSO portal)
+    protocol: str            # "ec2", "query", "json", "rest" (S3) or "rest-json" (the SSO portal, FIS)
     params: dict[str, Any]
     authorization_present: bool
     client_token: str | None = None
@@ -165,6 +166,11 @@ def flatten(value: Any, prefix: str = "", out: dict[str, Any] | None = None) -> 
     elif prefix:
         out[prefix] = value
     return out
+
+
+def _unsigned_fis(environ: dict[str, Any]) -> bool:
+    import local_aws_fis
+    return local_aws_fis.is_unsigned_fis(environ)
 
 
 def identify(environ: dict[str, Any], body: bytes) -> Call:
@@ -189,10 +195,10 @@ def identify(environ: dict[str, Any], body: bytes) -> Call:
         action = params.get("Action", "")
         service = service or QUERY_VERSIONS.get(params.get("Version", ""), "")
         protocol = "ec2" if service == "ec2" else "query"
-    elif service == "fis":
-        # AWS FIS (rest-json): the operation from method and path (local_aws_fis).
+    elif service == "fis" or (not service and _unsigned_fis(environ)):
+        # AWS FIS (rest-json): the operation from method and path (local_aws_fis); unsigned, by its path.
         import local_aws_fis
-        protocol = "rest-json"
+        protocol, service = "rest-json", "fis"
         action = local_aws_fis.operation_of(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/"))[0]
         try:
             params = flatten(json.loads(body or b"{}"))
@@ -304,6 +310,8 @@ def unsigned_reply(call: Call) -> Reply:
         return error_reply(call, 401, "AuthFailure", "AWS was not able to validate the provided access credentials")
     if call.protocol == "json":
         return error_reply(call, 400, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    if call.service == "fis":  # behind API Gateway, as most rest-json services
+        return error_reply(call, 403, "MissingAuthenticationTokenException", "Missing Authentication Token")
     if call.protocol == "rest-json":
         return error_reply(call, 401, "UnauthorizedException", "Session token not found or invalid")
     if call.protocol == "query":
@@ -710,6 +718,12 @@ class LocalAws:
                 status, document = 400, {"error": f"metadata-service: {type(e).__name__}: {e}"}
         elif path == "experiments" and method == "GET":
             status, document = 200, self.fis.snapshot()
+        elif path == "experiment-end" and method == "POST":
+            self.loaded.wait()
+            try:
+                status, document = 200, self.fis.end_now(json.loads(_read_body(environ) or b"{}")["id"])
+            except (ValueError, KeyError, TypeError) as e:
+                status, document = 400, {"error": f"experiment-end: {type(e).__name__}: {e}"}
         elif path in ("interrupt", "rebalance") and method == "POST":
             status, document = self._fleet_event(path, environ)
         elif path in ("console-output", "instance-address", "instance-launch-time") and method == "POST":

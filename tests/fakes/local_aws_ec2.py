@@ -157,6 +157,8 @@ def _install_run_instances(state: ScenarioState) -> None:
             state.capacity.take(instance_type, market, region, az, launch)
         for instance in reservation.instances:
             instance.lifecycle = None if market == "on-demand" else market
+            if not kwargs.get("metadata_options"):
+                _template_metadata_options(instance, template)
         return reservation
 
     def launch_instance(self: Any) -> Any:
@@ -184,6 +186,15 @@ def _install_run_instances(state: ScenarioState) -> None:
     InstanceResponse.run_instances = response_run_instances
     InstanceBackend.run_instances = backend_run_instances
     SpotInstanceRequest.launch_instance = launch_instance
+
+
+def _template_metadata_options(instance: Any, template: dict[str, Any]) -> None:
+    """A launch template's MetadataOptions (InstanceMetadataTags: whether the metadata service shows
+    the instance's tags), which moto does not give the instances it launches from it."""
+    options = template.get("MetadataOptions")
+    if isinstance(options, dict) and options:
+        from moto.ec2.models.instances import MetadataOptions
+        instance.metadata_options = MetadataOptions(options)
 
 
 # --- CreateFleet --------------------------------------------------------------
@@ -329,12 +340,13 @@ def _install_fleets(state: ScenarioState) -> None:
             return {}
 
         def _apply_template(self, spec: Any, instances: list[Any]) -> None:
-            """What moto's fleet drops from the launch template: the shutdown behaviour and the
-            instance profile."""
+            """What moto's fleet drops from the launch template: the shutdown behaviour, the
+            instance profile and the metadata options."""
             data = self._template_data(spec)
             behaviour = data.get("InstanceInitiatedShutdownBehavior")
             profile = data.get("IamInstanceProfile") or {}
             for instance in instances:
+                _template_metadata_options(instance, data)
                 if behaviour:
                     instance.instance_initiated_shutdown_behavior = behaviour
                 if (profile.get("Name") or profile.get("Arn")) and \

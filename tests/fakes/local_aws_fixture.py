@@ -287,9 +287,18 @@ class LocalAws:
         """The metadata fake of an instance: where AWS FIS posts its notices (local_aws_fis)."""
         return self._control("POST", "metadata-service", {"instance_id": instance_id, "url": url, "region": region})
 
+    def unregister_metadata_service(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
+        return self._control("DELETE", "metadata-service", {"instance_id": instance_id, "region": region})
+
     def experiments(self) -> list[dict[str, Any]]:
-        """Every FIS experiment started, with its state and resolved targets."""
+        """Every FIS experiment started: its API view plus "region", "resolved" ({target: [instance
+        ids]}) and "deliveries" ([{"instance_id", "what": tags|rebalance|notice|interruption, "url",
+        "time", "error"}])."""
         return self._control("GET", "experiments")
+
+    def end_experiment(self, experiment_id: str) -> dict[str, Any]:
+        """Time passes for a FIS experiment: its pending notices and interruptions happen now."""
+        return self._control("POST", "experiment-end", {"id": experiment_id})
 
     def interrupt(self, instance_id: str, region: str = REGION) -> dict[str, Any]:
         """EC2 takes a spot instance back; a maintain fleet replaces it (local_aws_fleet.py)."""

@@ -17,8 +17,9 @@ What is checked (README.md, "Model check", says the same for users of the fake):
   every query parameter a querystring member of it (or a presigned URL's X-Amz-*, or `x-id`),
   required uri / querystring / header members present, and the querystring values typed. The
   XML body and the headers that are not required members are not checked.
-- rest-json (the SSO portal): the same as rest-xml, header names compared with '_' and '-' alike
-  (x-amz-sso_bearer_token). Operations whose model says they take no signature ("authtype":
+- rest-json (the SSO portal, FIS): the same as rest-xml, header names compared with '_' and '-'
+  alike (x-amz-sso_bearer_token); uri labels typed like query values; the JSON body checked like
+  JSON 1.1's (its members those without a location: no uri, querystring or header member in it). Operations whose model says they take no signature ("authtype":
   "none": STS AssumeRoleWithWebIdentity, the portal's calls) are let through unsigned
   (takes_unsigned).
 Not checked anywhere: `pattern` (AWS applies its own, often different, rules server side), the
@@ -627,6 +628,9 @@ class ModelCheck:
             member = found[1]
             element = member.member if member.type_name == "list" else member
             _check_scalar_text(element, k, v, "iso8601")
+        for (location, wire), (_, member) in by_location.items():
+            if location == "uri" and labels.get(wire):
+                _check_scalar_text(member, wire, labels[wire], "iso8601")
         for name in shape.required_members:
             member = shape.members[name]
             location = member.serialization.get("location")

@@ -601,6 +601,11 @@ class LocalAwsTest(unittest.TestCase):
             self.assertEqual(document["__type"], code)
             message = document["message"]
             self.assertEqual(headers.get("x-amzn-ErrorType"), code)
+        elif shape == "rest-json":
+            document = json.loads(body)
+            self.assertNotIn("__type", document)
+            message = document["message"]
+            self.assertEqual(headers.get("x-amzn-ErrorType"), code)
         else:
             root = ET.fromstring(body)
             self.assertEqual(root.tag, "Error")
@@ -746,6 +751,251 @@ class LocalAwsTest(unittest.TestCase):
     def test_control_endpoints_take_only_their_query_parameters(self):
         with self.assertRaisesRegex(Exception, "HTTP 400.*unknown query parameter 'acton'"):
             self.aws._control("GET", "requests?acton=RunInstances")
+
+    # --- AWS FIS (local_aws_fis.py) ---
+
+    SPOT_INTERRUPTIONS = "aws:ec2:send-spot-instance-interruptions"
+
+    def fis_role(self):
+        iam = self.aws.client("iam")
+        try:
+            return iam.get_role(RoleName="fis-test")["Role"]["Arn"]
+        except botocore.exceptions.ClientError:
+            return iam.create_role(RoleName="fis-test", AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                        "Principal": {"Service": "fis.amazonaws.com"}}]}))["Role"]["Arn"]
+
+    def fis_template(self, fis, token=None, duration="PT2M", target=None, **overrides):
+        """create_experiment_template with a spot-interruption action on target T."""
+        request = {"clientToken": token or f"t-{time.monotonic_ns()}", "description": "drill",
+                   "roleArn": self.fis_role(), "stopConditions": [{"source": "none"}],
+                   "targets": {"T": target or {"resourceType": "aws:ec2:spot-instance",
+                                               "resourceTags": {"drill": "yes"}, "selectionMode": "ALL"}},
+                   "actions": {"interrupt": {"actionId": self.SPOT_INTERRUPTIONS,
+                                             "parameters": {"durationBeforeInterruption": duration},
+                                             "targets": {"SpotInstances": "T"}}}}
+        request.update(overrides)
+        return fis.create_experiment_template(**request)["experimentTemplate"]
+
+    def spot(self, count=1, tags=None, **kw):
+        tags = tags or {"drill": "yes"}
+        reply = self.launch(count=count, InstanceMarketOptions={"MarketType": "spot"}, TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}], **kw)
+        return [i["InstanceId"] for i in reply["Instances"]]
+
+    def arn(self, instance_id):
+        return f"arn:aws:ec2:us-east-1:123456789012:instance/{instance_id}"
+
+    def test_fis_experiment_template_create_idempotent_get_list_delete(self):
+        fis = self.aws.client("fis")
+        template = self.fis_template(fis, token="tok-1")
+        self.assertTrue(template["id"].startswith("EXT"))
+        self.assertEqual(template["arn"], f"arn:aws:fis:us-east-1:123456789012:experiment-template/{template['id']}")
+        self.assertEqual(template["actions"]["interrupt"]["parameters"], {"durationBeforeInterruption": "PT2M"})
+        self.assertEqual(self.fis_template(fis, token="tok-1")["id"], template["id"], "same clientToken, same template")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.fis_template(fis, token="tok-1", description="another")
+        self.assertEqual(error_of(e)[:2], (409, "ConflictException"))
+        ids = [t["id"] for t in fis.list_experiment_templates()["experimentTemplates"]]
+        self.assertEqual(ids.count(template["id"]), 1)
+        self.assertEqual(fis.get_experiment_template(id=template["id"])["experimentTemplate"]["roleArn"],
+                         self.fis_role())
+        self.assertEqual(fis.delete_experiment_template(id=template["id"])["experimentTemplate"]["id"], template["id"])
+        for call in (lambda: fis.get_experiment_template(id=template["id"]),
+                     lambda: fis.delete_experiment_template(id=template["id"]),
+                     lambda: fis.start_experiment(clientToken="s-404", experimentTemplateId=template["id"]),
+                     lambda: fis.get_experiment(id="EXPnothing")):
+            with self.assertRaises(botocore.exceptions.ClientError) as e:
+                call()
+            self.assertEqual(error_of(e)[:2], (404, "ResourceNotFoundException"))
+        self.assertEqual([(r["service"], r["status"]) for r in self.aws.requests(action="DeleteExperimentTemplate")],
+                         [("fis", 200), ("fis", 404)])
+
+    def test_fis_template_validation(self):
+        fis = self.aws.client("fis")
+        spot = {"resourceType": "aws:ec2:spot-instance", "resourceTags": {"drill": "yes"}, "selectionMode": "ALL"}
+        action = {"actionId": self.SPOT_INTERRUPTIONS, "parameters": {"durationBeforeInterruption": "PT2M"},
+                  "targets": {"SpotInstances": "T"}}
+        cases = {
+            "role does not exist": {"roleArn": "arn:aws:iam::123456789012:role/nobody"},
+            "unknown action": {"actions": {"a": dict(action, actionId="aws:ec2:reboot-everything")}},
+            "PT1M": {"actions": {"a": dict(action, parameters={"durationBeforeInterruption": "PT1M"})}},
+            "PT16M": {"actions": {"a": dict(action, parameters={"durationBeforeInterruption": "PT16M"})}},
+            "not a duration": {"actions": {"a": dict(action, parameters={"durationBeforeInterruption": "2 minutes"})}},
+            "target key": {"actions": {"a": dict(action, targets={"Instances": "T"})}},
+            "undefined target": {"actions": {"a": dict(action, targets={"SpotInstances": "U"})}},
+            "no action": {"actions": {}},
+            "resource type": {"target": dict(spot, resourceType="aws:ec2:instance")},
+            "selection mode": {"target": dict(spot, selectionMode="SOME")},
+            "percent": {"target": dict(spot, selectionMode="PERCENT(150)")},
+            "arns and tags": {"target": dict(spot, resourceArns=[self.arn("i-0123456789abcdef0")])},
+            "neither": {"target": {"resourceType": "aws:ec2:spot-instance", "selectionMode": "ALL"}},
+            "not an instance ARN": {"target": {"resourceType": "aws:ec2:spot-instance", "selectionMode": "ALL",
+                                               "resourceArns": ["arn:aws:s3:::some-bucket"]}},
+            "filter path": {"target": dict(spot, filters=[{"path": "Nonsense.Path", "values": ["x"]}])},
+            "stop condition": {"stopConditions": [{"source": "aws:cloudwatch:alarm"}]},
+        }
+        before = len(fis.list_experiment_templates()["experimentTemplates"])
+        for name, overrides in cases.items():
+            with self.subTest(name):
+                with self.assertRaises(botocore.exceptions.ClientError) as e:
+                    self.fis_template(fis, **overrides)
+                self.assertEqual(error_of(e)[:2], (400, "ValidationException"), name)
+        self.assertEqual({r["status"] for r in self.aws.requests(action="CreateExperimentTemplate", service="fis")}, {400})
+        self.assertEqual(len(fis.list_experiment_templates()["experimentTemplates"]), before, "nothing was made")
+
+    def test_fis_drill_gives_the_notice_and_tags_then_interrupts(self):
+        from fakes.imds_fake_fixture import ImdsFake
+        fis = self.aws.client("fis")
+        # The metadata service shows tags to instances launched with InstanceMetadataTags enabled,
+        # here from their launch template (moto drops a template's MetadataOptions; fixed here).
+        template_id = self.ec2.create_launch_template(LaunchTemplateName=f"fis-{time.monotonic_ns()}", LaunchTemplateData={
+            "ImageId": self.ami, "MetadataOptions": {"InstanceMetadataTags": "enabled"}})["LaunchTemplate"]["LaunchTemplateId"]
+        instance_id, = self.spot(LaunchTemplate={"LaunchTemplateId": template_id})
+        self.assertEqual(self.instances(**{"instance-id": instance_id})[0]["MetadataOptions"]["InstanceMetadataTags"],
+                         "enabled")
+        self.ec2.create_tags(Resources=[instance_id], Tags=[{"Key": "spawn:drill", "Value": "now"}])
+        with ImdsFake() as imds:
+            self.assertEqual(self.aws.register_metadata_service(instance_id, imds.endpoint)["url"], imds.endpoint)
+            self.assertEqual(imds.get("meta-data/spot/instance-action")[0], 404)
+            template = self.fis_template(fis, target={"resourceType": "aws:ec2:spot-instance", "selectionMode": "ALL",
+                                                      "resourceArns": [self.arn(instance_id)],
+                                                      "filters": [{"path": "State.Name", "values": ["running"]}]})
+            started = time.time()
+            experiment = fis.start_experiment(clientToken="drill-1", experimentTemplateId=template["id"])["experiment"]
+            self.assertEqual(experiment["state"]["status"], "initiating")
+            again = fis.start_experiment(clientToken="drill-1", experimentTemplateId=template["id"])["experiment"]
+            self.assertEqual(again["id"], experiment["id"], "same clientToken, same experiment")
+            self.assertEqual(len([e for e in self.aws.experiments() if e["experimentTemplateId"] == template["id"]]), 1)
+            self.assertEqual(fis.get_experiment(id=experiment["id"])["experiment"]["state"]["status"], "running")
+
+            token = imds.token()
+            status, body = imds.get("meta-data/spot/instance-action", token)
+            self.assertEqual(status, 200, body)
+            notice = json.loads(body)
+            self.assertEqual(notice["action"], "terminate")
+            when = datetime.strptime(notice["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+            self.assertAlmostEqual(when, started + 120, delta=5)
+            self.assertEqual(imds.get("meta-data/tags/instance/spawn:drill", token), (200, "now"),
+                             "the instance's EC2 tags as they are now")
+            self.assertEqual(imds.get("meta-data/events/recommendations/rebalance", token)[0], 404,
+                             "PT2M: the notice at once, no rebalance recommendation")
+            self.assertEqual(self.running(**{"instance-id": instance_id})[0]["InstanceId"], instance_id,
+                             "still running until the two minutes are over")
+
+            ended = self.aws.end_experiment(experiment["id"])
+            self.assertEqual([d["what"] for d in ended["deliveries"]], ["tags", "notice", "interruption"])
+            self.assertEqual({d["error"] for d in ended["deliveries"]}, {None})
+        instance = self.instances(**{"instance-id": instance_id})[0]
+        self.assertEqual((instance["State"]["Name"], instance["StateReason"]["Code"]),
+                         ("terminated", "Server.SpotInstanceTermination"))
+        experiment = fis.get_experiment(id=experiment["id"])["experiment"]
+        self.assertEqual(experiment["state"]["status"], "completed")
+        self.assertEqual(experiment["actions"]["interrupt"]["state"]["status"], "completed")
+        start, = self.aws.requests(action="StartExperiment", service="fis")[:1]
+        self.assertEqual((start["params"]["experimentTemplateId"], start["client_token"], start["status"]),
+                         (template["id"], "drill-1", 200))
+
+    def test_fis_longer_duration_rebalance_first_and_unregistered_instances(self):
+        from fakes.imds_fake_fixture import ImdsFake
+        fis = self.aws.client("fis")
+        ids = self.spot(count=2, tags={"drill": "long"})
+        self.spot(tags={"drill": "other"})
+        with ImdsFake() as imds:
+            self.aws.register_metadata_service(ids[0], imds.endpoint)
+            template = self.fis_template(fis, duration="PT5M", target={
+                "resourceType": "aws:ec2:spot-instance", "resourceTags": {"drill": "long"}, "selectionMode": "ALL"})
+            experiment = fis.start_experiment(clientToken="long-1", experimentTemplateId=template["id"])["experiment"]
+            token = imds.token()
+            self.assertEqual(imds.get("meta-data/events/recommendations/rebalance", token)[0], 200)
+            self.assertEqual(imds.get("meta-data/spot/instance-action", token)[0], 404,
+                             "PT5M: the notice comes two minutes before the end")
+            self.assertEqual(imds.get("meta-data/tags/instance/drill", token)[0], 404,
+                             "launched without InstanceMetadataTags: no tags in its metadata")
+            ended = self.aws.end_experiment(experiment["id"])
+            self.assertEqual(sorted(ended["resolved"]["T"]), sorted(ids))
+            self.assertEqual(imds.get("meta-data/spot/instance-action", token)[0], 200)
+        self.assertEqual([(d["instance_id"], d["what"]) for d in ended["deliveries"] if d["instance_id"] == ids[1]],
+                         [(ids[1], "interruption")], "no metadata fake: only EC2 sees it")
+        self.assertEqual({i["InstanceId"] for i in self.instances(**{"tag:drill": "long"})
+                          if i["State"]["Name"] == "terminated"}, set(ids))
+        self.assertEqual(len(self.running(**{"tag:drill": "other"})), 1)
+
+    def test_fis_target_that_is_not_spot_or_empty_fails_the_experiment(self):
+        fis = self.aws.client("fis")
+        on_demand = self.launch()["Instances"][0]["InstanceId"]
+        for target_id, reason in ((on_demand, "not a spot instance"), ("i-0123456789abcdef0", "empty set")):
+            template = self.fis_template(fis, target={"resourceType": "aws:ec2:spot-instance", "selectionMode": "ALL",
+                                                      "resourceArns": [self.arn(target_id)]})
+            experiment = fis.start_experiment(clientToken=f"fail-{target_id}", experimentTemplateId=template["id"])
+            state = fis.get_experiment(id=experiment["experiment"]["id"])["experiment"]["state"]
+            self.assertEqual(state["status"], "failed")
+            self.assertIn(reason, state["reason"])
+        self.assertEqual(len(self.running(**{"instance-id": on_demand})), 1, "nothing was interrupted")
+
+    def test_fis_unsigned_model_check_and_scenario_faults(self):
+        fis = self.aws.client("fis")
+        template = self.fis_template(fis)
+        request = urllib.request.Request(self.aws.endpoint + "/experiments", method="POST",
+                                         data=json.dumps({"clientToken": "u", "experimentTemplateId": template["id"]}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with self.assertRaises(urllib.error.HTTPError) as e:
+            urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10)
+        self.assertEqual((e.exception.code, e.exception.headers["x-amzn-ErrorType"]),
+                         (403, "MissingAuthenticationTokenException"))
+        entry = self.aws.requests()[-1]
+        self.assertEqual((entry["service"], entry["action"], entry["authorization_present"]),
+                         ("fis", "StartExperiment", False))
+
+        def fis_raw(document, method="POST", path="/experiments"):
+            return signed(self.aws.endpoint, "fis", json.dumps(document).encode() if document is not None else b"",
+                          {"Content-Type": "application/json"}, method=method, path=path)
+
+        with self.aws.expect_refusals() as refused:
+            self.assert_refused(fis_raw({"experimentTemplateId": template["id"]}), 400, "MissingParameter",
+                                "clientToken", "rest-json")
+            self.assert_refused(fis_raw({"clientToken": 7, "experimentTemplateId": template["id"]}), 400,
+                                "InvalidParameterValue", "clientToken", "rest-json")
+            self.assert_refused(fis_raw({"clientToken": "x", "experimentTemplateId": template["id"], "dryRun": True}),
+                                400, "UnknownParameter", "dryRun", "rest-json")
+            self.assert_refused(fis_raw(None, "GET", "/experimentTemplates/" + "x" * 65), 400,
+                                "InvalidParameterValue", "id", "rest-json")
+            self.assert_refused(fis_raw(None, "GET", "/experiments?maxResults=101"), 400,
+                                "InvalidParameterValue", "maxResults", "rest-json")
+            six = dict(fis.get_experiment_template(id=template["id"])["experimentTemplate"], clientToken="six")
+            for key in ("id", "arn", "creationTime", "lastUpdateTime", "ResponseMetadata"):
+                six.pop(key, None)
+            six["targets"]["T"] = {"resourceType": "aws:ec2:spot-instance", "selectionMode": "ALL",
+                                   "resourceArns": [self.arn(f"i-0123456789abcde{n:02d}") for n in range(6)]}
+            message = self.assert_refused(fis_raw(six, path="/experimentTemplates"), 400, "InvalidParameterValue",
+                                          "targets.T.resourceArns", "rest-json")
+            self.assertIn("at most 5", message)
+        self.assertEqual(len(refused), 6)
+        self.assertEqual([e for e in self.aws.experiments() if e["experimentTemplateId"] == template["id"]], [])
+
+        self.aws.set_scenario({"throttle": {"every": 1, "actions": ["StartExperiment"], "services": ["fis"]}})
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            fis.start_experiment(clientToken="throttled", experimentTemplateId=template["id"])
+        self.assertEqual(error_of(e)[:2], (429, "TooManyRequestsException"))
+        self.aws.set_scenario({"lose_reply": [{"action": "CreateExperimentTemplate", "service": "fis"}]})
+        with self.assertRaises(botocore.exceptions.ConnectionClosedError):
+            self.fis_template(fis, token="lost-1")
+        made = self.fis_template(fis, token="lost-1")
+        self.assertEqual([t["id"] for t in fis.list_experiment_templates()["experimentTemplates"]].count(made["id"]), 1)
+        self.assertEqual([r["reply_lost"] for r in self.aws.requests(action="CreateExperimentTemplate")][-2:],
+                         [True, False])
+
+    def test_metadata_service_control_endpoint(self):
+        for body in ({"instance_id": "i-0123456789abcdef0", "url": "http://10.0.0.1:80"},
+                     {"instance_id": "i-0123456789abcdef0", "url": "http://localhost:80"},
+                     {"instance_id": "nope", "url": "http://127.0.0.1:80"}, {"url": "http://127.0.0.1:80"}):
+            with self.assertRaisesRegex(Exception, "HTTP 400"):
+                self.aws._control("POST", "metadata-service", body)
+        self.assertEqual(self.aws.register_metadata_service("i-0123456789abcdef0", "http://127.0.0.1:9", "us-west-2"),
+                         {"instance_id": "i-0123456789abcdef0", "region": "us-west-2", "url": "http://127.0.0.1:9"})
+        self.assertIsNone(self.aws.unregister_metadata_service("i-0123456789abcdef0", "us-west-2")["url"])
+        with self.assertRaisesRegex(Exception, "HTTP 400"):
+            self.aws.end_experiment("EXPnothing")
 
     # --- rate limits ---
 
