@@ -73,6 +73,9 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
       return get_s3_object(*aws, url, region, etag, k_max_spec_bytes);
     };
   };
+  parts.make_event_put = [context_for](const InstanceFacts& instance, const EventLogLocation& location) {
+    return make_s3_event_put(context_for(instance), location);
+  };
   parts.shutdown = make_shutdown_command(config.shutdown_command);
 
   Daemon daemon(std::move(parts));

@@ -74,6 +74,7 @@ int Daemon::run() {
   // to the event store: its answer first, for a minute at most (its record stays pending else).
   if (m_handlers) m_handlers->wait_relaunch(std::chrono::steady_clock::now() + std::chrono::seconds(60));
   write_status("stopped");
+  close_event_log();
   m_log->info("spored_stopped");
   return 0;
 }
@@ -112,8 +113,9 @@ bool Daemon::discover() {
     report_error("instance", facts.error());
     return false;
   }
-  // A member that may relaunch itself needs its pool (type, zone, subnet) to avoid it.
-  if (m_config.relaunch) {
+  // A member that may relaunch itself needs its pool (type, zone, subnet) to avoid it; the event
+  // log records the pool.
+  if (m_config.relaunch || (m_parts.make_event_put && event_log_location(m_config.spec, m_config.spec_region))) {
     if (auto placed = discover_placement(*m_parts.imds, *facts); !placed) {
       report_error("instance", placed.error());
       return false;
@@ -131,6 +133,7 @@ bool Daemon::discover() {
     std::lock_guard lock(m_spec_mutex);
     m_spec_status = {{"url", m_config.spec}, {"state", "reading"}};
   }
+  start_event_log();
   arm();
 
   if (m_config.on_interruption == OnInterruption::checkpoint && m_config.checkpoint_script.empty() &&
@@ -212,6 +215,7 @@ void Daemon::arm() {
       auto it = (*tags)->find(model::tag::k_drill);
       return it == (*tags)->end() ? std::nullopt : std::optional<std::string>(it->second);
     };
+  ctx.events = m_events;
   m_handlers = std::make_unique<Handlers>(std::move(ctx));
 }
 
@@ -234,6 +238,7 @@ void Daemon::maybe_refresh_tags() {
   if (!*tags || **tags == m_instance->tags) return;
   m_instance->tags = **tags;
   m_handlers->set_tags(m_instance->tags);
+  m_events.set_tags(*m_instance);
   m_next_tag_read = now + (incomplete(m_instance->tags) ? m_parts.tag_refresh_incomplete : m_parts.tag_refresh);
   m_log->info("tags_changed", {{"tags", m_instance->tags}});
 }

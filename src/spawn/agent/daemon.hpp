@@ -20,6 +20,8 @@
 #include "spawn/agent/checkpoint.hpp"
 #include "spawn/agent/clocks.hpp"
 #include "spawn/agent/config.hpp"
+#include "spawn/agent/event_log.hpp"
+#include "spawn/agent/event_recorder.hpp"
 #include "spawn/agent/event_store.hpp"
 #include "spawn/agent/handlers.hpp"
 #include "spawn/agent/idle_monitor.hpp"
@@ -51,6 +53,10 @@ struct DaemonParts {
   std::function<std::shared_ptr<Actions>(const InstanceFacts&)> make_actions;
   std::function<ScriptFetch(const InstanceFacts&, const std::string& s3_region)> make_fetch;
   std::function<SpecFetch(const InstanceFacts&)> make_spec_fetch;  // empty: the spec is never read
+  // Writes the event log's objects (agent/event_log); empty: no event log.
+  std::function<EventPut(const InstanceFacts&, const EventLogLocation&)> make_event_put;
+  EventLogOptions event_log_options;
+  std::chrono::milliseconds event_log_flush{5000};  // at stop, what is queued gets this long at most
   ShutdownCommand shutdown;                         // empty: none
   std::function<expected<void, std::string>(const std::string&)> wall;  // empty: util::wall
   std::chrono::milliseconds kill_grace = k_kill_grace;
@@ -86,6 +92,10 @@ class Daemon {
 
  private:
   bool discover();
+  // The event log, when the spec names spawn's bucket, and its launch record (daemon_events.cpp).
+  void start_event_log();
+  // The stopped record, then what is queued written for event_log_flush at most.
+  void close_event_log();
   // Asks again for a replacement a stopped spored left pending (agent/relaunch.hpp).
   void resume_relaunch();
   void arm();
@@ -114,6 +124,8 @@ class Daemon {
   std::unique_ptr<Handlers> m_handlers;
   std::shared_ptr<Actions> m_actions;
   SpecFetch m_spec_fetch;
+  std::shared_ptr<EventLog> m_event_log;            // null: no event log (no spec, so no bucket)
+  EventRecorder m_events;
 
   // The spec: read by a worker (m_spec_ready, m_spec_status under m_spec_mutex), applied by the loop.
   std::mutex m_spec_mutex;

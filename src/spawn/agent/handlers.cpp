@@ -111,6 +111,7 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
     result.status = CheckpointStatus::failed;
     result.error = script.error();
     log.error("checkpoint_finished", {{"reason", reason}, {"status", "failed"}, {"seconds", 0}, {"error", script.error()}});
+    m_ctx.events.checkpoint(reason, result.status, std::nullopt);
     return result;
   }
   CheckpointRun run{*script, checkpoint_environment(event, m_ctx.config.on_interruption, deadline, instance()),
@@ -140,6 +141,7 @@ CheckpointResult Handlers::checkpoint(const Event& event, Detection detected,
     log.log(done.status == CheckpointStatus::ok ? Level::info : Level::warning, "checkpoint_finished", fields);
   };
   result = m_ctx.runner->run(run);
+  m_ctx.events.checkpoint(reason, result.status, result.seconds);
   return result;
 }
 
@@ -156,6 +158,7 @@ void Handlers::interruption(const Event& event, Detection detected) {
                 event.time ? nlohmann::json(std::chrono::duration<double>(*event.time - detected.wall).count())
                            : nlohmann::json(nullptr)}});
 
+  m_ctx.events.notice(event, detected.wall, drill);
   // 1. Notify first, without waiting: the owner hears even if everything after fails.
   m_notifier.tag({{tag::k_interruption_notice, event.time_text}, {tag::k_interruption_action, event.action}},
                  detected.steady);
@@ -169,6 +172,7 @@ void Handlers::interruption(const Event& event, Detection detected) {
     status = checkpoint(event, detected, event.time).status;
   } else {
     log.info("checkpoint_finished", {{"reason", "interruption"}, {"status", "none"}, {"seconds", 0}});
+    m_ctx.events.checkpoint("interruption", status, std::nullopt);
   }
   if (auto e = m_ctx.store->record(key, "checkpoint_status", std::string(to_string(status))); !e.empty())
     log.error("state_write_failed", {{"error", e}});
@@ -195,6 +199,7 @@ void Handlers::interruption(const Event& event, Detection detected) {
   log.warning("shutdown", {{"command", m_ctx.config.shutdown_command},
                            {"seconds_since_detection", seconds_between(detected.steady, m_ctx.clocks.steady())}});
   m_ctx.store->record(key, "shutdown", "started");
+  m_ctx.events.shutdown("interruption");
   if (auto done = m_ctx.shutdown(); !done) {
     log.error("shutdown_failed", {{"error", done.error()}});
     m_ctx.store->record(key, "shutdown", "failed: " + done.error());
@@ -205,6 +210,7 @@ void Handlers::rebalance(const Event& event, Detection detected) {
   auto& log = *m_ctx.log;
   const std::string key = latch_key(event);
   log.warning("rebalance_recommendation", {{"notice_time", event.time_text}, {"detected_at", format_time_ms(detected.wall)}});
+  m_ctx.events.notice(event, detected.wall);
   m_notifier.send(m_ctx.config.notify, message_for(event, detected), detected.steady);
 
   // --rebalance move: the replacement is asked for now, before any interruption.
@@ -276,6 +282,7 @@ bool Handlers::end_by_terminating(const char* reason) {
   auto terminated = m_ctx.actions->terminate_instance();
   if (terminated) {
     log.warning(std::string(reason) + "_terminate", {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});
+    m_ctx.events.ended(reason, "terminate");
     return true;
   }
   log.error(std::string(reason) + "_terminate_failed", {{"error", terminated.error().describe()}});
@@ -287,6 +294,7 @@ bool Handlers::end_by_terminating(const char* reason) {
     log.error("shutdown_failed", {{"error", done.error()}});
     return false;
   }
+  m_ctx.events.ended(reason, "shutdown");
   return true;
 }
 
@@ -322,6 +330,7 @@ bool Handlers::end_by_stopping(const char* reason, bool hibernate) {
   auto stopped = m_ctx.actions->stop_instance(hibernate);
   if (stopped) {
     log.warning(what, {{"instance_id", m_ctx.instance.instance_id}, {"ok", true}});
+    m_ctx.events.ended(reason, hibernate ? "hibernate" : "stop");
     return true;
   }
   // Never a power-off instead: the launch's shutdown behaviour is terminate, and the user asked

@@ -15,6 +15,7 @@
 #include "spawn/agent/clocks.hpp"
 #include "spawn/agent/config.hpp"
 #include "spawn/agent/event.hpp"
+#include "spawn/agent/event_recorder.hpp"
 #include "spawn/agent/event_store.hpp"
 #include "spawn/agent/instance.hpp"
 #include "spawn/agent/log.hpp"
@@ -56,6 +57,7 @@ struct HandlerContext {
   // The instance's spawn:drill tag as the metadata service shows it now (nullopt: none); an empty
   // function when tags are not in the metadata. A notice soon after it is a drill (model/drill.hpp).
   std::function<std::optional<std::string>()> drill_tag = {};
+  EventRecorder events;                             // the durable event log (off by default)
 };
 
 class Handlers {

@@ -32,7 +32,11 @@ void Handlers::start_relaunch(const std::string& key, SteadyTime since) {
   job.notify_wait = m_ctx.notify_wait;
   // Its own thread, holding only what it needs: it may outlive these handlers (the spec
   // re-arms them) and must never be waited for by a checkpoint.
-  std::packaged_task<RelaunchOutcome()> task([job = std::move(job)] { return relaunch_member(job); });
+  std::packaged_task<RelaunchOutcome()> task([job = std::move(job), events = m_ctx.events] {
+    RelaunchOutcome outcome = relaunch_member(job);
+    events.relaunch(outcome);
+    return outcome;
+  });
   m_relaunch = task.get_future().share();
   std::thread(std::move(task)).detach();
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "spawn/model/event_record.hpp"
 #include "spawn/model/tags.hpp"
 
 namespace spawn::launcher {
@@ -21,6 +22,7 @@ constexpr const char* k_sid_notify = "NotifyTopics";
 constexpr const char* k_sid_scripts = "ReadCheckpointScripts";
 constexpr const char* k_sid_spec = "ReadLaunchSpec";
 constexpr const char* k_sid_agent = "ReadAgent";
+constexpr const char* k_sid_event_log = "WriteEventLog";
 constexpr const char* k_sid_fleet = "CreateReplacementFleet";
 constexpr const char* k_sid_template = "LaunchFromItsLaunchTemplate";
 constexpr const char* k_sid_instance = "LaunchReplacementInstance";
@@ -164,6 +166,14 @@ json spored_policy(const SporedGrants& g) {
                           {"Effect", "Allow"},
                           {"Action", "s3:GetObject"},
                           {"Resource", s3_arn(g.partition, g.bucket + "/spawn/launches/" + g.launch_id + "/*")}});
+  // The event log (model/event_record): new objects under its own prefix, in this launch's
+  // segment of each region's day partition; never a read, never elsewhere in the bucket.
+  if (!g.bucket.empty() && !g.launch_id.empty())
+    statements.push_back({{"Sid", k_sid_event_log},
+                          {"Effect", "Allow"},
+                          {"Action", "s3:PutObject"},
+                          {"Resource", s3_arn(g.partition, g.bucket + "/" + model::k_event_log_prefix +
+                                                               "region=*/day=*/" + g.launch_id + "/*")}});
   if (!g.bucket.empty() && !g.agent_keys.empty()) {
     json objects = json::array();
     for (const auto& k : g.agent_keys) objects.push_back(s3_arn(g.partition, g.bucket + "/" + k));

@@ -24,7 +24,9 @@
 //   - sns:Publish on the topics of --notify;
 //   - s3:GetObject on the --checkpoint-script object, on its launch's spec
 //     (spawn/launches/<launch id>/*) and on the uploaded spored binaries (the instance downloads
-//     spored with its role, so that nothing in the launch expires).
+//     spored with its role, so that nothing in the launch expires);
+//   - s3:PutObject on its launch's objects of the event log
+//     (spawn/events/region=*/day=*/<launch id>/*, model/event_record), nothing else of the bucket.
 #include <chrono>
 #include <functional>
 #include <string>

@@ -167,6 +167,8 @@ TEST(SporedRole, PolicyDocumentIsLeastPrivilege) {
          {"Resource", {"arn:aws:s3:::ckpt-bucket/jobs/save.sh"}}},
         {{"Sid", "ReadLaunchSpec"}, {"Effect", "Allow"}, {"Action", "s3:GetObject"},
          {"Resource", "arn:aws:s3:::spawn-bucket/spawn/launches/" + k_launch + "/*"}},
+        {{"Sid", "WriteEventLog"}, {"Effect", "Allow"}, {"Action", "s3:PutObject"},
+         {"Resource", "arn:aws:s3:::spawn-bucket/spawn/events/region=*/day=*/" + k_launch + "/*"}},
         {{"Sid", "ReadAgent"}, {"Effect", "Allow"}, {"Action", "s3:GetObject"},
          {"Resource", {"arn:aws:s3:::spawn-bucket/spawn/agent/abc/x86_64/spored"}}}}}};
   EXPECT_EQ(doc, want) << doc.dump(2);
