@@ -12,6 +12,7 @@
 #include "spawn/cli/connect_command.hpp"
 #include "spawn/cli/cost_command.hpp"
 #include "spawn/cli/extend_command.hpp"
+#include "spawn/cli/history_command.hpp"
 #include "spawn/cli/launch_command.hpp"
 #include "spawn/cli/list_command.hpp"
 #include "spawn/cli/logs_command.hpp"
@@ -58,6 +59,7 @@ Run 'spawn COMMAND --help' for a command's options.)");
   commands.push_back(make_start_command(app));
   commands.push_back(make_price_command(app));
   commands.push_back(make_cost_command(app));
+  commands.push_back(make_history_command(app));
   commands.push_back(make_agent_command(app));
   const auto completion = add_completion_subcommand(app);
 

@@ -1,6 +1,7 @@
 #pragma once
-// S3 over REST: GetObject (spored fetches the checkpoint script from s3://bucket/key) and
-// PutObject (spawn agent upload puts spored in the user's bucket).
+// S3 over REST: GetObject (spored fetches the checkpoint script from s3://bucket/key), PutObject
+// (spawn agent upload puts spored in the user's bucket; spored's event log) and ListObjectsV2
+// (spawn history).
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "spawn/aws/auth/credentials.hpp"
+#include "spawn/aws/s3/list_objects.hpp"
 #include "spawn/aws/service_client.hpp"
 
 namespace spawn::aws::s3 {
@@ -66,6 +68,9 @@ class Client {
   // way (BadDigest). Returns the ETag. Errors as get_object (NoSuchBucket, AccessDenied ...).
   Result<std::string> put_object(std::string_view key, std::string_view body, std::string_view content_type,
                                  std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
+
+  // One page of ListObjectsV2. Errors as get_object (NoSuchBucket, AccessDenied ...).
+  Result<ListPage> list_objects(const ListRequest& request) const;
 
   // DELETE the object (S3 answers 204 whether or not it existed).
   Result<void> delete_object(std::string_view key) const;
