@@ -91,9 +91,9 @@ aws::Result<HistoryRead> read_history(const aws::s3::Client& s3, const HistoryRe
       std::lock_guard lock(mutex);
       ++read.fetched;
     }
-    // Kept only when it is an event: a corrupt object is asked for again next time (it may be
-    // replaced), and counted each time.
-    if (!path.empty() && model::parse_event(object->body)) {
+    // Kept whatever it holds: an object never changes (one key per event), so a corrupt one stays
+    // corrupt, and is counted as unreadable at each run without being asked for again.
+    if (!path.empty()) {
       const std::string folder = path.substr(0, path.rfind('/'));
       if (util::ensure_dir(folder, 0700)) (void)util::write_file_atomically(path, object->body, 0600);
     }
