@@ -62,7 +62,7 @@ class BashCompletionTest(unittest.TestCase):
 
     def test_commands(self):
         top = subcommands(spawn("--help").stdout)
-        self.assertEqual(top, ["launch", "list", "status", "relaunch", "interrupt", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
+        self.assertEqual(top, ["launch", "list", "status", "relaunch", "interrupt", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "history", "agent", "completion"])
         self.assertEqual(self.complete("spawn", ""), top)
         self.assertEqual(self.complete("spawn", "l"), ["launch", "list", "logs"])
         self.assertEqual(self.complete("spawn", "agent", ""), ["upload"])
@@ -142,7 +142,7 @@ class ZshCompletionTest(unittest.TestCase):
             self.assertEqual(f.read(), self.script)
 
     def test_commands(self):
-        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "relaunch", "interrupt", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "agent", "completion"])
+        self.assertEqual(self.shell.complete("spawn "), ["launch", "list", "status", "relaunch", "interrupt", "logs", "connect", "pool", "terminate", "extend", "stop", "start", "price", "cost", "history", "agent", "completion"])
         self.assertEqual(sorted(self.shell.complete("spawn l")), ["launch", "list", "logs"])
         self.assertEqual(self.shell.complete("spawn agent "), ["upload"])
 

@@ -8,7 +8,7 @@ from spawn_test_case import SpawnTestCase
 class HelpTest(SpawnTestCase):
     def test_help_has_examples(self):
         for cmd in (["--help"], ["launch", "--help"], ["list", "--help"], ["terminate", "--help"],
-                    ["price", "--help"], ["agent", "upload", "--help"]):
+                    ["price", "--help"], ["history", "--help"], ["agent", "upload", "--help"]):
             with self.subTest(cmd=cmd):
                 r = self.spawn(*cmd)
                 self.assertEqual(r.returncode, 0, cmd)

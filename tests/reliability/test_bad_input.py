@@ -233,6 +233,14 @@ BAD = [
     (["terminate", "--job-array-name", ""], "--job-array-name", {}),
     (["terminate", "--bogus"], "--bogus", {}),
 
+    # --- spawn history ---
+    (["history", "--since", "soon"], "--since", {}),
+    (["history", "--since", "-3d"], "--since", {}),
+    (["history", "--region", "us-east-1", "--all-regions"], ("--region", "--all-regions"), {}),
+    (["history", "--by", "pool"], "--by", {}),
+    (["history", "--region", "mars"], "--region", {}),
+    (["history", "--bogus"], "--bogus", {}),
+
     # --- spawn price ---
     (["price"], "--instance-type", {}),
     (["price", "--instance-type", ""], "--instance-type", {}),
