@@ -2,6 +2,7 @@
 spawn's bucket under spawn/events/region=R/day=D/<launch id>/<instance id>/, listed back with
 boto3; an S3 that refuses every write (throttled, or a bucket that does not exist) delays neither
 the checkpoint nor the shutdown, and spored's stop waits a bounded time for it."""
+import datetime
 import json
 import os
 import re
@@ -105,6 +106,18 @@ class EventLogTest(SporedTestCase):
         self.assertEqual(len(puts), 5)
         self.assertTrue(all(p["status"] == 200 for p in puts))
         self.assertTrue(self.records("event_log_closed"))
+
+    def test_a_drill_is_logged_as_one(self):
+        self.configure()
+        asked = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
+        self.imds.set_tags({"spawn:drill": asked.strftime("%Y-%m-%dT%H:%M:%SZ") + " 1a2b3c4d"})
+        proc = self.start()
+        self.imds.set_notice("terminate", in_seconds=90)
+        self.wait_for("shutdown", proc=proc)
+        self.assertEqual(self.stop(proc), 0)
+        notices = [b for b in self.events().values() if b["type"] == "interruption"]
+        self.assertEqual(len(notices), 1)
+        self.assertIs(notices[0]["drill"], True)
 
     def assert_prompt_despite_s3(self, proc):
         notice_posted = time.monotonic()
