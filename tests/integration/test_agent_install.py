@@ -350,7 +350,7 @@ class AgentInstallTest(AgentInstallCase):
         policy = self.iam.get_role_policy(RoleName=role_name, PolicyName="spored")["PolicyDocument"]
         by_sid = {s["Sid"]: s for s in policy["Statement"]}
         self.assertEqual(set(by_sid), {"TagItself", "TerminateItself", "NotifyTopics", "ReadCheckpointScripts",
-                                       "ReadLaunchSpec", "ReadAgent"})
+                                       "ReadLaunchSpec", "WriteEventLog", "ReadAgent"})
         self_condition = {"StringEquals": {"aws:ResourceTag/spawn:managed": "true"},
                           "ArnLike": {"ec2:SourceInstanceARN": "arn:aws:ec2:*:*:instance/${ec2:InstanceID}"}}
         self.assertEqual(by_sid["TerminateItself"], {"Sid": "TerminateItself", "Effect": "Allow",
@@ -359,6 +359,8 @@ class AgentInstallTest(AgentInstallCase):
         self.assertEqual(by_sid["NotifyTopics"]["Resource"], [TOPIC], "the topic only; webhooks need no IAM")
         self.assertEqual(by_sid["ReadCheckpointScripts"]["Resource"], ["arn:aws:s3:::ckpt-bucket/jobs/save.sh"])
         self.assertEqual(by_sid["ReadLaunchSpec"]["Resource"], f"arn:aws:s3:::{BUCKET}/spawn/launches/{launch_id}/*")
+        self.assertEqual(by_sid["WriteEventLog"], {"Sid": "WriteEventLog", "Effect": "Allow", "Action": "s3:PutObject",
+                                                   "Resource": f"arn:aws:s3:::{BUCKET}/spawn/events/region=*/day=*/{launch_id}/*"})
         self.assertEqual(by_sid["ReadAgent"]["Resource"],
                          [f"arn:aws:s3:::{BUCKET}/spawn/agent/{sha}/spored" for sha in (self.sha, self.arm_sha) if sha])
         profile = self.iam.get_instance_profile(InstanceProfileName=role_name)["InstanceProfile"]
