@@ -113,13 +113,16 @@ bool Daemon::discover() {
     report_error("instance", facts.error());
     return false;
   }
-  // A member that may relaunch itself needs its pool (type, zone, subnet) to avoid it; the event
-  // log records the pool.
-  if (m_config.relaunch || (m_parts.make_event_put && event_log_location(m_config.spec, m_config.spec_region))) {
+  // A member that may relaunch itself needs its pool (type, zone, subnet) to avoid it.
+  if (m_config.relaunch) {
     if (auto placed = discover_placement(*m_parts.imds, *facts); !placed) {
       report_error("instance", placed.error());
       return false;
     }
+  } else if (m_parts.make_event_put && event_log_location(m_config.spec, m_config.spec_region)) {
+    // The event log records the pool too, but never holds the watching up: without an answer its
+    // objects name no type or zone.
+    (void)discover_placement(*m_parts.imds, *facts);
   }
   report_ok("instance");
   m_instance = std::move(*facts);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "fake_actions.hpp"
 #include "../support/fake_proc.hpp"
@@ -57,6 +58,11 @@ class DaemonTest : public ::testing::Test {
     };
     parts.notify_wait = 1s;
     if (spec_fetch) parts.make_spec_fetch = [this](const InstanceFacts&) { return spec_fetch; };
+    if (event_put)
+      parts.make_event_put = [this](const InstanceFacts&, const EventLogLocation& where) {
+        event_location = where;
+        return event_put;
+      };
     parts.rearm_after = 120s;
     return std::make_unique<Daemon>(std::move(parts));
   }
@@ -79,6 +85,8 @@ class DaemonTest : public ::testing::Test {
   RawValues flags;
   std::optional<nlohmann::json> file;
   SpecFetch spec_fetch;
+  EventPut event_put;                               // empty: no event log
+  std::optional<EventLogLocation> event_location;
   std::mutex mutex;
   std::vector<nlohmann::json> records;
   // The test's clocks, read by the daemon's handler threads (notifiers) while the test moves them.
@@ -93,6 +101,61 @@ class DaemonTest : public ::testing::Test {
   int shutdowns = 0;
   int walls = 0;
 };
+
+// The event log: started from the spec's location once the instance is known; the launch record
+// first (with the pool), then what the handlers did, each one object.
+TEST_F(DaemonTest, EventLogGetsTheLaunchThenTheNoticeAndWhatFollowed) {
+  routes->set("meta-data/instance-type", "m7i.large");
+  routes->set("meta-data/placement/availability-zone", "eu-west-1b");
+  file = nlohmann::json{{"spot", true}, {"spec", "s3://spawn-bucket/spawn/launches/sl-1/spec.json"},
+                        {"spec_region", "us-east-1"}};
+  std::mutex put_mutex;
+  std::vector<std::pair<std::string, nlohmann::json>> puts;
+  event_put = [&](const std::string& key, const std::string& body) -> aws::Result<void> {
+    std::lock_guard lock(put_mutex);
+    puts.emplace_back(key, nlohmann::json::parse(body));
+    return {};
+  };
+  auto written = [&] {
+    std::lock_guard lock(put_mutex);
+    return puts.size();
+  };
+  auto d = make();
+  d->poll_once();
+  ASSERT_TRUE(event_location);
+  EXPECT_EQ(event_location->bucket, "spawn-bucket");
+  EXPECT_EQ(event_location->region, "us-east-1");
+  EXPECT_EQ(event_location->launch_id, "sl-1");
+  post_notice("2026-11-27T10:02:00Z");
+  d->poll_once();
+  d->wait_for_handlers();
+  for (int i = 0; i < 2000 && written() < 4; ++i) std::this_thread::sleep_for(1ms);
+  std::lock_guard lock(put_mutex);
+  ASSERT_EQ(puts.size(), 4u);
+  std::vector<std::string> types;
+  for (const auto& [key, body] : puts) {
+    types.push_back(body["type"]);
+    EXPECT_TRUE(key.starts_with("spawn/events/region=eu-west-1/day=2026-11-27/sl-1/i-0abc/")) << key;
+    EXPECT_EQ(body["instance_type"], "m7i.large");
+    EXPECT_EQ(body["availability_zone"], "eu-west-1b");
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"launch", "interruption", "checkpoint", "shutdown"}));
+  EXPECT_EQ(puts[1].second["notice_time"], "2026-11-27T10:02:00Z");
+  EXPECT_EQ(puts[2].second["status"], "none");
+}
+
+TEST_F(DaemonTest, NoSpecNoEventLog) {
+  bool asked = false;
+  event_put = [&](const std::string&, const std::string&) -> aws::Result<void> {
+    asked = true;
+    return {};
+  };
+  auto d = make();
+  d->poll_once();
+  EXPECT_FALSE(event_location);
+  EXPECT_EQ(count("event_log_off"), 1);
+  EXPECT_FALSE(asked);
+}
 
 TEST_F(DaemonTest, DiscoversThenWatchesSpot) {
   auto d = make();
