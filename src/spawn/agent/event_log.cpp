@@ -8,7 +8,6 @@
 
 #include "spawn/agent/aws_actions.hpp"
 #include "spawn/aws/s3/client.hpp"
-#include "spawn/launcher/launch_spec.hpp"
 
 namespace spawn::agent {
 
@@ -16,11 +15,12 @@ std::optional<EventLogLocation> event_log_location(const std::string& spec_url, 
   auto where = aws::s3::parse_s3_url(spec_url);
   if (!where) return std::nullopt;
   // spawn/launches/<launch id>/spec.json, and nothing else: a spec elsewhere names no launch.
-  std::string head = launcher::launch_prefix("");  // "spawn/launches//"
-  head.pop_back();
+  // launcher/launch_spec's layout (launch_prefix), written here so that spored does not link the
+  // spec's writer for one string.
+  const std::string head = "spawn/launches/";
   if (!where->key.starts_with(head) || !where->key.ends_with("/spec.json")) return std::nullopt;
   std::string launch_id = where->key.substr(head.size(), where->key.size() - head.size() - std::string("/spec.json").size());
-  if (!model::key_safe(launch_id) || launcher::launch_prefix(launch_id) + "spec.json" != where->key) return std::nullopt;
+  if (!model::key_safe(launch_id) || head + launch_id + "/spec.json" != where->key) return std::nullopt;
   return EventLogLocation{where->bucket, spec_region, std::move(launch_id)};
 }
 

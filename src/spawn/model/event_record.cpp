@@ -9,7 +9,9 @@
 namespace spawn::model {
 namespace {
 
-using nlohmann::ordered_json;
+// Plain json (keys in alphabetical order): spored already carries its code, json's
+// parser would add its own (PERFORMANCE.md: spored's size).
+using nlohmann::json;
 
 constexpr std::array<std::pair<EventType, std::string_view>, 8> k_names{{
     {EventType::launch, "launch"},
@@ -94,7 +96,7 @@ expected<std::string, std::string> event_key(const LoggedEvent& e, std::uint64_t
 
 std::string event_body(const LoggedEvent& e) {
   const EventSource& s = e.source;
-  ordered_json doc;
+  json doc;
   doc["version"] = k_event_format_version;
   doc["type"] = std::string(to_string(e.type));
   doc["time"] = format_ms(e.time);
@@ -105,10 +107,10 @@ std::string event_body(const LoggedEvent& e) {
   doc["instance_type"] = s.instance_type;
   doc["lifecycle"] = s.lifecycle;
   if (!s.job_array_id.empty() || !s.job_array_name.empty() || s.job_array_index) {
-    ordered_json array;
+    json array;
     array["id"] = s.job_array_id;
     array["name"] = s.job_array_name;
-    array["index"] = s.job_array_index ? ordered_json(*s.job_array_index) : ordered_json(nullptr);
+    array["index"] = s.job_array_index ? json(*s.job_array_index) : json(nullptr);
     doc["job_array"] = array;
   }
   if (s.generation) doc["generation"] = *s.generation;
@@ -139,7 +141,7 @@ std::string event_body(const LoggedEvent& e) {
     case EventType::stopped: break;
   }
   // replace: every value here is ours, but a log must never fail to be written over a byte.
-  return doc.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 expected<LoggedEvent, std::string> parse_event(std::string_view body) {

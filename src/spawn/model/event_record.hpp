@@ -78,8 +78,8 @@ std::string event_day_prefix(std::string_view region, std::string_view day);
 // An error (a sentence) when a segment is not key_safe.
 expected<std::string, std::string> event_key(const LoggedEvent& event, std::uint64_t seq);
 
-// The object's JSON text (deterministic): {"version": 1, "type": ..., "time": ..., the source's
-// facts, then the type's own fields}.
+// The object's JSON text (deterministic, keys in alphabetical order): "version" 1, "type",
+// "time", the source's facts, and the type's own fields.
 std::string event_body(const LoggedEvent& event);
 
 // An object read back; an error (a sentence) when it is not JSON, not version 1, or lacks the

@@ -72,6 +72,7 @@ class HandlersTest : public ::testing::Test {
     ctx.clocks = {[this] { return wall_now; }, [] { return std::chrono::steady_clock::now(); }};
     ctx.notify_wait = 2s;
     ctx.drill_tag = drill_tag;
+    ctx.events = events;
     ctx.wall = [this](const std::string& text) -> expected<void, std::string> {
       walls.push_back(text);
       return {};
@@ -99,6 +100,25 @@ class HandlersTest : public ::testing::Test {
   int shutdowns = 0;
   std::vector<std::string> walls;
   std::function<std::optional<std::string>()> drill_tag;  // the metadata's spawn:drill tag; empty: not exposed
+  EventRecorder events;                                    // the event log: off unless a test logs
+  // Turns the event log on, into `logged` (type of each object, in order), and returns it.
+  std::shared_ptr<EventLog> log_events() {
+    auto log_to = std::make_shared<EventLog>(
+        [this](const std::string&, const std::string& body) -> aws::Result<void> {
+          std::lock_guard lock(logged_mutex);
+          logged.push_back(nlohmann::json::parse(body));
+          return {};
+        },
+        log);
+    model::EventSource source;
+    source.instance_id = "i-0abc";
+    source.launch_id = "launch-1";
+    source.region = "us-east-1";
+    events = EventRecorder(log_to, source, [this] { return wall_now; });
+    return log_to;
+  }
+  std::mutex logged_mutex;
+  std::vector<nlohmann::json> logged;
 };
 
 Event notice(const char* action = "terminate", const char* time = "2026-11-27T10:02:00Z") {
@@ -383,6 +403,38 @@ TEST_F(HandlersTest, RebalanceMoveEndsTheMemberOnceItsReplacementRuns) {
   EXPECT_LT(actions->calls("tags").back().at, actions->calls("terminate")[0].at);
   EXPECT_EQ(actions->calls("tags").back().args[0].first, "spawn:checkpoint-status");
   EXPECT_EQ(store->record_of("rebalance")["move"], "terminating");
+}
+
+TEST_F(HandlersTest, TheEventLogGetsTheRelaunchAndTheMembersOwnEnd) {
+  config.relaunch = moving_spec();
+  auto written = log_events();
+  auto h = make();
+  Event e{EventKind::rebalance, "", "2026-11-27T09:59:00Z", util::parse_rfc3339("2026-11-27T09:59:00Z")};
+  h.rebalance(e, detect(e));
+  written->close(5s);
+  std::lock_guard lock(logged_mutex);
+  std::vector<std::string> types;
+  for (const auto& o : logged) types.push_back(o["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"rebalance", "relaunch", "end"}));
+  ASSERT_EQ(logged.size(), 3u);
+  EXPECT_EQ(logged[0]["notice_time"], "2026-11-27T09:59:00Z");
+  EXPECT_EQ(logged[1]["status"], "requested");
+  EXPECT_EQ(logged[1]["replacement"], "i-0replacement000001");
+  EXPECT_EQ(logged[2]["reason"], "rebalance_move");
+  EXPECT_EQ(logged[2]["action"], "terminate");
+}
+
+TEST_F(HandlersTest, TheEventLogSaysATtlEnd) {
+  auto written = log_events();
+  auto h = make();
+  Event e{EventKind::ttl_deadline, "", "2026-11-27T10:00:00Z", util::parse_rfc3339("2026-11-27T10:00:00Z")};
+  EXPECT_TRUE(h.ttl_deadline(e));
+  written->close(5s);
+  std::lock_guard lock(logged_mutex);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0]["type"], "end");
+  EXPECT_EQ(logged[0]["reason"], "ttl");
+  EXPECT_EQ(logged[0]["action"], "terminate");
 }
 
 TEST_F(HandlersTest, RebalanceMoveKeepsTheMemberWhenTheReplacementDoesNotRun) {

@@ -124,16 +124,6 @@ Result<std::string> Client::bucket_region() const {
   return unexpected(reply.error());
 }
 
-Result<ListPage> Client::list_objects(const ListRequest& request) const {
-  ServiceRequest req;
-  req.method = "GET";
-  req.path = "/";
-  req.query = list_query(request);
-  auto reply = m_service->send(req, protocol::parse_rest_xml_error);
-  if (!reply) return unexpected(reply.error());
-  return parse_list_page(reply->body);
-}
-
 Result<void> Client::delete_object(std::string_view key) const {
   ServiceRequest req;
   req.method = "DELETE";

@@ -1,5 +1,8 @@
 #include "spawn/aws/s3/list_objects.hpp"
 
+#include "spawn/aws/protocol/errors.hpp"
+#include "spawn/aws/s3/client.hpp"
+
 #include <pugixml.hpp>
 
 #include <charconv>
@@ -38,6 +41,17 @@ Result<ListPage> parse_list_page(std::string_view xml) {
   if (page.truncated && page.next_token.empty())
     return unexpected(local_error("InvalidReply", "S3 said the listing goes on but gave no continuation token"));
   return page;
+}
+
+// Here rather than in client.cpp: spored links the client and never lists.
+Result<ListPage> Client::list_objects(const ListRequest& request) const {
+  ServiceRequest req;
+  req.method = "GET";
+  req.path = "/";
+  req.query = list_query(request);
+  auto reply = m_service->send(req, protocol::parse_rest_xml_error);
+  if (!reply) return unexpected(reply.error());
+  return parse_list_page(reply->body);
 }
 
 }  // namespace spawn::aws::s3
