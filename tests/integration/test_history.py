@@ -278,5 +278,44 @@ class HistoryTest(SpawnTestCase):
         self.assertEqual(self.aws.requests(), [])
 
 
+    # --- spawn price beside the history (issue 10 part 3) -----------------------------------------
+
+    def test_price_shows_the_interruption_rate_history_gives_each_type(self):
+        groups, _ = self.history_json()
+        expected = {(g["region"], g["instance_type"]): g["interruptions_per_100_hours"] for g in groups}
+        r = self.spawn("price", "--instance-type", "m7i.large,c7i.large,g5.xlarge", "--output", "json", env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = {(q["region"], q["instance_type"]): q["interruptions_per_100_hours"] for q in json.loads(r.stdout)}
+        self.assertEqual(rows[("us-east-1", "m7i.large")], expected[("us-east-1", "m7i.large")])
+        self.assertGreater(rows[("us-east-1", "m7i.large")], 0)
+        self.assertEqual(rows[("us-east-1", "c7i.large")], 0.0, "hours observed, no interruption")
+        self.assertIsNone(rows[("us-east-1", "g5.xlarge")], "never run: unknown, not zero")
+        table = self.spawn("price", "--instance-type", "m7i.large", env=self.env()).stdout
+        self.assertIn("INTERRUPTIONS/100H", table.splitlines()[0])
+        self.assertIn(f"{expected[('us-east-1', 'm7i.large')]:.2f}", table.splitlines()[1])
+
+    def test_price_per_az_shows_each_pools_rate(self):
+        groups, _ = self.history_json("--by", "az")
+        expected = {(g["availability_zone"], g["instance_type"]): g["interruptions_per_100_hours"] for g in groups}
+        r = self.spawn("price", "--instance-type", "m7i.large", "--az", "--output", "json", env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = {q["availability_zone"]: q["interruptions_per_100_hours"] for q in json.loads(r.stdout)}
+        self.assertEqual(rows["us-east-1a"], expected[("us-east-1a", "m7i.large")])
+        self.assertEqual(rows["us-east-1b"], expected[("us-east-1b", "m7i.large")])
+        self.assertIsNone(rows["us-east-1d"])
+
+    def test_price_without_a_readable_history_still_shows_the_prices(self):
+        self.remember("no-such-history-bucket")
+        r = self.spawn("price", "--instance-type", "m7i.large", env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("spawn: warning: interruption history unknown: the event log s3://no-such-history-bucket", r.stderr)
+        self.assertNotIn("INTERRUPTIONS/100H", r.stdout)
+        self.assertIn("$0.0302", r.stdout)
+        shutil.rmtree(os.path.join(self.home, "config"))
+        self.aws.reset_log()
+        r = self.spawn("price", "--instance-type", "m7i.large", "--output", "json", env=self.env())
+        self.assertIsNone(json.loads(r.stdout)[0]["interruptions_per_100_hours"])
+        self.assertEqual([q for q in self.aws.requests() if q["service"] == "s3"], [], "no bucket known: nothing asked")
+
 if __name__ == "__main__":
     unittest.main()

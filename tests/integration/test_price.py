@@ -235,7 +235,8 @@ class RegionsTest(PriceCase):
         self.assertEqual([(i["availability_zone"], i["spot_hourly"], i["placement_score"]) for i in out][:2],
                          [("us-east-1a", "0.0302", 5), ("us-east-1b", "0.0310", 9)], "by spot price without --rank")
         self.assertEqual(set(out[0]), {"instance_type", "region", "availability_zone", "on_demand_hourly", "approximate",
-                                       "spot_hourly", "savings_percent", "placement_score"})
+                                       "spot_hourly", "savings_percent", "placement_score",
+                                       "interruptions_per_100_hours"})
         self.assertEqual(out[0]["savings_percent"], round(100 * (1 - 0.0302 / float(out[0]["on_demand_hourly"]))))
 
     def test_az_scores_denied_leave_the_prices(self):

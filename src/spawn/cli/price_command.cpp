@@ -9,6 +9,7 @@
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/output.hpp"
+#include "spawn/cli/price_history.hpp"
 #include "spawn/cli/price_zones.hpp"
 #include "spawn/cli/region_choice.hpp"
 #include "spawn/cli/prices.hpp"
@@ -112,14 +113,15 @@ class PriceCommand final : public Command {
       if (auto hint = aws::hint_for(scores.error()); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
     }
     if (m_rank) rank(rows, scores ? &*scores : nullptr);
+    const PriceHistory history = read_history(*session, query->regions, false);
 
     if (m_global.output == OutputFormat::json) {
-      print_json(rows, scores ? &*scores : nullptr);
+      print_json(rows, scores ? &*scores : nullptr, history);
       const bool approximate = std::any_of(rows.begin(), rows.end(),
                                            [](const auto& q) { return q.on_demand && q.on_demand->approximate(); });
       for (const auto& note : price_notes(report, approximate)) fmt::print(stderr, "spawn: warning: {}\n", note);
     } else
-      print_table(rows, report, scores ? &*scores : nullptr);
+      print_table(rows, report, scores ? &*scores : nullptr, history);
     for (const auto& [region, error] : report.spot_errors) {
       print_failure(fmt::format("spot prices in {}: {}", region, error.describe()));
       if (auto hint = aws::hint_for(error); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
@@ -139,13 +141,14 @@ class PriceCommand final : public Command {
     }
     auto rows = zone_rows(quotes, scores ? &*scores : nullptr);
     if (m_rank) fmt::print(stderr, "{}\n", rank_zone_rows(rows));
+    const PriceHistory history = read_history(session, regions, true);
     const bool approximate =
         std::any_of(quotes.begin(), quotes.end(), [](const auto& q) { return q.on_demand && q.on_demand->approximate(); });
     if (m_global.output == OutputFormat::json) {
-      fmt::print("{}\n", zone_rows_json(rows).dump(2));
+      fmt::print("{}\n", zone_rows_json(rows, history).dump(2));
       for (const auto& note : price_notes(report, approximate)) fmt::print(stderr, "spawn: warning: {}\n", note);
     } else {
-      print_zone_table(rows, scores.has_value());
+      print_zone_table(rows, scores.has_value(), history);
       for (const auto& note : price_notes(report, approximate)) fmt::print("{}\n", note);
     }
     for (const auto& [region, error] : report.spot_errors) {
@@ -153,6 +156,19 @@ class PriceCommand final : public Command {
       if (auto hint = aws::hint_for(error); !hint.empty()) fmt::print(stderr, "spawn: hint: {}\n", hint);
     }
     return report.spot_errors.empty() ? k_exit_ok : k_exit_failure;
+  }
+
+  // The user's own interruption rates, when spawn's bucket holds spored's event log; a log that
+  // cannot be read is one warning, the prices are shown all the same.
+  static PriceHistory read_history(const Session& session, const std::vector<std::string>& regions, bool by_az) {
+    PriceHistory history = price_history(session, regions, by_az);
+    if (!history.problem.empty()) fmt::print(stderr, "spawn: warning: interruption history unknown: {}\n", history.problem);
+    return history;
+  }
+
+  static std::string rate_text(const PriceHistory& history, const std::string& where, const std::string& type) {
+    auto rate = history.rate(where, type);
+    return rate ? fmt::format("{:.2f}", *rate) : "-";
   }
 
   // --rank: rows in model::rank_spot's order, and why the first is first (stderr).
@@ -181,7 +197,7 @@ class PriceCommand final : public Command {
   }
 
   static void print_table(const std::vector<model::PriceQuote>& rows, const aws::pricing::PriceReport& report,
-                          const Scores* scores) {
+                          const Scores* scores, const PriceHistory& history) {
     std::vector<std::vector<std::string>> cells;
     bool approximate = false;
     for (const auto& q : rows) {
@@ -196,13 +212,15 @@ class PriceCommand final : public Command {
       cells.push_back({q.instance_type, q.region, on_demand_text(q.on_demand),
                        hourly_text(model::hourly_price(q, model::Market::spot)), az, spread,
                        percent_text(q.savings_percent(), approx), score_text(scores, q)});
+      if (history.read) cells.back().push_back(rate_text(history, q.region, q.instance_type));
     }
-    fmt::print("{}", render_table({"TYPE", "REGION", "ON-DEMAND/HR", "SPOT/HR", "CHEAPEST AZ", "SPREAD", "SAVINGS", "SCORE"},
-                                  cells));
+    std::vector<std::string> header{"TYPE", "REGION", "ON-DEMAND/HR", "SPOT/HR", "CHEAPEST AZ", "SPREAD", "SAVINGS", "SCORE"};
+    if (history.read) header.push_back("INTERRUPTIONS/100H");
+    fmt::print("{}", render_table(header, cells));
     for (const auto& note : price_notes(report, approximate)) fmt::print("{}\n", note);
   }
 
-  static void print_json(const std::vector<model::PriceQuote>& rows, const Scores* scores) {
+  static void print_json(const std::vector<model::PriceQuote>& rows, const Scores* scores, const PriceHistory& history) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& q : rows) {
       nlohmann::json item{{"instance_type", q.instance_type},
@@ -229,6 +247,8 @@ class PriceCommand final : public Command {
       item["placement_score"] = nullptr;  // unknown, or none given
       if (scores)
         if (auto it = scores->find({q.region, q.instance_type}); it != scores->end()) item["placement_score"] = it->second;
+      auto rate = history.rate(q.region, q.instance_type);
+      item["interruptions_per_100_hours"] = rate ? nlohmann::json(*rate) : nlohmann::json(nullptr);
       out.push_back(std::move(item));
     }
     fmt::print("{}\n", out.dump(2));

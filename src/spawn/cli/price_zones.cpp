@@ -79,18 +79,24 @@ std::optional<int> savings(const ZoneRow& row) {
 
 }  // namespace
 
-void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known) {
+void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known, const PriceHistory& history) {
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     const bool approx = r.quote->on_demand && r.quote->on_demand->approximate();
     cells.push_back({r.quote->instance_type, r.quote->region, r.availability_zone.empty() ? "-" : r.availability_zone,
                      on_demand_text(r.quote->on_demand), hourly_text(r.spot_hourly), percent_text(savings(r), approx),
                      !scores_known ? "?" : r.placement_score ? fmt::format("{}/10", *r.placement_score) : "-"});
+    if (history.read) {
+      auto rate = history.rate(r.availability_zone, r.quote->instance_type);
+      cells.back().push_back(rate ? fmt::format("{:.2f}", *rate) : "-");
+    }
   }
-  fmt::print("{}", render_table({"TYPE", "REGION", "AZ", "ON-DEMAND/HR", "SPOT/HR", "SAVINGS", "SCORE"}, cells));
+  std::vector<std::string> header{"TYPE", "REGION", "AZ", "ON-DEMAND/HR", "SPOT/HR", "SAVINGS", "SCORE"};
+  if (history.read) header.push_back("INTERRUPTIONS/100H");
+  fmt::print("{}", render_table(header, cells));
 }
 
-nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows) {
+nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows, const PriceHistory& history) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : rows) {
     const auto& q = *r.quote;
@@ -102,7 +108,11 @@ nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows) {
                    {"approximate", q.on_demand && q.on_demand->approximate()},
                    {"spot_hourly", usd_json(r.spot_hourly)},
                    {"savings_percent", s ? nlohmann::json(*s) : nlohmann::json(nullptr)},
-                   {"placement_score", r.placement_score ? nlohmann::json(*r.placement_score) : nlohmann::json(nullptr)}});
+                   {"placement_score", r.placement_score ? nlohmann::json(*r.placement_score) : nlohmann::json(nullptr)},
+                   {"interruptions_per_100_hours", [&] {
+                      auto rate = history.rate(r.availability_zone, q.instance_type);
+                      return rate ? nlohmann::json(*rate) : nlohmann::json(nullptr);
+                    }()}});
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spawn/aws/error.hpp"
+#include "spawn/cli/price_history.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/model/prices.hpp"
 
@@ -38,7 +39,8 @@ aws::Result<ZoneScores> zone_placement_scores(const Session& session, const std:
 // --rank over AZ rows: model::rank_spot's order; returns why the first is first.
 std::string rank_zone_rows(std::vector<ZoneRow>& rows);
 
-void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known);
-nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows);
+// The user's interruption rate per (AZ, type) as a last column when the event log was read.
+void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known, const PriceHistory& history);
+nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows, const PriceHistory& history);
 
 }  // namespace spawn::cli
