@@ -31,8 +31,9 @@ Examples:
 AWS FIS (aws:ec2:send-spot-instance-interruptions) gives the instances EC2's own two-minute spot
 interruption notice and then interrupts them: spored notifies, checkpoints, relaunches (--relaunch)
 and shuts down as on a real interruption, and records it as a drill. It needs
-fis:CreateExperimentTemplate, fis:StartExperiment, fis:DeleteExperimentTemplate and iam:PassRole of
-the role spawn-fis-drill, which spawn makes on the first drill (iam:CreateRole, iam:PutRolePolicy).
+fis:CreateExperimentTemplate, fis:StartExperiment, fis:GetExperiment, fis:DeleteExperimentTemplate,
+fis:TagResource, ec2:CreateTags and ec2:DeleteTags (the spawn:drill tag) and iam:PassRole of the
+role spawn-fis-drill, which spawn makes on the first drill (iam:CreateRole, iam:PutRolePolicy).
 Only running spot instances that spawn launched can be drilled.)";
 
 struct Target {
