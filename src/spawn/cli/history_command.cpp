@@ -7,12 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "spawn/aws/config/environment.hpp"
-#include "spawn/aws/pricing/cache.hpp"
 #include "spawn/cli/choices.hpp"
 #include "spawn/cli/history_reader.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
-#include "spawn/cli/spawn_config.hpp"
 #include "spawn/model/history.hpp"
 
 namespace spawn::cli {
@@ -60,33 +58,25 @@ class HistoryCommand final : public Command {
     if (!by) return usage("--by: expected type, az, region or array, got '" + m_by + "'");
 
     const auto env = aws::config::process_environment();
-    auto config_path = spawn_config_path(env);
-    std::optional<SpawnConfig> config;
-    if (config_path) {
-      auto loaded = load_spawn_config(*config_path);
-      if (!loaded) {
-        print_failure(loaded.error());
-        return k_exit_failure;
-      }
-      config = std::move(*loaded);
+    auto known = event_log_bucket(env);
+    if (!known) {
+      print_failure(known.error());
+      return k_exit_failure;
     }
-    const AgentLocation* bucket = config ? config->bucket() : nullptr;
-    if (!bucket) {
+    if (!*known) {
       print_failure("spawn knows no bucket, so there is no event log to read");
       fmt::print(stderr, "spawn: hint: run 'spawn agent upload --bucket BUCKET' once: spored then logs the events of "
                          "every later launch in that bucket\n");
       return k_exit_failure;
     }
+    const AgentLocation* bucket = &**known;
 
     auto session = Session::open(m_global);
     if (!session) return report_open_failure(session.error());
     const auto now = std::chrono::system_clock::now();
-    HistoryRequest request;
-    if (!m_all_regions) request.regions = {session->region()};
-    request.from = now - *since;
-    request.now = now;
-    request.bucket = bucket->bucket;
-    request.cache_dir = aws::pricing::PriceCache::default_dir(env);
+    const HistoryRequest request =
+        history_request(*bucket, m_all_regions ? std::vector<std::string>{} : std::vector<std::string>{session->region()},
+                        now - *since, now, env);
     auto read = read_history(session->s3(bucket->bucket, bucket->region), request);
     if (!read) {
       fmt::print(stderr, "spawn: error: cannot read the event log s3://{}/{}: {}\n", bucket->bucket,

@@ -2,10 +2,31 @@
 
 #include <mutex>
 
+#include "spawn/aws/pricing/cache.hpp"
 #include "spawn/util/files.hpp"
 #include "spawn/util/parallel.hpp"
 
 namespace spawn::cli {
+
+expected<std::optional<AgentLocation>, std::string> event_log_bucket(const aws::config::Environment& env) {
+  auto path = spawn_config_path(env);
+  if (!path) return std::optional<AgentLocation>();
+  auto config = load_spawn_config(*path);
+  if (!config) return unexpected(config.error());
+  const AgentLocation* bucket = config->bucket();
+  return bucket ? std::optional<AgentLocation>(*bucket) : std::nullopt;
+}
+
+HistoryRequest history_request(const AgentLocation& bucket, std::vector<std::string> regions, util::SystemTime from,
+                               util::SystemTime now, const aws::config::Environment& env) {
+  HistoryRequest request;
+  request.regions = std::move(regions);
+  request.from = from;
+  request.now = now;
+  request.bucket = bucket.bucket;
+  request.cache_dir = aws::pricing::PriceCache::default_dir(env);
+  return request;
+}
 namespace {
 
 // Each key is listed from the log's own prefix; days are compared as text (YYYY-MM-DD sorts).

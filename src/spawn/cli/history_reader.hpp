@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "spawn/aws/config/environment.hpp"
 #include "spawn/aws/s3/client.hpp"
+#include "spawn/cli/spawn_config.hpp"
 #include "spawn/model/event_record.hpp"
 #include "spawn/util/time.hpp"
 
@@ -31,6 +33,15 @@ struct HistoryRead {
   int fetched = 0;                         // GetObject calls that returned an object
   int cached = 0;                          // read from the cache
 };
+
+// Where spored logs: the bucket of 'spawn agent upload', from spawn's config file; nullopt when
+// spawn knows none; the config file's problem when it cannot be read.
+expected<std::optional<AgentLocation>, std::string> event_log_bucket(const aws::config::Environment& env);
+
+// The request for the events of [from, now] in those regions (empty: every region the log has),
+// kept in the user's cache folder ($XDG_CACHE_HOME/spawn/events).
+HistoryRequest history_request(const AgentLocation& bucket, std::vector<std::string> regions, util::SystemTime from,
+                               util::SystemTime now, const aws::config::Environment& env);
 
 // The events of the window. The first S3 error of a listing is the error (NoSuchBucket,
 // AccessDenied...); an object that cannot be fetched or parsed is counted as unreadable.

@@ -3,9 +3,7 @@
 #include <cmath>
 
 #include "spawn/aws/config/environment.hpp"
-#include "spawn/aws/pricing/cache.hpp"
 #include "spawn/cli/history_reader.hpp"
-#include "spawn/cli/spawn_config.hpp"
 #include "spawn/model/history.hpp"
 
 namespace spawn::cli {
@@ -19,25 +17,17 @@ std::optional<double> PriceHistory::rate(const std::string& where, const std::st
 PriceHistory price_history(const Session& session, const std::vector<std::string>& regions, bool by_az) {
   PriceHistory out;
   const auto env = aws::config::process_environment();
-  auto path = spawn_config_path(env);
-  if (!path) return out;
-  auto config = load_spawn_config(*path);
-  if (!config) {
-    out.problem = config.error();
+  auto bucket = event_log_bucket(env);
+  if (!bucket) {
+    out.problem = bucket.error();
     return out;
   }
-  const AgentLocation* bucket = config->bucket();
-  if (!bucket) return out;
+  if (!*bucket) return out;
   const auto now = std::chrono::system_clock::now();
-  HistoryRequest request;
-  request.regions = regions;
-  request.from = now - k_price_history_window;
-  request.now = now;
-  request.bucket = bucket->bucket;
-  request.cache_dir = aws::pricing::PriceCache::default_dir(env);
-  auto read = read_history(session.s3(bucket->bucket, bucket->region), request);
+  const HistoryRequest request = history_request(**bucket, regions, now - k_price_history_window, now, env);
+  auto read = read_history(session.s3((*bucket)->bucket, (*bucket)->region), request);
   if (!read) {
-    out.problem = "the event log s3://" + bucket->bucket + " could not be read: " + read.error().describe();
+    out.problem = "the event log s3://" + (*bucket)->bucket + " could not be read: " + read.error().describe();
     return out;
   }
   out.read = true;

@@ -7,6 +7,7 @@
 #include "spawn/aws/ec2/regions.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/prices.hpp"
+#include "spawn/cli/region_choice.hpp"
 #include "spawn/model/spot_rank.hpp"
 
 namespace spawn::cli {
@@ -40,18 +41,11 @@ aws::Result<ZoneScores> zone_placement_scores(const Session& session, const std:
     if (!zones) return unexpected(zones.error());
     for (const auto& z : *zones) name_of[z.zone_id] = z.name;
   }
+  auto by_id = placement_scores(session, types, count, regions, /*single_az=*/true);
+  if (!by_id) return unexpected(by_id.error());
   ZoneScores out;
-  auto ec2 = session.ec2(regions.front());
-  for (const auto& type : types) {
-    for (size_t start = 0; start < regions.size(); start += 10) {
-      const std::vector<std::string> some(regions.begin() + static_cast<long>(start),
-                                          regions.begin() + static_cast<long>(std::min(regions.size(), start + 10)));
-      auto scored = ec2.get_spot_placement_scores({type}, count, some, /*single_az=*/true);
-      if (!scored) return unexpected(scored.error());
-      for (const auto& s : *scored)
-        if (auto it = name_of.find(s.availability_zone_id); it != name_of.end()) out[{it->second, type}] = s.score;
-    }
-  }
+  for (const auto& [key, score] : *by_id)
+    if (auto it = name_of.find(key.first); it != name_of.end()) out[{it->second, key.second}] = score;
   return out;
 }
 

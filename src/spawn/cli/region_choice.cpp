@@ -61,16 +61,16 @@ aws::Result<std::vector<std::string>> enabled_regions(const Session& session, co
 }
 
 aws::Result<Scores> placement_scores(const Session& session, const std::vector<std::string>& types, int count,
-                                     const std::vector<std::string>& regions) {
+                                     const std::vector<std::string>& regions, bool single_az) {
   Scores out;
   auto ec2 = session.ec2(regions.front());
   for (const auto& type : types) {
     for (size_t start = 0; start < regions.size(); start += 10) {
       const std::vector<std::string> some(regions.begin() + static_cast<long>(start),
                                           regions.begin() + static_cast<long>(std::min(regions.size(), start + 10)));
-      auto scored = ec2.get_spot_placement_scores({type}, count, some);
+      auto scored = ec2.get_spot_placement_scores({type}, count, some, single_az);
       if (!scored) return unexpected(scored.error());
-      for (const auto& s : *scored) out[{s.region, type}] = s.score;
+      for (const auto& s : *scored) out[{single_az ? s.availability_zone_id : s.region, type}] = s.score;
     }
   }
   return out;

@@ -31,9 +31,10 @@ int check_regions(const Session& session, const std::vector<std::string>& region
 aws::Result<std::vector<std::string>> enabled_regions(const Session& session, const std::string& region);
 
 // One GetSpotPlacementScores per type (EC2 scores a set of types together; each row is one
-// type), the regions 10 at a time (EC2's limit), asked in the first region.
+// type), the regions 10 at a time (EC2's limit), asked in the first region. Keyed by region, or
+// with single_az by EC2's AZ id (SingleAvailabilityZone: a score per AZ).
 aws::Result<Scores> placement_scores(const Session& session, const std::vector<std::string>& types, int count,
-                                     const std::vector<std::string>& regions);
+                                     const std::vector<std::string>& regions, bool single_az = false);
 
 struct RegionOrder {
   std::vector<std::string> regions;  // every region given, the one to try first first

@@ -138,7 +138,7 @@ aws::Result<Drill> start_drill(const DrillContext& ctx, const std::vector<std::s
   out.experiment_id = experiment->id;
   out.status = experiment->status;
   out.reason = experiment->reason;
-  out.interruption_at = started + std::chrono::minutes(2);
+  out.interruption_at = started + k_drill_duration;
   // FIS resolves the targets after the start: a drill it cannot run fails within seconds.
   for (int i = 0; i < 15 && (out.status == "pending" || out.status == "initiating"); ++i) {
     ctx.wait(std::chrono::seconds(2));

@@ -32,7 +32,9 @@ namespace spawn::launcher {
 inline constexpr const char* k_drill_role = "spawn-fis-drill";
 inline constexpr const char* k_drill_role_policy = "send-spot-interruptions";
 inline constexpr const char* k_drill_action = "aws:ec2:send-spot-instance-interruptions";
-inline constexpr const char* k_drill_notice = "PT2M";  // durationBeforeInterruption: notice at once
+// durationBeforeInterruption: the notice at once, the interruption this long after the start.
+inline constexpr std::chrono::minutes k_drill_duration{2};
+inline constexpr const char* k_drill_notice = "PT2M";  // k_drill_duration as FIS writes it
 
 // The drill role's trust policy (FIS may assume it) and permissions (pure).
 nlohmann::json drill_trust_policy();
