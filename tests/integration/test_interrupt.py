@@ -6,52 +6,21 @@ replacement asked for with --relaunch) and records it as a drill; `spawn status`
 drills, not interruptions. Bad targets are one clear error and change nothing. Each test asserts
 the requests that reached the local AWS and the EC2 state."""
 import json
-import os
-import subprocess
 import unittest
 
-from spored_test_case import BIN, SporedTestCase
+from array_case import AGENT, TYPES, ArrayCase, Member
 from spot_test_case import SpotTestCase
-from test_relaunch import AGENT, TYPES, Member
 
 CHANGES = ("CreateTags", "DeleteTags", "CreateExperimentTemplate", "StartExperiment", "DeleteExperimentTemplate",
            "CreateRole", "PutRolePolicy", "TerminateInstances", "CreateFleet", "RunInstances")
 
 
-class InterruptTest(SporedTestCase):
-    def setUp(self):
-        super().setUp()
-        self.ec2.terminate_instances(InstanceIds=[self.instance_id])  # SporedTestCase's own instance
-        self.addCleanup(self.terminate_everything)
-
-    def terminate_everything(self):
-        ids = [i["InstanceId"] for i in self.live()]
-        if ids:
-            self.ec2.terminate_instances(InstanceIds=ids)
-        for t in self.ec2.describe_launch_templates()["LaunchTemplates"]:
-            self.ec2.delete_launch_template(LaunchTemplateId=t["LaunchTemplateId"])
-
-    def spawn(self, *args, timeout=120):
-        return subprocess.run([os.path.join(BIN, "spawn"), *args], env=self.aws.env(), capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
-
-    def live(self, **filters):
-        flt = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
-        flt += [{"Name": k, "Values": [v]} for k, v in filters.items()]
-        return [i for page in self.ec2.get_paginator("describe_instances").paginate(Filters=flt)
-                for res in page["Reservations"] for i in res["Instances"]]
-
+class InterruptTest(ArrayCase):
     def launch(self, *extra, count=2, name="drill"):
         r = self.spawn("launch", "--spot", "--count", str(count), "--instance-types", TYPES, "--job-array-name", name,
                        "--ami", "ami-12345678", *AGENT, *extra, "--output", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
         return sorted(self.live(**{"tag:spawn:job-array-name": name}), key=SpotTestCase.member_index)
-
-    def member_config(self):
-        import base64
-        name = self.ec2.describe_launch_templates()["LaunchTemplates"][0]["LaunchTemplateName"]
-        data = self.ec2.describe_launch_template_versions(LaunchTemplateName=name)["LaunchTemplateVersions"][0]
-        return SpotTestCase.spot_config_in(base64.b64decode(data["LaunchTemplateData"]["UserData"]).decode())
 
     def changes(self, by_spawn=False):
         """The requests that change something; by_spawn: only those signed with spawn's key (not a
