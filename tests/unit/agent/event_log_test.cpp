@@ -82,11 +82,16 @@ EventLogOptions fast() {
   return o;
 }
 
-TEST(EventLog, WritesEachEventAsOneObjectInOrder) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
+// Each test's log lines and bucket, shared with the log's threads (which may outlive a test).
+class EventLogTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<Lines> lines_ = std::make_shared<Lines>();
+  std::shared_ptr<FakeBucket> bucket_ = std::make_shared<FakeBucket>();
   Lines& lines = *lines_;
   FakeBucket& bucket = *bucket_;
+};
+
+TEST_F(EventLogTest, WritesEachEventAsOneObjectInOrder) {
   EventLog log(bucket.put(), lines.logger(), fast());
   log.post(event(model::EventType::launch, 0));
   log.post(event(model::EventType::interruption, 1));
@@ -101,11 +106,7 @@ TEST(EventLog, WritesEachEventAsOneObjectInOrder) {
   EXPECT_NE(bucket.objects[1].second.find("\"type\":\"interruption\""), std::string::npos);
 }
 
-TEST(EventLog, PostingNeverWaitsForASlowBucket) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, PostingNeverWaitsForASlowBucket) {
   bucket.delay = 300ms;
   EventLog log(bucket.put(), lines.logger(), fast());
   const auto start = std::chrono::steady_clock::now();
@@ -114,11 +115,7 @@ TEST(EventLog, PostingNeverWaitsForASlowBucket) {
   log.close(0ms);
 }
 
-TEST(EventLog, AFailedWriteIsRetriedWithBackoffAndLogged) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, AFailedWriteIsRetriedWithBackoffAndLogged) {
   bucket.failures_left = 2;
   EventLog log(bucket.put(), lines.logger(), fast());
   log.post(event(model::EventType::interruption));
@@ -134,11 +131,7 @@ TEST(EventLog, AFailedWriteIsRetriedWithBackoffAndLogged) {
   EXPECT_TRUE(bucket.objects[0].first.ends_with("interruption.json"));
 }
 
-TEST(EventLog, AnEventIsGivenUpAfterMaxAttemptsAndTheNextOnesStillGo) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, AnEventIsGivenUpAfterMaxAttemptsAndTheNextOnesStillGo) {
   auto options = fast();
   options.max_attempts = 3;
   bucket.failures_left = 3;
@@ -154,11 +147,7 @@ TEST(EventLog, AnEventIsGivenUpAfterMaxAttemptsAndTheNextOnesStillGo) {
   EXPECT_TRUE(bucket.objects[0].first.ends_with("stopped.json"));
 }
 
-TEST(EventLog, CloseIsBoundedWhenTheBucketHangs) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, CloseIsBoundedWhenTheBucketHangs) {
   bucket.delay = 2s;  // each put hangs longer than close waits
   auto log = std::make_unique<EventLog>(bucket.put(), lines.logger(), fast());
   for (int i = 0; i < 4; ++i) log->post(event(model::EventType::checkpoint, i));
@@ -171,11 +160,7 @@ TEST(EventLog, CloseIsBoundedWhenTheBucketHangs) {
   EXPECT_EQ(lines.count("event_log_unflushed"), 1);
 }
 
-TEST(EventLog, CloseGivesAFailingEventOneLastAttemptNotTheWholeBackoff) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, CloseGivesAFailingEventOneLastAttemptNotTheWholeBackoff) {
   auto options = fast();
   options.first_backoff = 10s;  // a backoff close must not wait for
   options.max_backoff = 10s;
@@ -189,11 +174,7 @@ TEST(EventLog, CloseGivesAFailingEventOneLastAttemptNotTheWholeBackoff) {
   EXPECT_EQ(stats.written, 1u);
 }
 
-TEST(EventLog, AFullQueueDropsNewEventsAndSaysSo) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, AFullQueueDropsNewEventsAndSaysSo) {
   bucket.delay = 100ms;
   auto options = fast();
   options.capacity = 2;
@@ -206,11 +187,7 @@ TEST(EventLog, AFullQueueDropsNewEventsAndSaysSo) {
   EXPECT_GE(lines.count("event_log_dropped"), 3);
 }
 
-TEST(EventLog, AnEventWithoutASafeKeyIsDroppedNotWritten) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, AnEventWithoutASafeKeyIsDroppedNotWritten) {
   EventLog log(bucket.put(), lines.logger(), fast());
   auto bad = event(model::EventType::launch);
   bad.source.instance_id = "../../agent";
@@ -220,11 +197,7 @@ TEST(EventLog, AnEventWithoutASafeKeyIsDroppedNotWritten) {
   EXPECT_EQ(bucket.calls.load(), 0);
 }
 
-TEST(EventLog, PostAfterCloseIsIgnored) {
-  auto lines_ = std::make_shared<Lines>();
-  auto bucket_ = std::make_shared<FakeBucket>();
-  Lines& lines = *lines_;
-  FakeBucket& bucket = *bucket_;
+TEST_F(EventLogTest, PostAfterCloseIsIgnored) {
   EventLog log(bucket.put(), lines.logger(), fast());
   log.close(1s);
   log.post(event(model::EventType::launch));
