@@ -377,6 +377,27 @@ class AgentInstallTest(AgentInstallCase):
         second_policy = self.iam.get_role_policy(RoleName=second, PolicyName="spored")["PolicyDocument"]
         self.assertEqual({s["Sid"]: s for s in second_policy["Statement"]}["NotifyTopics"]["Resource"], [other])
 
+    def test_a_price_alert_reaches_spored_and_lets_its_role_read_spot_prices_only(self):
+        self.clean_iam()
+        self.upload()
+        self.aws.reset_log()
+        self.launch("--notify", TOPIC, "--price-alert", "0.12")
+        params = self.params("RunInstances")
+        config = self.spot_config_in(self.user_data_of(params))
+        self.assertEqual(config["price_alert"], "0.1200")
+        policy = self.iam.get_role_policy(RoleName=self.launch_role(params), PolicyName="spored")["PolicyDocument"]
+        by_sid = {s["Sid"]: s for s in policy["Statement"]}
+        self.assertEqual(by_sid["ReadSpotPrices"], {"Sid": "ReadSpotPrices", "Effect": "Allow",
+                                                    "Action": "ec2:DescribeSpotPriceHistory", "Resource": "*"})
+        self.assertNotIn("DescribeInstances", by_sid, "the price alert reads prices, nothing else")
+        # Without the flag, no such statement.
+        self.aws.reset_log()
+        self.launch("--notify", TOPIC)
+        params = self.params("RunInstances")
+        self.assertNotIn("price_alert", self.spot_config_in(self.user_data_of(params)))
+        policy = self.iam.get_role_policy(RoleName=self.launch_role(params), PolicyName="spored")["PolicyDocument"]
+        self.assertNotIn("ReadSpotPrices", {s["Sid"] for s in policy["Statement"]})
+
     def test_secrets_go_to_the_launch_spec_never_to_user_data(self):
         self.upload()
         hook = "https://hooks.example.com/T0/B0/s3cr3t-webhook"
@@ -511,6 +532,10 @@ class AgentInstallTest(AgentInstallCase):
             (["--agent-url", "https://example.com/spored"], "--agent-url needs --agent-sha256"),
             (["--agent-url", "https://example.com/spored", "--agent-sha256", "abc"], "--agent-sha256: expected"),
             (["--no-agent", "--agent-url", "https://example.com/spored", "--agent-sha256", "ab" * 32], "--no-agent"),
+            (["--notify", TOPIC, "--price-alert", "-0.1"], "--price-alert -0.1: expected a spot price"),
+            (["--notify", TOPIC, "--price-alert", "abc"], "--price-alert abc: expected a spot price"),
+            (["--notify", TOPIC, "--price-alert", "0"], "more than 0"),
+            (["--price-alert", "0.1"], "--price-alert needs --notify"),
         ]
         for args, message in cases:
             with self.subTest(args=args):
@@ -523,6 +548,11 @@ class AgentInstallTest(AgentInstallCase):
         r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--notify", TOPIC, env=self.env())
         self.assertEqual(r.returncode, 2)
         self.assertIn("--notify needs --spot", r.stderr)
+        r = self.spawn("launch", "--instance-type", "m7i.large", "--ami", AMI, "--notify", TOPIC, "--ttl", "1h",
+                       "--price-alert", "0.1", env=self.env())
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--price-alert needs --spot", r.stderr)
+        self.assertEqual(self.requests(), [])
 
     def test_no_agent_known_launches_with_a_warning_and_the_config(self):
         r = self.launch("--notify", TOPIC)

@@ -76,6 +76,9 @@ int run_daemon(const Sources& sources, const AgentConfig& config) {
   parts.make_event_put = [context_for](const InstanceFacts& instance, const EventLogLocation& location) {
     return make_s3_event_put(context_for(instance), location);
   };
+  parts.make_price_read = [context_for](const InstanceFacts& instance) {
+    return make_spot_price_read(context_for(instance), instance.instance_type, instance.availability_zone);
+  };
   parts.shutdown = make_shutdown_command(config.shutdown_command);
 
   Daemon daemon(std::move(parts));

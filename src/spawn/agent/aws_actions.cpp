@@ -168,6 +168,27 @@ std::shared_ptr<Actions> make_aws_actions(std::shared_ptr<AwsContext> aws, std::
   return std::make_shared<AwsActions>(std::move(aws), std::move(instance_id));
 }
 
+std::function<aws::Result<std::optional<model::Usd>>()> make_spot_price_read(std::shared_ptr<AwsContext> aws,
+                                                                             std::string instance_type,
+                                                                             std::string availability_zone) {
+  return [aws, type = std::move(instance_type), az = std::move(availability_zone)]()
+             -> aws::Result<std::optional<model::Usd>> {
+    const aws::ec2::Client ec2(aws->service(aws::services::ec2));
+    auto prices = ec2.describe_current_spot_prices({type}, az);
+    if (!prices) return unexpected(prices.error());
+    // The newest entry of the pool (RFC 3339 times of one format order as text).
+    const aws::ec2::SpotPrice* newest = nullptr;
+    for (const auto& p : *prices)
+      if (p.instance_type == type && p.availability_zone == az && (!newest || p.timestamp > newest->timestamp))
+        newest = &p;
+    if (!newest) return std::optional<model::Usd>();
+    auto price = model::Usd::parse(newest->price);
+    if (!price)
+      return unexpected(aws::local_error("InvalidReply", "EC2 gave a spot price that is not a price: " + newest->price));
+    return std::optional<model::Usd>(*price);
+  };
+}
+
 aws::Result<void> post_json(aws::http::Transport& transport, const std::string& url, const std::string& body,
                             const CallLimits& limits, const std::function<void(std::chrono::milliseconds)>& sleep) {
   Request request;

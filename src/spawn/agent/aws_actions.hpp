@@ -21,6 +21,7 @@
 #include "spawn/aws/http/transport.hpp"
 #include "spawn/aws/service_client.hpp"
 #include "spawn/launcher/relaunch.hpp"
+#include "spawn/model/money.hpp"
 
 namespace spawn::agent {
 
@@ -97,6 +98,12 @@ class AwsContext {
 };
 
 std::shared_ptr<Actions> make_aws_actions(std::shared_ptr<AwsContext> aws, std::string instance_id);
+
+// --price-alert: the spot price in effect now of one pool (DescribeSpotPriceHistory for the type in
+// the AZ, Linux/UNIX, StartTime now: one page); nullopt when EC2 has none.
+std::function<aws::Result<std::optional<model::Usd>>()> make_spot_price_read(std::shared_ptr<AwsContext> aws,
+                                                                             std::string instance_type,
+                                                                             std::string availability_zone);
 
 // A transport that caps each request's connect and total timeouts at `limit`.
 std::shared_ptr<aws::http::Transport> make_bounded_transport(std::shared_ptr<aws::http::Transport> inner,

@@ -43,6 +43,8 @@ const FlagHelp k_flags[] = {
   {"active-process",    "NAME",       "the instance is busy while a process of this name runs; repeatable", true},
   {"idle-cpu",          "PERCENT",    "busy while the CPUs use more than this share of one CPU (default 5)", false},
   {"proc-root",         "DIR",        "where /proc is read for idle detection (default /proc)", false},
+  {"price-alert",       "PRICE",      "tell the notify targets when this pool's spot price goes above PRICE (USD/h), and when it is back", false},
+  {"price-check-interval", "DURATION", "how often the pool's spot price is asked for, 1s..1h (default 5m)", false},
 };
 // clang-format on
 

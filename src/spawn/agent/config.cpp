@@ -7,6 +7,7 @@
 
 #include "spawn/aws/s3/client.hpp"
 #include "spawn/aws/sns/client.hpp"
+#include "spawn/model/price_alert.hpp"
 #include "spawn/model/tags.hpp"
 #include "spawn/util/files.hpp"
 #include "spawn/util/shell_split.hpp"
@@ -219,6 +220,26 @@ expected<void, std::string> set_proc_root(AgentConfig& c, const Values& v, const
   return {};
 }
 
+expected<void, std::string> set_price_alert(AgentConfig& c, const Values& v, const Sources&) {
+  if (v.at(0).empty()) {
+    c.price_alert.reset();
+    return {};
+  }
+  auto price = model::parse_alert_price("price_alert", v.at(0));
+  if (!price) return unexpected(std::string("must be a spot price in USD per hour, more than 0 (e.g. 0.12)"));
+  c.price_alert = *price;
+  return {};
+}
+
+// spawn launch writes 5m; spored takes any from 1 s to an hour (tests, trials by hand).
+expected<void, std::string> set_price_check_interval(AgentConfig& c, const Values& v, const Sources&) {
+  auto every = util::parse_duration(v.at(0));
+  if (!every || *every < std::chrono::seconds(1) || *every > std::chrono::hours(1))
+    return unexpected(std::string("must be a duration between 1s and 1h (use 5m, 30s)"));
+  c.price_check_interval = *every;
+  return {};
+}
+
 struct OptionSpec {
   std::string_view name;      // the flag is --<name>
   std::string_view env;       // "" when no environment variable
@@ -252,6 +273,8 @@ const OptionSpec k_options[] = {
   {"active-process",           "SPAWN_ACTIVE_PROCESS",              "active_processes",         true,  "",                       true,  set_active_processes},
   {"idle-cpu",                 "SPAWN_IDLE_CPU",                    "idle_cpu",                 true,  "5",                      false, set_idle_cpu},
   {"proc-root",                "SPORED_PROC_ROOT",                  "",                         false, "/proc",                  false, set_proc_root},
+  {"price-alert",              "SPAWN_PRICE_ALERT",                 "price_alert",              true,  "",                       false, set_price_alert},
+  {"price-check-interval",     "SPORED_PRICE_CHECK_INTERVAL",       "price_check_interval",     false, "5m",                     false, set_price_check_interval},
 };
 // clang-format on
 
@@ -458,6 +481,8 @@ nlohmann::json describe(const AgentConfig& c) {
                                              : nlohmann::json("stop, or terminate on one-time spot"))},
       {"active_processes", entry("active-process", c.active_processes)},
       {"idle_cpu_percent", entry("idle-cpu", c.idle_cpu_percent)},
+      {"price_alert", entry("price-alert", c.price_alert ? nlohmann::json(c.price_alert->text()) : nlohmann::json(nullptr))},
+      {"price_check_interval", entry("price-check-interval", util::format_age(c.price_check_interval))},
       {"relaunch", entry("relaunch", c.relaunch ? launcher::to_json(*c.relaunch) : nlohmann::json(nullptr))},
   };
 }

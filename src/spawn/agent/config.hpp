@@ -23,6 +23,8 @@
 // active-process            --active-process (repeated)  SPAWN_ACTIVE_PROCESS (comma-sep.)  active_processes (array) (S)
 // idle-cpu                  --idle-cpu                   SPAWN_IDLE_CPU                     idle_cpu (S)
 // proc-root                 --proc-root                  SPORED_PROC_ROOT                   -
+// price-alert               --price-alert                SPAWN_PRICE_ALERT                  price_alert (S)
+// price-check-interval      --price-check-interval       SPORED_PRICE_CHECK_INTERVAL        price_check_interval
 // relaunch                  -                            -                                  relaunch (an object; launcher/relaunch_spec.hpp)
 // The file itself: --config, SPORED_CONFIG, default /etc/spawn/spot-config.json (the one the
 // spot launch's user-data writes). An empty environment variable counts as unset.
@@ -43,6 +45,7 @@
 #include "spawn/launcher/relaunch_spec.hpp"
 #include "spawn/model/idle_options.hpp"
 #include "spawn/model/launch_options.hpp"
+#include "spawn/model/money.hpp"
 #include "spawn/model/spot_options.hpp"
 #include "spawn/util/expected.hpp"
 #include "spawn/util/time.hpp"
@@ -82,6 +85,8 @@ struct AgentConfig {
   std::vector<std::string> active_processes;            // busy while one of these runs
   double idle_cpu_percent = model::k_default_idle_cpu_percent;
   std::string proc_root = "/proc";                      // where the kernel's process tree is read
+  std::optional<model::Usd> price_alert;                // --price-alert: tell notify when the pool's spot price goes above
+  std::chrono::seconds price_check_interval{300};       // how often the pool's price is asked for (price_alert set)
   std::optional<launcher::RelaunchSpec> relaunch;       // file key "relaunch" only: the member's replacement
   std::map<std::string, Origin> origins;                // option name -> the layer that set it
 };

@@ -119,9 +119,10 @@ bool Daemon::discover() {
       report_error("instance", placed.error());
       return false;
     }
-  } else if (m_parts.make_event_put && event_log_location(m_config.spec, m_config.spec_region)) {
-    // The event log records the pool too, but never holds the watching up: without an answer its
-    // objects name no type or zone.
+  } else if ((m_parts.make_event_put && event_log_location(m_config.spec, m_config.spec_region)) ||
+             m_config.price_alert) {
+    // The event log and the price alert need the pool too, but never hold the watching up:
+    // without an answer the log's objects name no type or zone (the price alert asks again).
     (void)discover_placement(*m_parts.imds, *facts);
   }
   report_ok("instance");
@@ -194,6 +195,8 @@ void Daemon::arm() {
     m_idle_monitor = monitor.get();
     m_monitors.push_back(std::move(monitor));
   }
+
+  arm_price_watch();  // before the handlers' copy of the instance: it may read the pool
 
   m_scripts = std::make_unique<ScriptCache>(
       m_config.state_dir + "/checkpoint", m_config.checkpoint_script,
@@ -276,6 +279,7 @@ void Daemon::poll_once() {
   }
   maybe_complete();
   maybe_refresh_script();
+  maybe_check_price();
   if (m_parts.clocks.steady() - m_status_written >= k_status_period) write_status("watching");
 }
 
@@ -417,6 +421,7 @@ void Daemon::write_status(const char* state) {
     status["watching"] = watching();
   }
   if (m_scripts) status["checkpoint_script"] = m_scripts->describe();
+  if (m_price_watch) status["price_alert"] = m_price_watch->status();
   if (m_idle_monitor) {
     const IdleState idle = m_idle_monitor->state();
     status["idle"] = {{"idle_since", idle.idle_since.empty() ? nlohmann::json(nullptr) : nlohmann::json(idle.idle_since)},

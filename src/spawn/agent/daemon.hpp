@@ -30,6 +30,7 @@
 #include "spawn/aws/s3/client.hpp"
 #include "spawn/agent/log.hpp"
 #include "spawn/agent/monitors.hpp"
+#include "spawn/agent/price_watch.hpp"
 #include "spawn/agent/script_cache.hpp"
 #include "spawn/aws/imds/client.hpp"
 
@@ -56,6 +57,8 @@ struct DaemonParts {
   // Writes the event log's objects (agent/event_log); empty: no event log.
   std::function<EventPut(const InstanceFacts&, const EventLogLocation&)> make_event_put;
   EventLogOptions event_log_options;
+  // Reads the instance's pool's spot price (agent/price_watch); empty: no price alert.
+  std::function<SpotPriceRead(const InstanceFacts&)> make_price_read;
   std::chrono::milliseconds event_log_flush{5000};  // at stop, what is queued gets this long at most
   ShutdownCommand shutdown;                         // empty: none
   std::function<expected<void, std::string>(const std::string&)> wall;  // empty: util::wall
@@ -110,6 +113,9 @@ class Daemon {
   void report_error(const std::string& source, const aws::Error& error);
   void report_ok(const std::string& source);
   void maybe_refresh_script();
+  // --price-alert (daemon_price.cpp): the watch made or kept at arm(), a look started when due.
+  void arm_price_watch();
+  void maybe_check_price();
   void write_status(const char* state);
 
   DaemonParts m_parts;
@@ -152,6 +158,9 @@ class Daemon {
   std::atomic<bool> m_script_refreshing{false};
   std::atomic<bool> m_ttl_busy{false};
   std::atomic<bool> m_ttl_done{false};
+  std::shared_ptr<PriceWatch> m_price_watch;        // --price-alert on a spot instance
+  std::atomic<bool> m_price_checking{false};
+  std::atomic<bool> m_price_looked{false};          // a look ended: status.json written again
   IdleMonitor* m_idle_monitor = nullptr;            // in m_monitors, when idle stop is on
   std::string m_idle_seen;                          // its state as last written to status.json
   std::atomic<bool> m_idle_busy{false};

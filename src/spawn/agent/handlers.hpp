@@ -20,6 +20,7 @@
 #include "spawn/agent/instance.hpp"
 #include "spawn/agent/log.hpp"
 #include "spawn/agent/notifier.hpp"
+#include "spawn/agent/price_watch.hpp"
 #include "spawn/agent/relaunch.hpp"
 #include "spawn/agent/script_cache.hpp"
 
@@ -105,6 +106,10 @@ class Handlers {
   // by notify_wait), then stop, hibernate or terminate (as the TTL does). true when the instance
   // is on its way out.
   bool idle(const Event& event);
+
+  // --price-alert (price_handlers.cpp): the pool's spot price went above the alert, or is back
+  // below its band: a log record and the notify targets (bounded by notify_wait).
+  void price_change(const PriceCrossing& crossing);
 
   // --relaunch (relaunch_handlers.cpp): this member's replacement for the latched event `key`,
   // asked for on a thread of its own (agent/relaunch.hpp: once, whatever is lost or restarted);

@@ -149,6 +149,7 @@ launcher::SporedGrants spored_grants(const model::LaunchOptions& o, const std::s
   g.stop_itself = (o.on_complete && *o.on_complete != model::OnComplete::terminate) ||
                   (o.idle.enabled() && o.idle_action() != model::OnIdle::terminate);
   g.relaunch = o.spot.enabled && o.relaunch.enabled();
+  g.price_alert = o.spot.enabled && o.spot.price_alert.has_value();
   return g;
 }
 

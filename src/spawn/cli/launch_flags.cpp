@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "spawn/cli/choices.hpp"
+#include "spawn/model/price_alert.hpp"
 
 namespace spawn::cli {
 namespace {
@@ -53,6 +54,9 @@ void LaunchFlags::add_interruption_and_agent(CLI::App& app, SpotFlagsNeed need) 
   app.add_option("--notify", m_notify,
                  "tell this target about interruptions, the TTL, completion and idle stop (repeatable): an SNS topic "
                  "ARN or an https:// webhook");
+  app.add_option("--price-alert", m_price_alert,
+                 needs(need, "tell the --notify targets when the instance's own spot price goes above PRICE (USD/h), "
+                             "and when it is back; spored asks EC2 every 5 minutes"));
   app.add_option("--agent-url", m_agent.url,
                  "download spored from this https:// URL (default: where 'spawn agent upload' put it)");
   app.add_option("--agent-sha256", m_agent.sha256, "the SHA-256 of the --agent-url binary (the instance checks it)");
@@ -94,6 +98,11 @@ expected<void, model::UsageError> LaunchFlags::read(model::LaunchOptions& o) con
     auto script = model::read_checkpoint_script(*m_checkpoint_script);
     if (!script) return unexpected(script.error());
     spot.checkpoint_script = *script;
+  }
+  if (m_price_alert) {
+    auto price = model::parse_alert_price("--price-alert", *m_price_alert);
+    if (!price) return unexpected(price.error());
+    spot.price_alert = *price;
   }
   for (const auto& n : m_notify) {
     auto target = model::parse_notify_target(n);

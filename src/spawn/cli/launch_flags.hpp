@@ -35,7 +35,7 @@ class LaunchFlags {
 
  private:
   std::optional<std::string> m_ami, m_key_name, m_user_data, m_profile;
-  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script;
+  std::optional<std::string> m_max_price, m_strategy, m_on_interruption, m_checkpoint_script, m_price_alert;
   std::vector<std::string> m_tags, m_instance_types, m_notify;
   AgentFlags m_agent;
 };

@@ -19,6 +19,7 @@ constexpr const char* k_sid_cancel = "CancelItsOwnSpotRequest";
 constexpr const char* k_sid_stop = "StopItself";
 constexpr const char* k_sid_describe = "DescribeInstances";
 constexpr const char* k_sid_notify = "NotifyTopics";
+constexpr const char* k_sid_spot_price = "ReadSpotPrices";
 constexpr const char* k_sid_scripts = "ReadCheckpointScripts";
 constexpr const char* k_sid_spec = "ReadLaunchSpec";
 constexpr const char* k_sid_agent = "ReadAgent";
@@ -154,6 +155,10 @@ json spored_policy(const SporedGrants& g) {
   if (g.cancel_own_spot_request || g.relaunch)
     // DescribeInstances has no resource-level permission: "*" is the only form AWS accepts.
     statements.push_back({{"Sid", k_sid_describe}, {"Effect", "Allow"}, {"Action", "ec2:DescribeInstances"}, {"Resource", "*"}});
+  if (g.price_alert)
+    // DescribeSpotPriceHistory has no resource-level permission either; it reads public prices.
+    statements.push_back(
+        {{"Sid", k_sid_spot_price}, {"Effect", "Allow"}, {"Action", "ec2:DescribeSpotPriceHistory"}, {"Resource", "*"}});
   if (!g.sns_topics.empty())
     statements.push_back({{"Sid", k_sid_notify}, {"Effect", "Allow"}, {"Action", "sns:Publish"}, {"Resource", g.sns_topics}});
   if (!g.s3_objects.empty()) {

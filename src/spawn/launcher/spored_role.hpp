@@ -21,6 +21,8 @@
 //     the launch at creation, ec2:CreateTags only as part of that launch (ec2:CreateAction),
 //     iam:PassRole of this launch's role to EC2 only, and ec2:DescribeInstances (the handover
 //     gate and --rebalance move read the replaced member and the replacement);
+//   - with --price-alert: ec2:DescribeSpotPriceHistory (no resource-level permission: "*"; it
+//     reads public prices only), to watch its own pool's price;
 //   - sns:Publish on the topics of --notify;
 //   - s3:GetObject on the --checkpoint-script object, on its launch's spec
 //     (spawn/launches/<launch id>/*) and on the uploaded spored binaries (the instance downloads
@@ -65,11 +67,13 @@ struct SporedGrants {
   bool cancel_own_spot_request = false; // hibernation: a persistent request to cancel before terminating
   bool stop_itself = false;             // --on-complete stop|hibernate: StopInstances on itself
   bool relaunch = false;                // --relaunch: a replacement from the launch's own template only
+  bool price_alert = false;             // --price-alert: DescribeSpotPriceHistory (its own pool's price)
 };
 // Grants as JSON, by member name (a member absent keeps its default): the IAM simulator tests
 // describe their cases this way (tests/tools/spored_policy_tool.cpp). A new member goes here too.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SporedGrants, partition, launch_id, bucket, agent_keys, sns_topics,
-                                                s3_objects, cancel_own_spot_request, stop_itself, relaunch)
+                                                s3_objects, cancel_own_spot_request, stop_itself, relaunch,
+                                                price_alert)
 
 // The trust policy: EC2 may hand the role to instances.
 nlohmann::json spored_trust_policy();

@@ -30,6 +30,7 @@ SpotSetup spot_setup(const model::LaunchOptions& o, const AgentSetup& agent, con
   setup.checkpoint_script = o.spot.checkpoint_script;
   setup.checkpoint_script_region = agent.checkpoint_script_region;
   setup.notify = o.spot.notify;
+  setup.price_alert = o.spot.price_alert;
   setup.ttl_deadline = ttl_deadline;
   if (o.on_complete) setup.on_complete = std::string(model::to_string(*o.on_complete));
   setup.idle = o.idle;

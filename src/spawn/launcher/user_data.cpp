@@ -85,6 +85,7 @@ std::string spot_config_json(const SpotSetup& s) {
     doc["spec"] = s.spec->url();
     doc["spec_region"] = s.spec->region;
   }
+  if (s.price_alert) doc["price_alert"] = s.price_alert->text();
   if (s.relaunch) doc["relaunch"] = to_json(*s.relaunch);
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -53,6 +53,7 @@ struct SpotSetup {
   model::IdleOptions idle;                  // --idle-timeout and its flags (the action resolved)
   std::optional<SpecLocation> spec;         // where the launch's spec is; nullopt: none (no bucket)
   std::optional<RelaunchSpec> relaunch;     // --relaunch: the replacement's request (no secret in it)
+  std::optional<model::Usd> price_alert;    // --price-alert
   std::string agent_install;        // trusted shell that installs and starts spored; may be empty
   std::string root;                 // "" on an instance; a sandbox folder in tests
 };
@@ -61,7 +62,7 @@ struct SpotSetup {
 // {"spot": true|false|null, "on_interruption": "...", "checkpoint_script": "...", "notify": [...],
 //  "ttl_deadline": "...", "checkpoint_script_region": "...", "on_complete": "...", "idle_timeout": "3600s",
 //  "on_idle": "...", "active_processes": [...], "idle_cpu": "5", "spec": "s3://...", "spec_region": "...",
-//  "relaunch": {...} (launcher/relaunch.hpp)}
+//  "price_alert": "0.1200", "relaunch": {...} (launcher/relaunch.hpp)}
 // where checkpoint_script is the URL, /etc/spawn/checkpoint.sh for an embedded script, or "";
 // with a spec, secrets are left out (checkpoint_script "" for an https:// or embedded script,
 // notify only the SNS topics).

@@ -31,6 +31,7 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
                        : s.spot_count          ? "--spot-count"
                        : s.on_interruption     ? "--on-interruption"
                        : s.checkpoint_script   ? "--checkpoint-script"
+                       : s.price_alert         ? "--price-alert"
                                                : nullptr;
     if (flag) return unexpected(UsageError{std::string(flag) + " needs --spot"});
     // spored tells --notify targets about the TTL, completion and idle stop of any instance.
@@ -42,6 +43,8 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
   if (s.spot_count && (*s.spot_count < 1 || *s.spot_count > o.count))
     return unexpected(UsageError{"--spot-count: expected 1 to " + std::to_string(o.count) + " (the --count), got " +
                                  std::to_string(*s.spot_count)});
+  if (s.price_alert && s.notify.empty())
+    return unexpected(UsageError{"--price-alert needs --notify TARGET (whom spored tells when the price crosses it)"});
   const OnInterruption action = s.interruption();
   if (action == OnInterruption::checkpoint && !s.checkpoint_script)
     return unexpected(UsageError{"--on-interruption checkpoint needs --checkpoint-script PATH|URL"});

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "spawn/model/money.hpp"
 #include "spawn/model/usage_error.hpp"
 #include "spawn/util/expected.hpp"
 
@@ -50,6 +51,7 @@ struct SpotOptions {
   std::optional<OnInterruption> on_interruption;           // --on-interruption
   std::optional<CheckpointScript> checkpoint_script;       // --checkpoint-script
   std::vector<std::string> notify;                         // --notify: SNS topic ARNs, https:// URLs (each once)
+  std::optional<Usd> price_alert;                          // --price-alert: tell notify when the pool's price goes above
 
   OnInterruption interruption() const { return on_interruption.value_or(OnInterruption::terminate); }
   AllocationStrategy strategy() const {
