@@ -238,6 +238,31 @@ class HistoryTest(SpawnTestCase):
         groups, _ = self.history_json("--region", "ap-south-1")
         self.assertEqual(groups, [])
 
+    def test_instances_whose_clocks_disagree_each_count(self):
+        # Two instances of one pool: one whose clock runs 10 minutes ahead of this machine (its
+        # interruption and its end look like the future, and fall in tomorrow's partition near
+        # midnight), one 10 minutes behind. Each is measured on its own clock; nothing is dropped.
+        bucket = "spawn-history-skew"
+        self.s3.create_bucket(Bucket=bucket)
+        log, minutes = Log(), lambda n: datetime.timedelta(minutes=n)
+        pool = ("us-east-1", "us-east-1a", "m7i.large")
+        for instance, skew, launched, interrupted, stopped in (
+                ("i-0bbbbbbbbbbbbbbb1", minutes(10), at(5), NOW - minutes(3), NOW - minutes(1)),
+                ("i-0bbbbbbbbbbbbbbb2", minutes(-10), at(3), at(1), at(1))):
+            log.add(instance, *pool, "launch", launched + skew, launch_time=stamp(launched + skew))
+            log.add(instance, *pool, "interruption", interrupted + skew, action="terminate",
+                    notice_time=stamp(interrupted + skew + minutes(2)), drill=False)
+            log.add(instance, *pool, "stopped", stopped + skew)
+        for key, body in log.objects.items():
+            self.s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
+        self.remember(bucket)
+        groups, _ = self.history_json("--by", "az")
+        self.assertEqual(len(groups), 1, groups)
+        g = groups[0]
+        self.assertEqual(g["interruptions"], 2, "the interruption stamped ahead of this machine's clock counts")
+        self.assertAlmostEqual(g["instance_hours"], (5 - 1 / 60) + 2, delta=0.01)  # JSON: 2 decimals
+        self.assertAlmostEqual(g["median_hours_to_interruption"], ((5 - 3 / 60) + 2) / 2, delta=0.01)
+
     def test_a_bucket_that_does_not_exist(self):
         self.remember("spawn-history-no-such-bucket")
         r = self.history()

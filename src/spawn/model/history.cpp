@@ -75,7 +75,6 @@ std::vector<HistoryGroup> aggregate_history(const std::vector<LoggedEvent>& even
   for (const auto& e : events) {
     if (!q.instance_type.empty() && e.source.instance_type != q.instance_type) continue;
     if (!q.job_array_name.empty() && e.source.job_array_name != q.job_array_name) continue;
-    if (e.time > q.now) continue;  // a clock ahead of ours: not yet, as far as we know
     instances[e.source.instance_id].events.push_back(&e);
   }
 
@@ -94,7 +93,10 @@ std::vector<HistoryGroup> aggregate_history(const std::vector<LoggedEvent>& even
       }
     // No launch record read: launched before the window (its record is in an older day), or lost.
     util::SystemTime start = launched ? *launched : q.since.value_or(list.front()->time);
-    util::SystemTime end = ending(*list.back()) ? list.back()->time : q.now;
+    // Each instance's times are its own clock's: its hours are measured on that clock alone, so
+    // instances whose clocks disagree (with each other, or with this machine) are each right. An
+    // event "from the future" (a clock ahead of this machine's) happened all the same: it counts.
+    util::SystemTime end = ending(*list.back()) ? list.back()->time : std::max(q.now, list.back()->time);
     if (q.since && start < *q.since) start = *q.since;
     const double observed = end > start ? hours(end - start) : 0.0;
 

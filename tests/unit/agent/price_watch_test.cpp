@@ -4,7 +4,7 @@
 
 #include <deque>
 
-#include "support/temp_dir.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace spawn::agent {
 namespace {

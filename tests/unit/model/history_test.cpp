@@ -95,6 +95,27 @@ TEST(History, AnInstanceWithoutAnEndingCountsUntilNow) {
   EXPECT_FALSE(groups[0].median_hours_to_interruption);
 }
 
+// Each instance writes its own clock's times: one 7 minutes ahead of the machine reading the log
+// (its last events look like the future), one 5 minutes behind. Both count, each measured on its
+// own clock.
+TEST(History, InstancesWhoseClocksDisagreeEachCountOnTheirOwnClock) {
+  Builder b;
+  b.instance("i-ahead").launch(100h - 3h + 7min).interruption(100h + 7min - 60min).stopped(100h + 6min);
+  b.instance("i-behind").launch(-5min).interruption(595min).stopped(596min);
+  b.instance("i-running-ahead").launch(100h - 1h + 7min).add(EventType::rebalance, 100h + 2min).notice_time = "n";
+  auto groups = aggregate_history(b.events, query());
+  ASSERT_EQ(groups.size(), 1u);
+  const auto& g = groups[0];
+  EXPECT_EQ(g.instances, 3);
+  EXPECT_EQ(g.interruptions, 2) << "an interruption written by a clock ahead of ours is not dropped";
+  EXPECT_EQ(g.rebalances, 1);
+  EXPECT_NEAR(g.instance_hours, (3.0 - 1.0 / 60) + (601.0 / 60) + (55.0 / 60), 1e-9)
+      << "ended: launch to end on the instance's clock; running: until its latest event when that is past now";
+  EXPECT_NEAR(*g.median_hours_to_interruption, (2.0 + 600.0 / 60) / 2, 1e-9);
+  for (const auto& group : aggregate_history(b.events, query(HistoryGrouping::az)))
+    EXPECT_GE(group.instance_hours, 0.0);
+}
+
 TEST(History, DrillsAreCountedApartAndEndNothing) {
   Builder b;
   b.instance("i-1").launch(0min).interruption(60min, /*drill=*/true).checkpoint(61min, "ok");
