@@ -1,8 +1,6 @@
 #include "spawn/cli/interrupt_command.hpp"
 
-#include <unistd.h>
 
-#include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -12,6 +10,7 @@
 
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/cli/array_status.hpp"
+#include "spawn/cli/confirm.hpp"
 #include "spawn/cli/output.hpp"
 #include "spawn/cli/session.hpp"
 #include "spawn/launcher/drill.hpp"
@@ -68,8 +67,11 @@ class InterruptCommand final : public Command {
     auto targets = m_job_array.empty() ? targets_by_id(ec2) : targets_of_array(ec2);
     if (!targets) return k_exit_failure;
 
-    if (!m_dry_run && targets->size() > 1 && !m_yes)
-      if (int status = confirm(*targets); status != k_exit_ok) return status;
+    if (!m_dry_run && targets->size() > 1 && !m_yes) {
+      std::vector<std::string> names;
+      for (const auto& t : *targets) names.push_back(t.name + " (" + t.instance_id + ")");
+      if (int status = confirm_several("Interrupt", "interrupted", names, "interrupt"); status != k_exit_ok) return status;
+    }
     const std::string partition(aws::config::partition_of(session->region()).id);
     const aws::iam::Client iam = session->iam();
     auto role = launcher::ensure_drill_role(iam, partition, m_dry_run ? launcher::Apply::no : launcher::Apply::yes);
@@ -180,24 +182,6 @@ class InterruptCommand final : public Command {
       return false;
     }
     return true;
-  }
-
-  // Several instances: asked on a terminal; without one, --yes is needed (a usage error).
-  static int confirm(const std::vector<Target>& targets) {
-    std::vector<std::string> names;
-    for (const auto& t : targets) names.push_back(t.name + " (" + t.instance_id + ")");
-    if (!isatty(STDIN_FILENO)) {
-      print_usage_error(fmt::format("{} instances would be interrupted; add --yes to confirm (stdin is not a terminal)",
-                                    targets.size()),
-                        "interrupt");
-      return k_exit_usage;
-    }
-    fmt::print(stderr, "Interrupt {} instances ({})? [y/N] ", targets.size(), fmt::join(names, ", "));
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer == "y" || answer == "Y" || answer == "yes") return k_exit_ok;
-    fmt::print(stderr, "Nothing interrupted.\n");
-    return k_exit_failure;
   }
 
   int show_plan(const std::vector<Target>& targets, const launcher::DrillRole& role, const std::string& partition) const {

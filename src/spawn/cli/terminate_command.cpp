@@ -1,13 +1,12 @@
 #include "spawn/cli/terminate_command.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "spawn/aws/config/partitions.hpp"
 #include "spawn/aws/ec2/regions.hpp"
+#include "spawn/cli/confirm.hpp"
 #include "spawn/cli/host_key_store.hpp"
 #include "spawn/cli/instance_selection.hpp"
 #include "spawn/cli/output.hpp"
@@ -54,17 +53,8 @@ class TerminateCommand final : public Command {
     std::vector<std::string> ids;
     for (const auto& [region, instances] : *found)
       for (const auto& i : instances) ids.push_back(m_all_regions ? i.instance_id + " (" + region + ")" : i.instance_id);
-    if (ids.size() > 1 && !m_yes) {
-      if (!isatty(STDIN_FILENO))
-        return usage(fmt::format("{} instances would be terminated; add --yes to confirm (stdin is not a terminal)", ids.size()));
-      fmt::print(stderr, "Terminate {} instances ({})? [y/N] ", ids.size(), fmt::join(ids, ", "));
-      std::string answer;
-      std::getline(std::cin, answer);
-      if (answer != "y" && answer != "Y" && answer != "yes") {
-        fmt::print(stderr, "Nothing terminated.\n");
-        return k_exit_failure;
-      }
-    }
+    if (ids.size() > 1 && !m_yes)
+      if (int status = confirm_several("Terminate", "terminated", ids, "terminate"); status != k_exit_ok) return status;
     nlohmann::json out = nlohmann::json::array();
     int status = k_exit_ok;
     for (const auto& [region, instances] : *found) {
