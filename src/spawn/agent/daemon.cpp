@@ -123,7 +123,9 @@ bool Daemon::discover() {
              m_config.price_alert) {
     // The event log and the price alert need the pool too, but never hold the watching up:
     // without an answer the log's objects name no type or zone (the price alert asks again).
-    (void)discover_placement(*m_parts.imds, *facts);
+    if (auto placed = discover_placement(*m_parts.imds, *facts); !placed)
+      m_log->warning("placement_unread", {{"error", placed.error().describe()},
+                                          {"consequence", "the event log's objects name no instance type or zone"}});
   }
   report_ok("instance");
   m_instance = std::move(*facts);
