@@ -536,6 +536,8 @@ class AgentInstallTest(AgentInstallCase):
             (["--notify", TOPIC, "--price-alert", "abc"], "--price-alert abc: expected a spot price"),
             (["--notify", TOPIC, "--price-alert", "0"], "more than 0"),
             (["--price-alert", "0.1"], "--price-alert needs --notify"),
+            (["--notify", TOPIC, "--price-alert", "0.1", "--spot-max-price", "0.08"],
+             "--price-alert 0.1000 is not under --spot-max-price 0.08"),
         ]
         for args, message in cases:
             with self.subTest(args=args):

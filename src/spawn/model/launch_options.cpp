@@ -45,6 +45,11 @@ expected<void, UsageError> validate_spot(const LaunchOptions& o, size_t type_cou
                                  std::to_string(*s.spot_count)});
   if (s.price_alert && s.notify.empty())
     return unexpected(UsageError{"--price-alert needs --notify TARGET (whom spored tells when the price crosses it)"});
+  if (s.price_alert && s.max_price)
+    if (auto max = Usd::parse(*s.max_price); max && *s.price_alert >= *max)
+      return unexpected(UsageError{"--price-alert " + s.price_alert->text() + " is not under --spot-max-price " +
+                                   *s.max_price + ": EC2 takes the instance back once its price is above the max "
+                                   "price, so the alert would never be told"});
   const OnInterruption action = s.interruption();
   if (action == OnInterruption::checkpoint && !s.checkpoint_script)
     return unexpected(UsageError{"--on-interruption checkpoint needs --checkpoint-script PATH|URL"});

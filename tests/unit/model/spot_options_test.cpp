@@ -154,6 +154,26 @@ TEST(SpotOptions, SpotFlagsNeedSpot) {
   EXPECT_EQ(with([](SpotOptions& s) { s.checkpoint_script = url("s3://bucket/x"); }), "--checkpoint-script needs --spot");
 }
 
+TEST(SpotOptions, PriceAlertNeedsSpotNotifyAndAPriceUnderTheMax) {
+  auto with = [](bool spot, auto change) {
+    LaunchOptions o;
+    o.instance_type = "m7i.large";
+    o.spot.enabled = spot;
+    o.spot.price_alert = *Usd::parse("0.1");
+    change(o.spot);
+    return problem(o);
+  };
+  const std::string topic = "arn:aws:sns:us-east-1:123456789012:t";
+  EXPECT_EQ(with(false, [&](SpotOptions& s) { s.notify = {topic}; }), "--price-alert needs --spot");
+  EXPECT_EQ(with(true, [](SpotOptions&) {}),
+            "--price-alert needs --notify TARGET (whom spored tells when the price crosses it)");
+  EXPECT_EQ(with(true, [&](SpotOptions& s) { s.notify = {topic}; }), "");
+  EXPECT_EQ(with(true, [&](SpotOptions& s) { s.notify = {topic}, s.max_price = "0.2"; }), "");
+  EXPECT_NE(with(true, [&](SpotOptions& s) { s.notify = {topic}, s.max_price = "0.1"; })
+                .find("--price-alert 0.1000 is not under --spot-max-price 0.1"),
+            std::string::npos);
+}
+
 TEST(SpotOptions, SpotCountWithinTheArray) {
   auto o = spot_launch();
   o.count = 8;
