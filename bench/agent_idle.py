@@ -58,16 +58,6 @@ done
 """
 
 
-def memory_kib(pid):
-    out = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0])
-    return out
-
-
 def tree_cpu(pid):
     """utime + stime + cutime + cstime of a running process (itself and its reaped children)."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as f:
@@ -118,10 +108,10 @@ def measure(spored, interval, seconds):
             rss_max = peer_rss_max = 0
             while time.monotonic() - t0 < seconds:
                 time.sleep(1)
-                rss_max = max(rss_max, memory_kib(proc.pid)["VmRSS"])
-                peer_rss_max = max(peer_rss_max, memory_kib(peer.pid)["VmRSS"])
+                rss_max = max(rss_max, benchlib.memory_kib(proc.pid)["VmRSS"])
+                peer_rss_max = max(peer_rss_max, benchlib.memory_kib(peer.pid)["VmRSS"])
             cpu1, peer_cpu1, t1 = benchlib.process_cpu(proc.pid), tree_cpu(peer.pid), time.monotonic()
-            final, peer_final = memory_kib(proc.pid), memory_kib(peer.pid)
+            final, peer_final = benchlib.memory_kib(proc.pid), benchlib.memory_kib(peer.pid)
             polls, peer_polls = instance_action_polls(imds), instance_action_polls(peer_imds)
         finally:
             proc.terminate()

@@ -66,6 +66,17 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def memory_kib(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (KiB) of a running process, from /proc/<pid>/status."""
+    out = {}
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0])
+    return out
+
+
 def summary(values: Sequence[float]) -> dict[str, float]:
     """Median, min, max and the spread (max - min) / median of repeated measurements."""
     med = statistics.median(values)

@@ -32,16 +32,6 @@ from fakes.local_aws_fixture import LocalAws
 RUNS = (("no alert", None, "m7i.large"), ("alert, 5m check", "5m", "m7i.large"), ("alert, 2s check", "2s", "c7i.large"))
 
 
-def memory_kib(pid):
-    out = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0])
-    return out
-
-
 def price_reads(aws, instance_type):
     return sum(1 for r in aws.requests("DescribeSpotPriceHistory") if r["params"].get("InstanceType.1") == instance_type)
 
@@ -81,11 +71,11 @@ def measure(spored, seconds):
             rss_max = [0] * len(procs)
             while time.monotonic() - t0 < seconds:
                 time.sleep(1)
-                rss_max = [max(m, memory_kib(p.pid)["VmRSS"]) for m, p in zip(rss_max, procs)]
+                rss_max = [max(m, benchlib.memory_kib(p.pid)["VmRSS"]) for m, p in zip(rss_max, procs)]
             cpu1 = [benchlib.process_cpu(p.pid) for p in procs]
             window = time.monotonic() - t0
             reads = [price_reads(aws, t) if every else 0 for _, every, t in RUNS]
-            hwm = [memory_kib(p.pid)["VmHWM"] for p in procs]
+            hwm = [benchlib.memory_kib(p.pid)["VmHWM"] for p in procs]
         finally:
             for p in procs:
                 p.terminate()
