@@ -71,6 +71,7 @@ class PriceAlertTest(SporedTestCase):
         # Above, then inside the band (0.095 < price <= 0.1): several reads, nothing told.
         for price in ("0.2", "0.099", "0.0951", "0.12"):
             self.set_price(price)
+            # Two more reads: the first may have been on its way before the price changed.
             self.wait_for_reads(len(self.price_reads()) + 1)
         self.assertEqual(len(self.publishes()), 1, "no flapping inside the band")
 
