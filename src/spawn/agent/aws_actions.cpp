@@ -1,10 +1,9 @@
 #include "spawn/agent/aws_actions.hpp"
 
-#include <thread>
-
 #include "spawn/agent/version.hpp"
 #include "spawn/aws/config/settings.hpp"
 #include "spawn/aws/ec2/client.hpp"
+#include "spawn/aws/http/post_json.hpp"
 #include "spawn/aws/sns/client.hpp"
 
 namespace spawn::agent {
@@ -72,7 +71,9 @@ class AwsActions final : public Actions {
   }
 
   aws::Result<void> post_webhook(const std::string& url, const std::string& json_body) override {
-    return post_json(*m_aws->bounded_transport(), url, json_body, m_aws->limits());
+    const CallLimits& limits = m_aws->limits();
+    return aws::http::post_json(*m_aws->bounded_transport(), url, json_body, std::string("spored/") + version(),
+                                {limits.max_attempts, limits.per_attempt, limits.first_backoff});
   }
 
   aws::Result<std::optional<aws::ec2::Instance>> describe_instance(const std::string& instance_id) override {
@@ -187,40 +188,6 @@ std::function<aws::Result<std::optional<model::Usd>>()> make_spot_price_read(std
       return unexpected(aws::local_error("InvalidReply", "EC2 gave a spot price that is not a price: " + newest->price));
     return std::optional<model::Usd>(*price);
   };
-}
-
-aws::Result<void> post_json(aws::http::Transport& transport, const std::string& url, const std::string& body,
-                            const CallLimits& limits, const std::function<void(std::chrono::milliseconds)>& sleep) {
-  Request request;
-  request.method = "POST";
-  request.url = url;
-  request.headers = {{"Content-Type", "application/json"}, {"User-Agent", std::string("spored/") + version()}};
-  request.body = body;
-  request.framing = aws::http::Framing::close_allowed;  // the answer's body is never read
-  request.connect_timeout = limits.per_attempt;
-  request.timeout = limits.per_attempt;
-  auto backoff = limits.first_backoff;
-  for (int attempt = 1;; ++attempt) {
-    auto reply = transport.send(request);
-    aws::Error error;
-    if (reply && reply->status >= 200 && reply->status < 300) return {};
-    if (reply) {
-      error = aws::Error{reply->status, "HttpError",
-                         "webhook " + loggable_url(url) + " answered " + std::to_string(reply->status), {}};
-      if (reply->status != 429 && reply->status < 500) return unexpected(error);
-    } else {
-      error = reply.error();
-      // The transport's message may quote the URL; the webhook's path is often its secret.
-      error.message = "webhook " + loggable_url(url) + ": no answer (" + error.code + ")";
-    }
-    if (attempt >= limits.max_attempts) {
-      error.message += " after " + std::to_string(attempt) + " attempts";
-      return unexpected(error);
-    }
-    if (sleep) sleep(backoff);
-    else std::this_thread::sleep_for(backoff);
-    backoff *= 2;
-  }
 }
 
 }  // namespace spawn::agent

@@ -109,9 +109,4 @@ std::function<aws::Result<std::optional<model::Usd>>()> make_spot_price_read(std
 std::shared_ptr<aws::http::Transport> make_bounded_transport(std::shared_ptr<aws::http::Transport> inner,
                                                              std::chrono::milliseconds limit);
 
-// POSTs body to url (Content-Type application/json) with limits.max_attempts attempts on no
-// reply, 429 or 5xx; another status is an error at once (http_status set, code "HttpError").
-aws::Result<void> post_json(aws::http::Transport& transport, const std::string& url, const std::string& body,
-                            const CallLimits& limits, const std::function<void(std::chrono::milliseconds)>& sleep = {});
-
 }  // namespace spawn::agent

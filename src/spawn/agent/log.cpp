@@ -71,13 +71,6 @@ void Logger::log(Level level, std::string_view event, const nlohmann::json& fiel
   m_sink(line);
 }
 
-std::string loggable_url(std::string_view url) {
-  auto parsed = util::parse_url(url);
-  if (!parsed) return "<invalid URL>";
-  bool more = parsed->path != "/" || !parsed->query.empty();
-  return parsed->origin() + (more ? "/…" : "/");
-}
-
 std::string format_time_ms(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spawn/util/url.hpp"
+
 namespace spawn::agent {
 
 enum class LogFormat { json, text };
@@ -39,9 +41,8 @@ class Logger {
   WallClock m_clock;
 };
 
-// "https://hooks.example.com/…" for "https://hooks.example.com/services/T000/B000/SECRET?x=y":
-// webhook paths and queries often are the secret.
-std::string loggable_url(std::string_view url);
+// Webhook URLs in records: util::loggable_url (scheme://host/…).
+using util::loggable_url;
 
 // "2026-11-27T10:00:00.123Z" (milliseconds, UTC).
 std::string format_time_ms(std::chrono::system_clock::time_point t);

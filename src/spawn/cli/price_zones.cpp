@@ -73,7 +73,9 @@ std::optional<int> savings(const ZoneRow& row) {
 
 }  // namespace
 
-void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known, const PriceHistory& history) {
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> zone_table(const std::vector<ZoneRow>& rows,
+                                                                                    bool scores_known,
+                                                                                    const PriceHistory& history) {
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
     const bool approx = r.quote->on_demand && r.quote->on_demand->approximate();
@@ -87,7 +89,7 @@ void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known, const
   }
   std::vector<std::string> header{"TYPE", "REGION", "AZ", "ON-DEMAND/HR", "SPOT/HR", "SAVINGS", "SCORE"};
   if (history.read) header.push_back("INTERRUPTIONS/100H");
-  fmt::print("{}", render_table(header, cells));
+  return {std::move(header), std::move(cells)};
 }
 
 nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows, const PriceHistory& history) {

@@ -40,7 +40,10 @@ aws::Result<ZoneScores> zone_placement_scores(const Session& session, const std:
 std::string rank_zone_rows(std::vector<ZoneRow>& rows);
 
 // The user's interruption rate per (AZ, type) as a last column when the event log was read.
-void print_zone_table(const std::vector<ZoneRow>& rows, bool scores_known, const PriceHistory& history);
+// The header and the cells (SCORE "?" when !scores_known).
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> zone_table(const std::vector<ZoneRow>& rows,
+                                                                                    bool scores_known,
+                                                                                    const PriceHistory& history);
 nlohmann::json zone_rows_json(const std::vector<ZoneRow>& rows, const PriceHistory& history);
 
 }  // namespace spawn::cli

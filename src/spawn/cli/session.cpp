@@ -74,6 +74,7 @@ aws::Result<Session> Session::open(const GlobalOptions& options) {
   Session s;
   auto pool = std::make_shared<PooledCurlTransport>();
   s.m_transport = pool;
+  s.m_unlogged = pool;
   if (options.debug) s.m_transport = std::make_shared<LoggingTransport>(s.m_transport);
   aws::config::Overrides overrides{options.region, options.profile, options.endpoint_url};
   auto settings = aws::config::Settings::load(overrides, aws::config::process_environment(), s.m_transport,

@@ -35,10 +35,14 @@ class Session {
   std::string s3_bucket_endpoint(const std::string& bucket, const std::string& region = {}) const;
   // An S3 client bound to that endpoint.
   aws::s3::Client s3(const std::string& bucket, const std::string& region = {}) const;
+  // The session's connections for requests that are not AWS calls (webhook POSTs): never
+  // logged by --debug, since a webhook's path and query are often its secret.
+  std::shared_ptr<aws::http::Transport> unlogged_transport() const { return m_unlogged; }
 
  private:
   std::shared_ptr<aws::config::Settings> m_settings;
   std::shared_ptr<aws::http::Transport> m_transport;
+  std::shared_ptr<aws::http::Transport> m_unlogged;
   std::shared_ptr<aws::http::Retrier> m_retrier;
 };
 

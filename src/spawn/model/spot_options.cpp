@@ -142,6 +142,25 @@ expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view a
   return script;
 }
 
+std::vector<std::string> split_notify_args(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    std::string current;
+    for (size_t i = 0; i < arg.size(); ++i) {
+      const std::string_view rest = std::string_view(arg).substr(i + 1);
+      if (arg[i] == ',' && (rest.empty() || rest.starts_with("arn:") || rest.starts_with("https://") ||
+                            rest.starts_with("http://") || rest.starts_with(','))) {
+        out.push_back(std::move(current));
+        current.clear();
+        continue;
+      }
+      current += arg[i];
+    }
+    out.push_back(std::move(current));
+  }
+  return out;
+}
+
 expected<std::string, UsageError> parse_notify_target(std::string_view text) {
   const std::string target(text);
   if (target.starts_with("arn:")) {

@@ -78,6 +78,10 @@ expected<CheckpointScript, UsageError> read_checkpoint_script(std::string_view a
 // https:// URL, returned as given; http:// is refused (the notice would travel in clear text),
 // and so is anything else.
 expected<std::string, UsageError> parse_notify_target(std::string_view text);
+// --notify arguments, each a target or several separated by commas: a comma starts a new target
+// only where one follows ("arn:", "https://", "http://"), since a URL's query may hold commas.
+// Empty pieces are kept (parse_notify_target names them).
+std::vector<std::string> split_notify_args(const std::vector<std::string>& args);
 // An S3 bucket name as S3 allows for new buckets: 3-63 characters of a-z, 0-9, '.', '-',
 // starting and ending with a letter or digit.
 bool valid_bucket_name(std::string_view name);

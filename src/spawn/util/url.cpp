@@ -13,6 +13,13 @@ std::string Url::authority() const {
 
 std::string Url::origin() const { return scheme + "://" + authority(); }
 
+std::string loggable_url(std::string_view url) {
+  auto parsed = parse_url(url);
+  if (!parsed) return "<invalid URL>";
+  bool more = parsed->path != "/" || !parsed->query.empty();
+  return parsed->origin() + (more ? "/…" : "/");
+}
+
 std::optional<Url> parse_url(std::string_view text) {
   // A space or a control character would reach the request line or the Host header as it is
   // (a URL from an instance tag or a config file could add headers); curl refuses them too.

@@ -25,6 +25,11 @@ struct Url {
 // control character anywhere (already percent-encoded URLs only: they go on the wire as they are).
 std::optional<Url> parse_url(std::string_view text);
 
+// "https://hooks.example.com/…" for "https://hooks.example.com/services/T000/B000/SECRET?x=y":
+// a URL as logs and messages may show it, since webhook paths and queries often are the secret;
+// "<invalid URL>" for anything parse_url refuses.
+std::string loggable_url(std::string_view url);
+
 // Percent-encoding of everything but A-Za-z0-9-_.~ (what AWS query and form bodies use).
 std::string percent_encode(std::string_view s);
 // Decodes %XX and, when plus_is_space, '+'.
