@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 
 #include "spawn/cli/output.hpp"
@@ -72,6 +73,8 @@ expected<std::optional<WatchPlan>, model::UsageError> WatchFlags::read() const {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr size_t k_recent_alerts = 5;
 
 enum class Wake { due, enter, stop };
 
@@ -140,17 +143,25 @@ class Alerts {
     return alerting;
   }
 
-  // Each event's line on stderr, then its notifications; the JSON of what was sent.
-  nlohmann::json tell(const std::vector<PriceAlertEvent>& events) const {
+  // Each event's line, then its notifications (a failed one: a warning line); the JSON of what was
+  // sent. The lines go to stderr, or to `lines` when given (the live view shows them itself).
+  nlohmann::json tell(const std::vector<PriceAlertEvent>& events, std::vector<std::string>* lines = nullptr) const {
+    const auto say = [lines](std::string line) {
+      if (lines) {
+        lines->push_back(std::move(line));
+      } else {
+        fmt::print(stderr, "{}\n", line);
+        std::fflush(stderr);
+      }
+    };
     nlohmann::json out = nlohmann::json::array();
     for (const auto& event : events) {
-      fmt::print(stderr, "{}\n", alert_line(event));
-      std::fflush(stderr);
+      say(alert_line(event));
       nlohmann::json sent = alert_document(event);
       sent["notified"] = nlohmann::json::array();
       for (const auto& outcome : notify_price_alert(m_session, m_plan.notify, event)) {
         if (outcome.error)
-          fmt::print(stderr, "spawn: warning: could not tell {} about the alert: {}\n", outcome.target, *outcome.error);
+          say(fmt::format("spawn: warning: could not tell {} about the alert: {}", outcome.target, *outcome.error));
         sent["notified"].push_back({{"target", outcome.target},
                                     {"delivered", !outcome.error},
                                     {"error", outcome.error ? nlohmann::json(*outcome.error) : nlohmann::json(nullptr)}});
@@ -174,6 +185,7 @@ int run_price_watch(const Session& session, const PriceAsk& ask, const WatchPlan
   const bool live = ::isatty(1) && output == OutputFormat::table;
   auto on_demand = on_demand_prices(session, ask.regions.front());
   Alerts alerts(session, plan);
+  std::deque<std::string> recent;  // the live view's last alert lines, with their time
   while (!stop.requested()) {
     const auto started = Clock::now();
     const auto at = std::chrono::system_clock::now();
@@ -188,10 +200,15 @@ int run_price_watch(const Session& session, const PriceAsk& ask, const WatchPlan
       const nlohmann::json sent = alerts.tell(events);
       fmt::print("{}\n", round_json(round, at, flags, sent).dump());
     } else if (live) {
-      // Home, clear the screen, then the round: one write, so the view never shows half a table.
-      fmt::print("\033[H\033[2J{}\n\n{}", watch_header(plan.interval, at, at + plan.interval), round_text(round, flags, rule));
+      // The alerts are told first, so the view shows them (a redraw would wipe lines printed
+      // under it); then home, clear the screen and the view in one write: never half a table.
+      std::vector<std::string> told;
+      alerts.tell(events, &told);
+      for (auto& line : told) recent.push_back(local_clock(at) + "  " + line);
+      while (recent.size() > k_recent_alerts) recent.pop_front();
+      fmt::print("\033[H\033[2J{}\n\n{}{}", watch_header(plan.interval, at, at + plan.interval),
+                 round_text(round, flags, rule), recent_alerts_text(recent));
       std::fflush(stdout);
-      alerts.tell(events);
     } else {
       fmt::print("{}\n{}\n", round_heading(plan.interval, at), round_text(round, flags, rule));
       std::fflush(stdout);

@@ -12,13 +12,6 @@ namespace {
 
 bool watches_price(const model::AlertRule& rule) { return rule.figure == model::AlertFigure::spot_price; }
 
-std::string local_clock(util::SystemTime t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 }  // namespace
 
 std::optional<std::int64_t> watched_figure(const model::AlertRule& rule, const PriceFigures& row) {
@@ -79,6 +72,20 @@ std::string alert_cell(const model::AlertRule& rule, bool alerting) {
 std::string watch_header(std::chrono::seconds interval, util::SystemTime updated, util::SystemTime next) {
   return fmt::format("every {} · updated {} · next {} · Enter: refresh now · Ctrl-C: stop", duration_text(interval),
                      local_clock(updated), local_clock(next));
+}
+
+std::string local_clock(util::SystemTime t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string recent_alerts_text(const std::deque<std::string>& lines) {
+  if (lines.empty()) return "";
+  std::string out = "\nalerts:\n";
+  for (const auto& line : lines) out += "  " + line + "\n";
+  return out;
 }
 
 std::string round_heading(std::chrono::seconds interval, util::SystemTime at) {

@@ -3,6 +3,7 @@
 // view's header, a round's text and JSON line, the alert lines on stderr, and the document a
 // notification carries (the SNS message and the webhook body are the same JSON).
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ std::string alert_cell(const model::AlertRule& rule, bool alerting);
 // The live view's first line, times as the local clock says them (HH:MM:SS):
 // "every 5m · updated 12:00:00 · next 12:05:00 · Enter: refresh now · Ctrl-C: stop".
 std::string watch_header(std::chrono::seconds interval, util::SystemTime updated, util::SystemTime next);
+// The local clock's HH:MM:SS.
+std::string local_clock(util::SystemTime t);
+// Under the live view's table: "\nalerts:\n" and each line given (oldest first), or "" for none.
+std::string recent_alerts_text(const std::deque<std::string>& lines);
+
 // A logged round's first line: "round at 2026-12-05T00:00:00Z, every 5m".
 std::string round_heading(std::chrono::seconds interval, util::SystemTime at);
 
