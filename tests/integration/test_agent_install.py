@@ -403,7 +403,8 @@ class AgentInstallTest(AgentInstallCase):
         hook = "https://hooks.example.com/T0/B0/s3cr3t-webhook"
         script_url = "https://scripts.example.com/save.sh?token=s3cr3t-query"
         local = self.file("save.sh", b"#!/bin/sh\necho s3cr3t-embedded-code\n")
-        for args, secret in (([ "--notify", hook], "s3cr3t-webhook"),
+        # The webhook given with the topic again, comma-separated: split, and the topic kept once.
+        for args, secret in ((["--notify", f"{TOPIC},{hook}"], "s3cr3t-webhook"),
                              (["--on-interruption", "checkpoint", "--checkpoint-script", script_url], "s3cr3t-query"),
                              (["--on-interruption", "checkpoint", "--checkpoint-script", local], "s3cr3t-embedded-code")):
             with self.subTest(args=args):

@@ -52,8 +52,8 @@ void LaunchFlags::add_interruption_and_agent(CLI::App& app, SpotFlagsNeed need) 
                                                          : "with --on-interruption checkpoint") +
                      ": run on the notice; a local file (embedded), s3://bucket/key or https://...");
   app.add_option("--notify", m_notify,
-                 "tell this target about interruptions, the TTL, completion and idle stop (repeatable): an SNS topic "
-                 "ARN or an https:// webhook");
+                 "tell this target about interruptions, the TTL, completion and idle stop (repeatable, "
+                 "comma-separated): an SNS topic ARN or an https:// webhook");
   app.add_option("--price-alert", m_price_alert,
                  needs(need, "tell the --notify targets when the instance's own spot price goes above PRICE (USD/h), "
                              "and when it is back; spored asks EC2 every 5 minutes"));
@@ -104,7 +104,7 @@ expected<void, model::UsageError> LaunchFlags::read(model::LaunchOptions& o) con
     if (!price) return unexpected(price.error());
     spot.price_alert = *price;
   }
-  for (const auto& n : m_notify) {
+  for (const auto& n : model::split_notify_args(m_notify)) {
     auto target = model::parse_notify_target(n);
     if (!target) return unexpected(target.error());
     if (std::find(spot.notify.begin(), spot.notify.end(), *target) == spot.notify.end()) spot.notify.push_back(*target);

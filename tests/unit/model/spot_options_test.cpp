@@ -268,6 +268,17 @@ TEST(SpotOptions, NotifyTargets) {
   EXPECT_EQ(problem(o), "");
 }
 
+TEST(SpotOptions, NotifyArgumentsSplitWhereATargetFollowsAComma) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(split_notify_args({"arn:aws:sns:us-east-1:123456789012:a,https://h.example.com/x", "arn:b"}),
+            (V{"arn:aws:sns:us-east-1:123456789012:a", "https://h.example.com/x", "arn:b"}));
+  // A query's comma stays in its URL; an http:// piece is split off for parse_notify_target to refuse.
+  EXPECT_EQ(split_notify_args({"https://h.example.com/x?a=1,2&b=3,http://h.example.com/y"}),
+            (V{"https://h.example.com/x?a=1,2&b=3", "http://h.example.com/y"}));
+  // Empty pieces are kept: parse_notify_target refuses them.
+  EXPECT_EQ(split_notify_args({"arn:a,", ",arn:b", ""}), (V{"arn:a", "", "", "arn:b", ""}));
+}
+
 TEST(SpotOptions, BucketNames) {
   EXPECT_TRUE(valid_bucket_name("my-bucket.2"));
   for (const char* bad : {"ab", "My-Bucket", "-bucket", "bucket-", "bu_cket", ""}) EXPECT_FALSE(valid_bucket_name(bad)) << bad;
