@@ -34,6 +34,16 @@ import unittest
 from fakes.imds_fake_fixture import ImdsFake
 from fakes.local_aws_fixture import LocalAws
 
+
+def poll(predicate, timeout):
+    """The predicate's first true value, asked every 50 ms for timeout seconds; None when none came."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value or None
+        time.sleep(0.05)
+
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 # The machine of the spored under test, as `uname -m` says it; x86_64 (build/bin/spored) unless set.
 ARCH = os.environ.get("SPAWN_SPORED_ARCH") or "x86_64"
@@ -326,10 +336,7 @@ class SporedTestCase(unittest.TestCase):
         return [r for r in self.aws.requests("Publish") if r["service"] == "sns"]
 
     def wait_until(self, predicate, timeout=20, message="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.05)
-        self.fail(f"{message} not met within {timeout} s:\n{self.log_text()}")
+        value = poll(predicate, timeout)
+        if not value:
+            self.fail(f"{message} not met within {timeout} s:\n{self.log_text()}")
+        return value

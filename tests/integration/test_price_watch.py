@@ -16,23 +16,19 @@ import subprocess
 import tempfile
 import termios
 import threading
-import time
 import unittest
 
 from spawn_test_case import BIN, SpawnTestCase
-from spored_test_case import HttpsServer
+from spored_test_case import HttpsServer, poll
 
 TIMEOUT = 30
 
 
 def wait_until(predicate, message, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {message}")
+    value = poll(predicate, timeout)
+    if not value:
+        raise AssertionError(f"timed out waiting for {message}")
+    return value
 
 
 class Terminal:

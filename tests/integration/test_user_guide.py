@@ -41,7 +41,7 @@ import unittest
 
 from fakes.imds_fake_fixture import ImdsFake
 from fakes.local_aws_fixture import LocalAws
-from spored_test_case import read_text
+from spored_test_case import poll, read_text
 
 SOURCE = os.environ.get("SPAWN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(SOURCE, "build", "bin"))
@@ -401,11 +401,8 @@ class Job:
 
 
 def wait_until(predicate, timeout, describe):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s:\n{describe()}")
-        time.sleep(0.05)
+    if not poll(predicate, timeout):
+        raise AssertionError(f"not within {timeout} s:\n{describe()}")
 
 
 if __name__ == "__main__":
