@@ -34,16 +34,6 @@ import unittest
 from fakes.imds_fake_fixture import ImdsFake
 from fakes.local_aws_fixture import LocalAws
 
-
-def poll(predicate, timeout):
-    """The predicate's first true value, asked every 50 ms for timeout seconds; None when none came."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value or None
-        time.sleep(0.05)
-
 BIN = os.environ.get("SPAWN_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 # The machine of the spored under test, as `uname -m` says it; x86_64 (build/bin/spored) unless set.
 ARCH = os.environ.get("SPAWN_SPORED_ARCH") or "x86_64"
@@ -100,6 +90,16 @@ def write_script(path, body, mode=0o755):
         f.write(body)
     os.chmod(path, mode)
     return path
+
+
+def poll(predicate, timeout):
+    """The predicate's first true value, asked every 50 ms for timeout seconds; None when none came."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value or None
+        time.sleep(0.05)
 
 
 class HttpsServer:

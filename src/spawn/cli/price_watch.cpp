@@ -122,10 +122,15 @@ class Wait {
   bool m_stdin_open = true;
 };
 
+void print_lines(std::FILE* to, const std::vector<std::string>& lines) {
+  for (const auto& line : lines) fmt::print(to, "{}\n", line);
+  std::fflush(to);
+}
+
 std::string row_key(const PriceFigures& r) { return r.region + '\n' + r.instance_type + '\n' + r.availability_zone; }
 
-// Each row's figure through its AlertState; the changes told (stderr, the targets), and what was
-// sent, as the JSON line's "alerts".
+// Each row's figure through its AlertState; the changes told to the targets, their lines for the
+// caller to show, and what was sent, as the JSON line's "alerts".
 class Alerts {
  public:
   Alerts(const Session& session, const WatchPlan& plan) : m_session(session), m_plan(plan) {}
@@ -143,25 +148,17 @@ class Alerts {
     return alerting;
   }
 
-  // Each event's line, then its notifications (a failed one: a warning line); the JSON of what was
-  // sent. The lines go to stderr, or to `lines` when given (the live view shows them itself).
-  nlohmann::json tell(const std::vector<PriceAlertEvent>& events, std::vector<std::string>* lines = nullptr) const {
-    const auto say = [lines](std::string line) {
-      if (lines) {
-        lines->push_back(std::move(line));
-      } else {
-        fmt::print(stderr, "{}\n", line);
-        std::fflush(stderr);
-      }
-    };
+  // Tells each event's targets; each event's line, and a warning line for each target not told,
+  // appended to lines (the caller shows them: stderr, or the live view); the JSON of what was sent.
+  nlohmann::json tell(const std::vector<PriceAlertEvent>& events, std::vector<std::string>& lines) const {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& event : events) {
-      say(alert_line(event));
+      lines.push_back(alert_line(event));
       nlohmann::json sent = alert_document(event);
       sent["notified"] = nlohmann::json::array();
       for (const auto& outcome : notify_price_alert(m_session, m_plan.notify, event)) {
         if (outcome.error)
-          say(fmt::format("spawn: warning: could not tell {} about the alert: {}", outcome.target, *outcome.error));
+          lines.push_back(fmt::format("spawn: warning: could not tell {} about the alert: {}", outcome.target, *outcome.error));
         sent["notified"].push_back({{"target", outcome.target},
                                     {"delivered", !outcome.error},
                                     {"error", outcome.error ? nlohmann::json(*outcome.error) : nlohmann::json(nullptr)}});
@@ -191,19 +188,20 @@ int run_price_watch(const Session& session, const PriceAsk& ask, const WatchPlan
     const auto at = std::chrono::system_clock::now();
     const PriceRound round = fetch_price_round(session, ask, *on_demand);
     std::vector<PriceAlertEvent> events;
+    std::vector<std::string> told;  // the alert and warning lines of this round
     std::vector<bool> alerting;
     if (plan.rule) alerting = alerts.observe(round.figures(), at, events);
     const std::vector<bool>* flags = plan.rule ? &alerting : nullptr;
     const model::AlertRule* rule = plan.rule ? &*plan.rule : nullptr;
     if (output == OutputFormat::json) {
       // The alerts are sent first: the line says what was sent this round.
-      const nlohmann::json sent = alerts.tell(events);
+      const nlohmann::json sent = alerts.tell(events, told);
+      print_lines(stderr, told);
       fmt::print("{}\n", round_json(round, at, flags, sent).dump());
     } else if (live) {
       // The alerts are told first, so the view shows them (a redraw would wipe lines printed
       // under it); then home, clear the screen and the view in one write: never half a table.
-      std::vector<std::string> told;
-      alerts.tell(events, &told);
+      alerts.tell(events, told);
       for (auto& line : told) recent.push_back(local_clock(at) + "  " + line);
       while (recent.size() > k_recent_alerts) recent.pop_front();
       fmt::print("\033[H\033[2J{}\n\n{}{}", watch_header(plan.interval, at, at + plan.interval),
@@ -212,7 +210,8 @@ int run_price_watch(const Session& session, const PriceAsk& ask, const WatchPlan
     } else {
       fmt::print("{}\n{}\n", round_heading(plan.interval, at), round_text(round, flags, rule));
       std::fflush(stdout);
-      alerts.tell(events);
+      alerts.tell(events, told);
+      print_lines(stderr, told);
     }
     std::fflush(stdout);
     if (wait.until(started + plan.interval) == Wake::stop) break;
